@@ -1,0 +1,57 @@
+package dev.sseboot.sse;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An event as published: what is kept for replay and what is written to the streams.
+ *
+ * @param id the id, {@code <epoch>-<sequence>}
+ * @param name the event name
+ * @param data the data, already serialized
+ * @param timestamp when the event was published
+ * @param userId the addressed user, or {@code null} for any user
+ * @param channel the addressed channel, or {@code null} for any channel
+ * @param metadata extra metadata, never sent to clients
+ */
+public record SseEvent(String id, String name, String data, Instant timestamp, @Nullable String userId,
+		@Nullable String channel, Map<String, String> metadata) {
+
+	/** Name of an event sent without a name. */
+	public static final String DEFAULT_NAME = "message";
+
+	/** First event of every stream. */
+	public static final String CONNECTED = "sse-connected";
+
+	/** Sent on idle streams. */
+	public static final String HEARTBEAT = "heartbeat";
+
+	/** Sent before the stream's token expires. */
+	public static final String TOKEN_EXPIRING = "sse-token-expiring";
+
+	/** Sent just before the server ends a stream. */
+	public static final String CLOSE = "sse-close";
+
+	/** Event names only the server may send. */
+	public static final Set<String> RESERVED_NAMES = Set.of(CONNECTED, HEARTBEAT, TOKEN_EXPIRING, CLOSE);
+
+	public SseEvent {
+		metadata = Map.copyOf(metadata);
+	}
+
+	/**
+	 * Returns whether a stream of the given principal, subscribed to the given channels,
+	 * receives this event. The same rule serves live delivery and replay.
+	 * @param principalUserId the stream's user
+	 * @param subscribedChannels the stream's channels
+	 * @return whether the stream receives the event
+	 */
+	public boolean isAddressedTo(String principalUserId, Set<String> subscribedChannels) {
+		return (this.userId == null || this.userId.equals(principalUserId))
+				&& (this.channel == null || subscribedChannels.contains(this.channel));
+	}
+
+}

@@ -1,0 +1,74 @@
+package dev.sseboot.sse.autoconfigure;
+
+import java.time.Duration;
+
+import dev.sseboot.sse.SseBroker;
+import dev.sseboot.sse.broker.BrokerSettings;
+import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.web.SseErrorResponder;
+import dev.sseboot.sse.web.SseStreamController;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Auto-configuration of the SSE broker and its stream endpoint. Requires Spring MVC and
+ * Spring Security: the endpoint is never served without authentication.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({ SseEmitter.class, SecurityFilterChain.class, JsonMapper.class })
+@ConditionalOnBooleanProperty(name = "sse.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SseProperties.class)
+public final class SseAutoConfiguration {
+
+	/** How long the async request outlives the broker's own lifetime limit. */
+	private static final Duration EMITTER_TIMEOUT_MARGIN = Duration.ofMinutes(1);
+
+	@Bean
+	@ConditionalOnMissingBean(SseBroker.class)
+	LocalSseBroker sseBroker(SseProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		return new LocalSseBroker(brokerSettings(properties), jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseErrorResponder sseErrorResponder(ObjectProvider<JsonMapper> jsonMapper) {
+		return new SseErrorResponder(jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper));
+	}
+
+	@Bean
+	@ConditionalOnBean(LocalSseBroker.class)
+	@ConditionalOnMissingBean
+	SseStreamController sseStreamController(LocalSseBroker broker, SseErrorResponder errors,
+			SseProperties properties) {
+		return new SseStreamController(broker, errors,
+				properties.getConnection().getMaxLifetime().plus(EMITTER_TIMEOUT_MARGIN),
+				properties.getConnection().getMaxChannels());
+	}
+
+	static BrokerSettings brokerSettings(SseProperties properties) {
+		SseProperties.Connection connection = properties.getConnection();
+		Integer writerThreads = connection.getWriterThreads();
+		return new BrokerSettings(properties.getRetry(), properties.getHeartbeat().getInterval(),
+				properties.getHeartbeat().getMode() == SseProperties.Heartbeat.Mode.COMMENT,
+				connection.getQueueCapacity(), connection.getMaxLifetime(), connection.getLifetimeJitter(),
+				connection.getMaxPerUser(), connection.getMaxTotal(), properties.getSecurity().getExpiryWarning(),
+				(writerThreads != null) ? writerThreads : BrokerSettings.defaults().writerThreads());
+	}
+
+	private static JsonMapper defaultMapper() {
+		return JsonMapper.builder().build();
+	}
+
+}

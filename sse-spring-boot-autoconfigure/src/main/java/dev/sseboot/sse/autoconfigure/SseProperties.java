@@ -1,0 +1,357 @@
+package dev.sseboot.sse.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.Ordered;
+import org.springframework.util.Assert;
+
+/**
+ * Configuration properties of the SSE starter.
+ */
+@ConfigurationProperties("sse")
+public class SseProperties {
+
+	/**
+	 * Whether the SSE starter is enabled.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Path of the stream endpoint.
+	 */
+	private String path = "/sse";
+
+	/**
+	 * Reconnection delay announced to clients in the stream's first frame.
+	 */
+	private Duration retry = Duration.ofSeconds(3);
+
+	private final Heartbeat heartbeat = new Heartbeat();
+
+	private final Connection connection = new Connection();
+
+	private final Security security = new Security();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getPath() {
+		return this.path;
+	}
+
+	public void setPath(String path) {
+		Assert.isTrue(path.startsWith("/"), "sse.path must start with '/'");
+		this.path = path;
+	}
+
+	public Duration getRetry() {
+		return this.retry;
+	}
+
+	public void setRetry(Duration retry) {
+		this.retry = retry;
+	}
+
+	public Heartbeat getHeartbeat() {
+		return this.heartbeat;
+	}
+
+	public Connection getConnection() {
+		return this.connection;
+	}
+
+	public Security getSecurity() {
+		return this.security;
+	}
+
+	/**
+	 * Heartbeats keep idle streams open through proxies and reveal dead clients.
+	 */
+	public static class Heartbeat {
+
+		/**
+		 * Silence after which a stream gets a heartbeat.
+		 */
+		private Duration interval = Duration.ofSeconds(15);
+
+		/**
+		 * How heartbeats are sent: a 'heartbeat' event, or a comment line that clients
+		 * ignore.
+		 */
+		private Mode mode = Mode.EVENT;
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			Assert.isTrue(!interval.isNegative() && !interval.isZero(), "sse.heartbeat.interval must be positive");
+			this.interval = interval;
+		}
+
+		public Mode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(Mode mode) {
+			this.mode = mode;
+		}
+
+		/**
+		 * How heartbeats are sent.
+		 */
+		public enum Mode {
+
+			/** A {@code heartbeat} event with an ISO timestamp. */
+			EVENT,
+
+			/** A comment line. */
+			COMMENT
+
+		}
+
+	}
+
+	/**
+	 * Limits on streams.
+	 */
+	public static class Connection {
+
+		/**
+		 * Number of frames a stream may have queued before it is closed as a slow
+		 * consumer.
+		 */
+		private int queueCapacity = 1024;
+
+		/**
+		 * Longest time a stream stays open before the server closes it with reason
+		 * 'max-lifetime'.
+		 */
+		private Duration maxLifetime = Duration.ofHours(1);
+
+		/**
+		 * Fraction of the lifetime by which each stream's lifetime is shortened at random,
+		 * so that reconnects spread out.
+		 */
+		private double lifetimeJitter = 0.1;
+
+		/**
+		 * Maximum number of streams one user may hold on a node, 0 for no limit.
+		 */
+		private int maxPerUser = 16;
+
+		/**
+		 * Maximum number of streams on a node, 0 for no limit besides the server's
+		 * connection limit.
+		 */
+		private int maxTotal = 0;
+
+		/**
+		 * Maximum number of channels one stream may name.
+		 */
+		private int maxChannels = 32;
+
+		/**
+		 * Number of threads writing to streams. Defaults to twice the number of
+		 * processors, at least 4.
+		 */
+		private @Nullable Integer writerThreads;
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			Assert.isTrue(queueCapacity > 0, "sse.connection.queue-capacity must be positive");
+			this.queueCapacity = queueCapacity;
+		}
+
+		public Duration getMaxLifetime() {
+			return this.maxLifetime;
+		}
+
+		public void setMaxLifetime(Duration maxLifetime) {
+			Assert.isTrue(!maxLifetime.isNegative() && !maxLifetime.isZero(), "sse.connection.max-lifetime must be positive");
+			this.maxLifetime = maxLifetime;
+		}
+
+		public double getLifetimeJitter() {
+			return this.lifetimeJitter;
+		}
+
+		public void setLifetimeJitter(double lifetimeJitter) {
+			Assert.isTrue(lifetimeJitter >= 0 && lifetimeJitter < 1,
+					"sse.connection.lifetime-jitter must be at least 0 and less than 1");
+			this.lifetimeJitter = lifetimeJitter;
+		}
+
+		public int getMaxPerUser() {
+			return this.maxPerUser;
+		}
+
+		public void setMaxPerUser(int maxPerUser) {
+			this.maxPerUser = maxPerUser;
+		}
+
+		public int getMaxTotal() {
+			return this.maxTotal;
+		}
+
+		public void setMaxTotal(int maxTotal) {
+			this.maxTotal = maxTotal;
+		}
+
+		public int getMaxChannels() {
+			return this.maxChannels;
+		}
+
+		public void setMaxChannels(int maxChannels) {
+			Assert.isTrue(maxChannels > 0, "sse.connection.max-channels must be positive");
+			this.maxChannels = maxChannels;
+		}
+
+		public @Nullable Integer getWriterThreads() {
+			return this.writerThreads;
+		}
+
+		public void setWriterThreads(@Nullable Integer writerThreads) {
+			Assert.isTrue(writerThreads == null || writerThreads > 0, "sse.connection.writer-threads must be positive");
+			this.writerThreads = writerThreads;
+		}
+
+	}
+
+	/**
+	 * Authentication of stream requests.
+	 */
+	public static class Security {
+
+		/**
+		 * Query parameter that may carry the token, for browsers' EventSource.
+		 */
+		private String queryParameter = "token";
+
+		/**
+		 * Whether the token may be sent as a query parameter.
+		 */
+		private boolean queryParameterEnabled = true;
+
+		/**
+		 * Name of a cookie that may carry the token, for EventSource with
+		 * withCredentials.
+		 */
+		private @Nullable String cookieName;
+
+		/**
+		 * Order of the SSE security filter chain among the application's chains.
+		 */
+		private int filterChainOrder = Ordered.HIGHEST_PRECEDENCE;
+
+		/**
+		 * How long before its token expires a stream gets 'sse-token-expiring'.
+		 */
+		private Duration expiryWarning = Duration.ofSeconds(30);
+
+		private final Jwt jwt = new Jwt();
+
+		public String getQueryParameter() {
+			return this.queryParameter;
+		}
+
+		public void setQueryParameter(String queryParameter) {
+			this.queryParameter = queryParameter;
+		}
+
+		public boolean isQueryParameterEnabled() {
+			return this.queryParameterEnabled;
+		}
+
+		public void setQueryParameterEnabled(boolean queryParameterEnabled) {
+			this.queryParameterEnabled = queryParameterEnabled;
+		}
+
+		public @Nullable String getCookieName() {
+			return this.cookieName;
+		}
+
+		public void setCookieName(@Nullable String cookieName) {
+			this.cookieName = cookieName;
+		}
+
+		public int getFilterChainOrder() {
+			return this.filterChainOrder;
+		}
+
+		public void setFilterChainOrder(int filterChainOrder) {
+			this.filterChainOrder = filterChainOrder;
+		}
+
+		public Duration getExpiryWarning() {
+			return this.expiryWarning;
+		}
+
+		public void setExpiryWarning(Duration expiryWarning) {
+			this.expiryWarning = expiryWarning;
+		}
+
+		public Jwt getJwt() {
+			return this.jwt;
+		}
+
+	}
+
+	/**
+	 * The default JWT token validator.
+	 */
+	public static class Jwt {
+
+		/**
+		 * Shared secret of HS256, HS384 and HS512 tokens, at least 32 bytes.
+		 */
+		private @Nullable String secret;
+
+		/**
+		 * Tolerance on the 'exp' and 'nbf' claims.
+		 */
+		private Duration clockSkew = Duration.ofSeconds(30);
+
+		/**
+		 * Whether tokens without an 'exp' claim are refused.
+		 */
+		private boolean requireExpiry = true;
+
+		public @Nullable String getSecret() {
+			return this.secret;
+		}
+
+		public void setSecret(@Nullable String secret) {
+			this.secret = secret;
+		}
+
+		public Duration getClockSkew() {
+			return this.clockSkew;
+		}
+
+		public void setClockSkew(Duration clockSkew) {
+			this.clockSkew = clockSkew;
+		}
+
+		public boolean isRequireExpiry() {
+			return this.requireExpiry;
+		}
+
+		public void setRequireExpiry(boolean requireExpiry) {
+			this.requireExpiry = requireExpiry;
+		}
+
+	}
+
+}

@@ -1,0 +1,37 @@
+package dev.sseboot.sse.broker;
+
+/**
+ * Why the server ended a stream: the {@code reason} of its {@code sse-close} event.
+ */
+public enum CloseReason {
+
+	/** The stream's token expired. */
+	TOKEN_EXPIRED("token-expired"),
+
+	/** The user or the token was revoked. */
+	REVOKED("revoked"),
+
+	/** The client did not read fast enough and its queue overflowed. */
+	SLOW_CONSUMER("slow-consumer"),
+
+	/** The application is shutting down. */
+	SHUTDOWN("shutdown"),
+
+	/** The stream reached {@code sse.connection.max-lifetime}. */
+	MAX_LIFETIME("max-lifetime");
+
+	private final String value;
+
+	CloseReason(String value) {
+		this.value = value;
+	}
+
+	/**
+	 * Returns the reason as sent to clients.
+	 * @return the reason
+	 */
+	public String value() {
+		return this.value;
+	}
+
+}

@@ -1,0 +1,227 @@
+package dev.sseboot.sse.broker;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Set;
+
+import dev.sseboot.sse.SseConnection;
+import dev.sseboot.sse.SsePrincipal;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One open stream: who it belongs to, what it is subscribed to, and the bounded queue of
+ * frames waiting for its writer. Publishers only ever append to the queue, so a slow
+ * client never blocks them; a full queue tells the broker to close the stream.
+ */
+public final class SseStream {
+
+	/** What became of a frame offered to the stream. */
+	enum Offer {
+
+		/** Queued; a writer is already on its way. */
+		QUEUED,
+
+		/** Queued; the caller must schedule a writer. */
+		SCHEDULE,
+
+		/** Not queued: the queue is full. */
+		OVERFLOW,
+
+		/** Not queued: the stream is closing. */
+		CLOSED
+
+	}
+
+	private final String id;
+
+	private final SsePrincipal principal;
+
+	private final Set<String> channels;
+
+	private final Instant connectedAt;
+
+	private final long closeAtNanos;
+
+	private final StreamOutput output;
+
+	private final int capacity;
+
+	private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+
+	private boolean drainScheduled;
+
+	private boolean closing;
+
+	private boolean completed;
+
+	private volatile long lastActivityNanos = System.nanoTime();
+
+	private volatile boolean expiryWarned;
+
+	SseStream(String id, SsePrincipal principal, Set<String> channels, long closeAtNanos, StreamOutput output,
+			int capacity) {
+		this.id = id;
+		this.principal = principal;
+		this.channels = Set.copyOf(channels);
+		this.connectedAt = Instant.now();
+		this.closeAtNanos = closeAtNanos;
+		this.output = output;
+		this.capacity = capacity;
+	}
+
+	/**
+	 * Returns the connection id.
+	 * @return the connection id
+	 */
+	public String id() {
+		return this.id;
+	}
+
+	/**
+	 * Returns the principal the stream was opened under.
+	 * @return the principal
+	 */
+	public SsePrincipal principal() {
+		return this.principal;
+	}
+
+	/**
+	 * Returns the channels the stream is subscribed to.
+	 * @return the channels
+	 */
+	public Set<String> channels() {
+		return this.channels;
+	}
+
+	SseConnection describe() {
+		return new SseConnection(this.id, this.principal.userId(), this.channels, this.connectedAt);
+	}
+
+	long closeAtNanos() {
+		return this.closeAtNanos;
+	}
+
+	long lastActivityNanos() {
+		return this.lastActivityNanos;
+	}
+
+	boolean expiryWarned() {
+		return this.expiryWarned;
+	}
+
+	void markExpiryWarned() {
+		this.expiryWarned = true;
+	}
+
+	StreamOutput output() {
+		return this.output;
+	}
+
+	synchronized Offer offer(byte[] frame) {
+		if (this.closing) {
+			return Offer.CLOSED;
+		}
+		if (this.queue.size() >= this.capacity) {
+			return Offer.OVERFLOW;
+		}
+		this.queue.add(frame);
+		this.lastActivityNanos = System.nanoTime();
+		return scheduleDrain();
+	}
+
+	/**
+	 * Queues the last frame and refuses any after it.
+	 * @param closeFrame the frame that announces the close
+	 * @param discardQueued whether frames still queued are dropped (the client replays
+	 * them on reconnect)
+	 * @return {@link Offer#SCHEDULE} if the caller must schedule a writer
+	 */
+	synchronized Offer close(byte[] closeFrame, boolean discardQueued) {
+		if (this.closing) {
+			return Offer.CLOSED;
+		}
+		this.closing = true;
+		if (discardQueued) {
+			this.queue.clear();
+		}
+		this.queue.add(closeFrame);
+		return scheduleDrain();
+	}
+
+	/**
+	 * Drops everything queued after the container ended the response.
+	 * @return whether the stream was still live
+	 */
+	synchronized boolean abandon() {
+		boolean live = !this.completed;
+		this.closing = true;
+		this.completed = true;
+		this.queue.clear();
+		return live;
+	}
+
+	private Offer scheduleDrain() {
+		if (this.drainScheduled) {
+			return Offer.QUEUED;
+		}
+		this.drainScheduled = true;
+		return Offer.SCHEDULE;
+	}
+
+	/**
+	 * Takes the next frames to write, coalesced into one buffer.
+	 * @param maxBytes how many bytes to take at most, unless one frame is larger
+	 * @return the batch, or {@code null} when there is nothing to do and the writer may
+	 * stop
+	 */
+	synchronized @Nullable Batch nextBatch(int maxBytes) {
+		if (this.completed) {
+			this.drainScheduled = false;
+			return null;
+		}
+		if (this.queue.isEmpty()) {
+			this.drainScheduled = false;
+			return null;
+		}
+		byte[] first = this.queue.poll();
+		byte[] frames = first;
+		if (!this.queue.isEmpty() && first.length < maxBytes) {
+			int total = first.length;
+			int count = 1;
+			for (byte[] next : this.queue) {
+				if (total + next.length > maxBytes) {
+					break;
+				}
+				total += next.length;
+				count++;
+			}
+			frames = new byte[total];
+			System.arraycopy(first, 0, frames, 0, first.length);
+			int position = first.length;
+			for (int i = 1; i < count; i++) {
+				byte[] next = this.queue.poll();
+				System.arraycopy(next, 0, frames, position, next.length);
+				position += next.length;
+			}
+		}
+		boolean last = this.closing && this.queue.isEmpty();
+		if (last) {
+			this.completed = true;
+		}
+		return new Batch(frames, last);
+	}
+
+	@Override
+	public String toString() {
+		return "SseStream[" + this.id + ", user " + this.principal.userId() + "]";
+	}
+
+	/**
+	 * Frames to write in one go.
+	 * @param frames the coalesced frames
+	 * @param last whether the response ends after them
+	 */
+	record Batch(byte[] frames, boolean last) {
+	}
+
+}

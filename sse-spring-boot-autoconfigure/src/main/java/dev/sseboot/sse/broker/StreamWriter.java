@@ -1,0 +1,99 @@
+package dev.sseboot.sse.broker;
+
+import java.io.IOException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Drains stream queues into their responses on a small, fixed pool of threads, so that
+ * no {@code send} runs on a publisher's or a request's thread. A stream has at most one
+ * drain task at a time; it writes everything queued, coalesced, with one flush per batch.
+ */
+final class StreamWriter {
+
+	private static final Log logger = LogFactory.getLog(StreamWriter.class);
+
+	/** Upper bound of one coalesced write. */
+	static final int MAX_BATCH_BYTES = 64 * 1024;
+
+	private final ThreadPoolExecutor executor;
+
+	private final BiConsumer<SseStream, Throwable> onFailure;
+
+	private final Consumer<SseStream> onCompleted;
+
+	/**
+	 * Creates a writer.
+	 * @param threads the number of writer threads
+	 * @param onFailure called when a write fails: the client is gone
+	 * @param onCompleted called when a stream's response was ended after its last frame
+	 */
+	StreamWriter(int threads, BiConsumer<SseStream, Throwable> onFailure, Consumer<SseStream> onCompleted) {
+		AtomicInteger count = new AtomicInteger();
+		this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+				(task) -> {
+					Thread thread = new Thread(task, "sse-writer-" + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		this.onFailure = onFailure;
+		this.onCompleted = onCompleted;
+	}
+
+	void schedule(SseStream stream) {
+		try {
+			this.executor.execute(() -> drain(stream));
+		}
+		catch (RejectedExecutionException ex) {
+			this.onFailure.accept(stream, ex);
+		}
+	}
+
+	private void drain(SseStream stream) {
+		SseStream.Batch batch;
+		while ((batch = stream.nextBatch(MAX_BATCH_BYTES)) != null) {
+			try {
+				stream.output().write(batch.frames());
+			}
+			catch (IOException | RuntimeException ex) {
+				this.onFailure.accept(stream, ex);
+				return;
+			}
+			if (batch.last()) {
+				complete(stream);
+				return;
+			}
+		}
+	}
+
+	private void complete(SseStream stream) {
+		try {
+			stream.output().complete();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not complete " + stream + ": " + ex);
+		}
+		this.onCompleted.accept(stream);
+	}
+
+	/**
+	 * Returns the number of streams waiting for a writer thread.
+	 * @return the backlog
+	 */
+	int backlog() {
+		return this.executor.getQueue().size();
+	}
+
+	void shutdown() {
+		this.executor.shutdownNow();
+	}
+
+}

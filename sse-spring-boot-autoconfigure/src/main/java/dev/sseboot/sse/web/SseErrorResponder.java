@@ -1,0 +1,66 @@
+package dev.sseboot.sse.web;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+
+/**
+ * Writes the JSON error body of the stream endpoint, {@code {"code": …, "message": …}},
+ * for the controller and the security filter chain alike.
+ */
+public final class SseErrorResponder {
+
+	private final JsonMapper jsonMapper;
+
+	public SseErrorResponder(JsonMapper jsonMapper) {
+		this.jsonMapper = jsonMapper;
+	}
+
+	/**
+	 * Writes an error response, unless the response is already committed.
+	 * @param response the response
+	 * @param code the error code
+	 * @param message the message, never containing a token
+	 * @param retryAfter the {@code Retry-After} delay, or {@code null}
+	 * @throws IOException if the response cannot be written
+	 */
+	public void write(HttpServletResponse response, SseErrorCode code, String message, @Nullable Duration retryAfter)
+			throws IOException {
+		if (response.isCommitted()) {
+			return;
+		}
+		response.resetBuffer();
+		response.setStatus(code.status().value());
+		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+		response.setCharacterEncoding("UTF-8");
+		if (code == SseErrorCode.UNAUTHORIZED) {
+			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+		}
+		if (retryAfter != null) {
+			response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
+		}
+		Map<String, String> body = new LinkedHashMap<>();
+		body.put("code", code.name());
+		body.put("message", message);
+		this.jsonMapper.writeValue(response.getOutputStream(), body);
+	}
+
+	/**
+	 * Writes the response for a refused stream request.
+	 * @param response the response
+	 * @param ex the refusal
+	 * @throws IOException if the response cannot be written
+	 */
+	public void write(HttpServletResponse response, SseRequestException ex) throws IOException {
+		write(response, ex.code(), ex.getMessage(), ex.retryAfter());
+	}
+
+}

@@ -1,0 +1,102 @@
+package dev.sseboot.sse.web;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Set;
+
+import dev.sseboot.sse.SsePrincipal;
+import dev.sseboot.sse.broker.ConnectionRejectedException;
+import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.SseStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * The stream endpoint, {@code GET {sse.path}}. The security filter chain has already
+ * authenticated the request; this checks the channels, opens the stream and hands its
+ * writing to the broker.
+ */
+@Controller
+public class SseStreamController {
+
+	/** How long clients are asked to wait when a limit refuses them. */
+	static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+	private final LocalSseBroker broker;
+
+	private final SseErrorResponder errors;
+
+	private final long emitterTimeoutMillis;
+
+	private final int maxChannels;
+
+	/**
+	 * Creates the controller.
+	 * @param broker the broker
+	 * @param errors writes error bodies
+	 * @param emitterTimeout the async request timeout, a backstop behind the broker's own
+	 * lifetime limit
+	 * @param maxChannels how many channels one stream may name
+	 */
+	public SseStreamController(LocalSseBroker broker, SseErrorResponder errors, Duration emitterTimeout,
+			int maxChannels) {
+		this.broker = broker;
+		this.errors = errors;
+		this.emitterTimeoutMillis = emitterTimeout.toMillis();
+		this.maxChannels = maxChannels;
+	}
+
+	@GetMapping("${sse.path:/sse}")
+	public SseEmitter stream(@AuthenticationPrincipal @Nullable SsePrincipal principal, HttpServletRequest request,
+			HttpServletResponse response) {
+		if (principal == null) {
+			throw new SseRequestException(SseErrorCode.UNAUTHORIZED, "Missing token/api-key");
+		}
+		Set<String> channels = ChannelSelection.resolve(principal, request.getParameterValues("channel"),
+				this.maxChannels);
+		SseEmitter emitter = new SseEmitter(this.emitterTimeoutMillis);
+		SseStream stream = open(principal, channels, emitter);
+		emitter.onCompletion(() -> this.broker.detach(stream));
+		emitter.onError((ex) -> this.broker.detach(stream));
+		emitter.onTimeout(() -> {
+			this.broker.detach(stream);
+			emitter.complete();
+		});
+		response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache, no-store");
+		response.setHeader("X-Accel-Buffering", "no");
+		response.setHeader("Referrer-Policy", "no-referrer");
+		return emitter;
+	}
+
+	private SseStream open(SsePrincipal principal, Set<String> channels, SseEmitter emitter) {
+		try {
+			return this.broker.open(principal, channels, new EmitterOutput(emitter));
+		}
+		catch (ConnectionRejectedException ex) {
+			SseErrorCode code = (ex.rejection() == ConnectionRejectedException.Cause.USER_LIMIT)
+					? SseErrorCode.TOO_MANY_REQUESTS : SseErrorCode.UNAVAILABLE;
+			throw new SseRequestException(code, ex.getMessage(), RETRY_AFTER);
+		}
+	}
+
+	/**
+	 * Answers refused requests here rather than through the application's
+	 * {@code @ControllerAdvice}, which may not render our error body.
+	 * @param ex the refusal
+	 * @param response the response
+	 * @throws IOException if the response cannot be written
+	 */
+	@ExceptionHandler(SseRequestException.class)
+	void refused(SseRequestException ex, HttpServletResponse response) throws IOException {
+		this.errors.write(response, ex);
+	}
+
+}

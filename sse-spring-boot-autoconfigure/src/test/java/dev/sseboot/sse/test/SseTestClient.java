@@ -1,0 +1,270 @@
+package dev.sseboot.sse.test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The one client the tests read SSE streams with: a real HTTP client on a real socket,
+ * parsing the {@code text/event-stream} format as browsers do.
+ */
+public final class SseTestClient {
+
+	private static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private final String baseUrl;
+
+	public SseTestClient(int port) {
+		this.baseUrl = "http://127.0.0.1:" + port;
+	}
+
+	/**
+	 * Opens a stream.
+	 * @param pathAndQuery e.g. {@code /sse?channel=chat}
+	 * @param headers request headers
+	 * @return the open stream, or the error response
+	 */
+	public Stream open(String pathAndQuery, Map<String, String> headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + pathAndQuery))
+			.header("Accept", "text/event-stream")
+			.GET();
+		headers.forEach(request::header);
+		try {
+			HttpResponse<InputStream> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+			return new Stream(response);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not connect to " + pathAndQuery, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Opens a stream with a token in the query.
+	 * @param path e.g. {@code /sse}
+	 * @param token the token
+	 * @param query further query parameters, e.g. {@code channel=chat}, or empty
+	 * @return the open stream, or the error response
+	 */
+	public Stream openWithQueryToken(String path, String token, String query) {
+		return open(path + "?token=" + token + (query.isEmpty() ? "" : "&" + query), Map.of());
+	}
+
+	/**
+	 * Opens a stream with a token in the {@code Authorization} header.
+	 * @param pathAndQuery e.g. {@code /sse?channel=chat}
+	 * @param token the token
+	 * @return the open stream, or the error response
+	 */
+	public Stream openWithBearer(String pathAndQuery, String token) {
+		return open(pathAndQuery, Map.of("Authorization", "Bearer " + token));
+	}
+
+	/**
+	 * One received event.
+	 * @param id the id, or {@code null}
+	 * @param name the event name ({@code message} when none was sent)
+	 * @param data the data lines joined with {@code \n}
+	 * @param retry the retry field, or {@code null}
+	 */
+	public record Event(String id, String name, String data, String retry) {
+	}
+
+	/**
+	 * An open stream read on its own thread, or an error response.
+	 */
+	public static final class Stream implements AutoCloseable {
+
+		private final HttpResponse<InputStream> response;
+
+		private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+
+		private final List<String> comments = new ArrayList<>();
+
+		private final Thread reader;
+
+		private volatile boolean ended;
+
+		private volatile String errorBody;
+
+		Stream(HttpResponse<InputStream> response) {
+			this.response = response;
+			if (response.statusCode() != 200) {
+				try (InputStream body = response.body()) {
+					this.errorBody = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+				}
+				catch (IOException ex) {
+					this.errorBody = "";
+				}
+				this.ended = true;
+				this.reader = null;
+				return;
+			}
+			this.reader = new Thread(this::read, "sse-test-reader");
+			this.reader.setDaemon(true);
+			this.reader.start();
+		}
+
+		public int status() {
+			return this.response.statusCode();
+		}
+
+		public String header(String name) {
+			return this.response.headers().firstValue(name).orElse(null);
+		}
+
+		public String errorBody() {
+			return this.errorBody;
+		}
+
+		/** Whether the server ended the stream (or the client closed it). */
+		public boolean ended() {
+			return this.ended;
+		}
+
+		public synchronized List<String> comments() {
+			return List.copyOf(this.comments);
+		}
+
+		/**
+		 * Waits for the next event.
+		 * @return the event
+		 * @throws AssertionError if none arrives in time
+		 */
+		public Event next() {
+			return next(DEFAULT_WAIT);
+		}
+
+		public Event next(Duration wait) {
+			try {
+				Event event = this.events.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+				if (event == null) {
+					throw new AssertionError("No event within " + wait + (this.ended ? " (stream ended)" : ""));
+				}
+				return event;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError(ex);
+			}
+		}
+
+		/**
+		 * Waits for the next event with a given name, skipping others (such as heartbeats).
+		 * @param name the event name
+		 * @return the event
+		 */
+		public Event next(String name) {
+			return next((event) -> event.name().equals(name), DEFAULT_WAIT);
+		}
+
+		public Event next(Predicate<Event> condition, Duration wait) {
+			long deadline = System.nanoTime() + wait.toNanos();
+			while (true) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					throw new AssertionError("No matching event within " + wait + (this.ended ? " (stream ended)" : ""));
+				}
+				Event event = next(Duration.ofNanos(left));
+				if (condition.test(event)) {
+					return event;
+				}
+			}
+		}
+
+		/**
+		 * Returns the events received so far without waiting, ignoring heartbeats.
+		 * @return the events
+		 */
+		public List<Event> drain() {
+			List<Event> drained = new ArrayList<>();
+			this.events.drainTo(drained);
+			drained.removeIf((event) -> event.name().equals("heartbeat"));
+			return drained;
+		}
+
+		private void read() {
+			try (BufferedReader lines = new BufferedReader(
+					new InputStreamReader(this.response.body(), StandardCharsets.UTF_8))) {
+				String id = null;
+				String name = null;
+				String retry = null;
+				StringBuilder data = null;
+				String line;
+				while ((line = lines.readLine()) != null) {
+					if (line.isEmpty()) {
+						if (data != null) {
+							this.events.add(new Event(id, (name != null) ? name : "message", data.toString(), retry));
+						}
+						id = null;
+						name = null;
+						retry = null;
+						data = null;
+					}
+					else if (line.startsWith(":")) {
+						synchronized (this) {
+							this.comments.add(line.substring(1));
+						}
+					}
+					else {
+						int colon = line.indexOf(':');
+						String field = (colon < 0) ? line : line.substring(0, colon);
+						String value = (colon < 0) ? "" : line.substring(colon + 1);
+						if (value.startsWith(" ")) {
+							value = value.substring(1);
+						}
+						switch (field) {
+							case "id" -> id = value;
+							case "event" -> name = value;
+							case "retry" -> retry = value;
+							case "data" -> data = (data == null) ? new StringBuilder(value) : data.append('\n').append(value);
+							default -> {
+							}
+						}
+					}
+				}
+			}
+			catch (IOException ex) {
+				// closed by the test or reset by the server: both end the stream
+			}
+			finally {
+				this.ended = true;
+			}
+		}
+
+		/**
+		 * Closes the connection from the client side.
+		 */
+		@Override
+		public void close() {
+			this.ended = true;
+			try {
+				this.response.body().close();
+			}
+			catch (IOException ex) {
+				// already closed
+			}
+		}
+
+	}
+
+}
