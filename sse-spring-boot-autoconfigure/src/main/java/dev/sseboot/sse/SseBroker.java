@@ -83,6 +83,21 @@ public interface SseBroker {
 	List<SseConnection> connections(String userId);
 
 	/**
+	 * Returns the retained events after an id that a principal may receive: those
+	 * addressed to its user or to no user, on a channel its grants permit or on none.
+	 * @param lastEventId the last id the client received
+	 * @param principal whose events
+	 * @return the events, oldest first; empty if the id is unknown or replay is off
+	 */
+	List<SseEvent> eventsSince(String lastEventId, SsePrincipal principal);
+
+	/**
+	 * Returns the number of events retained for replay.
+	 * @return the number of events
+	 */
+	int bufferedEventCount();
+
+	/**
 	 * A set of streams that events can be sent to.
 	 */
 	interface Recipients {

@@ -5,6 +5,9 @@ import java.time.Duration;
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.broker.BrokerSettings;
 import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.replay.DeliveryTracker;
+import dev.sseboot.sse.replay.InMemoryReplayBuffer;
+import dev.sseboot.sse.replay.ReplayBuffer;
 import dev.sseboot.sse.web.SseErrorResponder;
 import dev.sseboot.sse.web.SseStreamController;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,8 +40,26 @@ public final class SseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(SseBroker.class)
-	LocalSseBroker sseBroker(SseProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
-		return new LocalSseBroker(brokerSettings(properties), jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper));
+	LocalSseBroker sseBroker(SseProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<ReplayBuffer> replayBuffer, ObjectProvider<DeliveryTracker> deliveryTracker) {
+		return new LocalSseBroker(brokerSettings(properties), jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper),
+				replayBuffer.getIfAvailable(), deliveryTracker.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "sse.replay.enabled", matchIfMissing = true)
+	InMemoryReplayBuffer sseReplayBuffer(SseProperties properties) {
+		SseProperties.Replay replay = properties.getReplay();
+		return new InMemoryReplayBuffer(LocalSseBroker.newEpoch(), replay.getMaxEvents(), replay.getTtl(),
+				replay.getMaxBytes().toBytes());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("sse.replay.track-clients")
+	DeliveryTracker sseDeliveryTracker(SseProperties properties) {
+		return new DeliveryTracker(properties.getReplay().getMaxTrackedClients(), properties.getReplay().getTtl());
 	}
 
 	@Bean

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.Ordered;
 import org.springframework.util.Assert;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties of the SSE starter.
@@ -34,6 +35,8 @@ public class SseProperties {
 	private final Connection connection = new Connection();
 
 	private final Security security = new Security();
+
+	private final Replay replay = new Replay();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -70,6 +73,10 @@ public class SseProperties {
 
 	public Security getSecurity() {
 		return this.security;
+	}
+
+	public Replay getReplay() {
+		return this.replay;
 	}
 
 	/**
@@ -350,6 +357,97 @@ public class SseProperties {
 
 		public void setRequireExpiry(boolean requireExpiry) {
 			this.requireExpiry = requireExpiry;
+		}
+
+	}
+
+	/**
+	 * Replay of missed events to clients that resume with Last-Event-ID.
+	 */
+	public static class Replay {
+
+		/**
+		 * Whether recent events are kept for clients that resume.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Maximum number of events kept.
+		 */
+		private int maxEvents = 1000;
+
+		/**
+		 * How long an event is kept.
+		 */
+		private Duration ttl = Duration.ofMinutes(5);
+
+		/**
+		 * Maximum size of the encoded events kept.
+		 */
+		private DataSize maxBytes = DataSize.ofMegabytes(16);
+
+		/**
+		 * Whether the last event written to each user's 'clientId' is remembered, so that
+		 * a client reconnecting without Last-Event-ID (a page reload) resumes.
+		 */
+		private boolean trackClients = false;
+
+		/**
+		 * Maximum number of clients remembered when tracking clients; each is forgotten
+		 * after the replay TTL.
+		 */
+		private int maxTrackedClients = 10_000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxEvents() {
+			return this.maxEvents;
+		}
+
+		public void setMaxEvents(int maxEvents) {
+			Assert.isTrue(maxEvents > 0, "sse.replay.max-events must be positive");
+			this.maxEvents = maxEvents;
+		}
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			Assert.isTrue(!ttl.isNegative() && !ttl.isZero(), "sse.replay.ttl must be positive");
+			this.ttl = ttl;
+		}
+
+		public DataSize getMaxBytes() {
+			return this.maxBytes;
+		}
+
+		public void setMaxBytes(DataSize maxBytes) {
+			Assert.isTrue(maxBytes.toBytes() > 0, "sse.replay.max-bytes must be positive");
+			this.maxBytes = maxBytes;
+		}
+
+		public boolean isTrackClients() {
+			return this.trackClients;
+		}
+
+		public void setTrackClients(boolean trackClients) {
+			this.trackClients = trackClients;
+		}
+
+		public int getMaxTrackedClients() {
+			return this.maxTrackedClients;
+		}
+
+		public void setMaxTrackedClients(int maxTrackedClients) {
+			Assert.isTrue(maxTrackedClients > 0, "sse.replay.max-tracked-clients must be positive");
+			this.maxTrackedClients = maxTrackedClients;
 		}
 
 	}

@@ -2,6 +2,7 @@ package dev.sseboot.sse.broker;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -20,6 +21,12 @@ import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.SseConnection;
 import dev.sseboot.sse.SseEvent;
 import dev.sseboot.sse.SsePrincipal;
+import dev.sseboot.sse.replay.BufferedEvent;
+import dev.sseboot.sse.replay.DeliveryTracker;
+import dev.sseboot.sse.replay.EventId;
+import dev.sseboot.sse.replay.Replay;
+import dev.sseboot.sse.replay.ReplayBuffer;
+import dev.sseboot.sse.replay.ResumeStatus;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -51,9 +58,13 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 
 	private final Set<SseStream> closing = ConcurrentHashMap.newKeySet();
 
-	private final Map<CloseReason, byte[]> closeFrames = new EnumMap<>(CloseReason.class);
+	private final Map<CloseReason, Frame> closeFrames = new EnumMap<>(CloseReason.class);
 
-	private final String epoch = Long.toString(System.currentTimeMillis(), Character.MAX_RADIX);
+	private final @Nullable ReplayBuffer replayBuffer;
+
+	private final @Nullable DeliveryTracker deliveryTracker;
+
+	private final String epoch;
 
 	private final Object publishLock = new Object();
 
@@ -63,13 +74,42 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 
 	private @Nullable ScheduledExecutorService sweeper;
 
+	/**
+	 * Creates a broker without replay.
+	 * @param settings how streams are run
+	 * @param jsonMapper writes event data that is not a string
+	 */
 	public LocalSseBroker(BrokerSettings settings, JsonMapper jsonMapper) {
+		this(settings, jsonMapper, null, null);
+	}
+
+	/**
+	 * Creates a broker.
+	 * @param settings how streams are run
+	 * @param jsonMapper writes event data that is not a string
+	 * @param replayBuffer keeps events for resuming streams, or {@code null} for no replay
+	 * @param deliveryTracker remembers what each client id got, or {@code null}
+	 */
+	public LocalSseBroker(BrokerSettings settings, JsonMapper jsonMapper, @Nullable ReplayBuffer replayBuffer,
+			@Nullable DeliveryTracker deliveryTracker) {
 		this.settings = settings;
 		this.jsonMapper = jsonMapper;
-		this.writer = new StreamWriter(settings.writerThreads(), this::writeFailed, this::finished);
+		this.replayBuffer = replayBuffer;
+		this.deliveryTracker = deliveryTracker;
+		this.epoch = (replayBuffer != null) ? replayBuffer.epoch() : newEpoch();
+		this.writer = new StreamWriter(settings.writerThreads(), this::writeFailed, this::ended);
 		for (CloseReason reason : CloseReason.values()) {
-			this.closeFrames.put(reason, FrameEncoder.event(null, SseEvent.CLOSE, toJson(Map.of("reason", reason.value()))));
+			this.closeFrames.put(reason,
+					Frame.of(FrameEncoder.event(null, SseEvent.CLOSE, toJson(Map.of("reason", reason.value())))));
 		}
+	}
+
+	/**
+	 * Returns a new epoch: the start time in base 36, different on every start.
+	 * @return the epoch
+	 */
+	public static String newEpoch() {
+		return Long.toString(System.currentTimeMillis(), Character.MAX_RADIX);
 	}
 
 	@Override
@@ -124,33 +164,112 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 		return this.registry.ofUser(userId).stream().map(SseStream::describe).toList();
 	}
 
+	@Override
+	public List<SseEvent> eventsSince(String lastEventId, SsePrincipal principal) {
+		Replay replay;
+		synchronized (this.publishLock) {
+			replay = resume(lastEventId);
+		}
+		return replay.events()
+			.stream()
+			.map(BufferedEvent::event)
+			.filter((event) -> (event.userId() == null || event.userId().equals(principal.userId()))
+					&& (event.channel() == null || principal.permits(event.channel())))
+			.toList();
+	}
+
+	@Override
+	public int bufferedEventCount() {
+		return (this.replayBuffer != null) ? this.replayBuffer.size() : 0;
+	}
+
 	/**
-	 * Opens a stream: queues its {@code sse-connected} frame and registers it for live
-	 * events.
-	 * @param principal who the stream belongs to
-	 * @param channels the channels it subscribes to, each permitted by the principal
+	 * Opens a stream: queues its {@code sse-connected} frame and the events it missed,
+	 * then registers it for live events, all under the publishing lock so that live
+	 * events follow the replayed ones with no gap and no duplicate.
+	 * @param request what the client asks for
 	 * @param output where its frames go
 	 * @return the stream
 	 * @throws ConnectionRejectedException if a connection limit is reached or the node
 	 * is shutting down
 	 */
-	public SseStream open(SsePrincipal principal, Set<String> channels, StreamOutput output) {
-		String connectionId = UUID.randomUUID().toString();
-		Map<String, Object> connected = new LinkedHashMap<>();
-		connected.put("connectionId", connectionId);
-		connected.put("userId", principal.userId());
-		connected.put("channels", channels);
-		connected.put("resume", "none");
-		byte[] connectedFrame = FrameEncoder.eventWithRetry(this.settings.retry(), SseEvent.CONNECTED, toJson(connected));
-		SseStream stream = new SseStream(connectionId, principal, channels, closeAt(), output,
+	public SseStream open(StreamRequest request, StreamOutput output) {
+		SseStream stream = new SseStream(UUID.randomUUID().toString(), request, closeAt(), output,
 				this.settings.queueCapacity());
 		synchronized (this.publishLock) {
-			checkLimits(principal.userId());
-			stream.offer(connectedFrame);
+			checkLimits(request.principal().userId());
+			String resumeAfter = resumeAfter(request);
+			Replay replay = resume(resumeAfter);
+			stream.offer(Frame.of(connectedFrame(stream, replay.status())));
+			queueReplay(stream, replay);
+			if (replay.status() == ResumeStatus.RECOVERED || replay.status() == ResumeStatus.GAP) {
+				stream.resumedAfter(resumeAfter);
+			}
 			this.registry.add(stream);
 		}
 		this.writer.schedule(stream);
 		return stream;
+	}
+
+	private @Nullable String resumeAfter(StreamRequest request) {
+		if (request.lastEventId() != null || request.clientId() == null || this.deliveryTracker == null) {
+			return request.lastEventId();
+		}
+		return this.deliveryTracker.lastEventId(request.principal().userId(), request.clientId());
+	}
+
+	private Replay resume(@Nullable String lastEventId) {
+		if (lastEventId == null) {
+			return Replay.of(ResumeStatus.NONE);
+		}
+		EventId id = EventId.parse(lastEventId);
+		if (id == null || this.replayBuffer == null || !id.epoch().equals(this.epoch) || id.sequence() > this.sequence) {
+			return Replay.of(ResumeStatus.RESET);
+		}
+		return this.replayBuffer.after(id);
+	}
+
+	private byte[] connectedFrame(SseStream stream, ResumeStatus resume) {
+		Map<String, Object> connected = new LinkedHashMap<>();
+		connected.put("connectionId", stream.id());
+		connected.put("userId", stream.principal().userId());
+		connected.put("channels", stream.channels());
+		connected.put("resume", resume.value());
+		return FrameEncoder.eventWithRetry(this.settings.retry(), SseEvent.CONNECTED, toJson(connected));
+	}
+
+	/**
+	 * Queues the replayed events the stream may receive, coalesced into a few large frames
+	 * so that a long replay does not count against the queue's capacity.
+	 */
+	private void queueReplay(SseStream stream, Replay replay) {
+		List<BufferedEvent> chunk = new ArrayList<>();
+		int chunkBytes = 0;
+		for (BufferedEvent buffered : replay.events()) {
+			if (!buffered.event().isAddressedTo(stream.principal().userId(), stream.channels())) {
+				continue;
+			}
+			if (chunkBytes + buffered.frame().length > StreamWriter.MAX_BATCH_BYTES && !chunk.isEmpty()) {
+				stream.offer(joined(chunk, chunkBytes));
+				chunk.clear();
+				chunkBytes = 0;
+			}
+			chunk.add(buffered);
+			chunkBytes += buffered.frame().length;
+		}
+		if (!chunk.isEmpty()) {
+			stream.offer(joined(chunk, chunkBytes));
+		}
+	}
+
+	private static Frame joined(List<BufferedEvent> events, int size) {
+		byte[] bytes = new byte[size];
+		int position = 0;
+		for (BufferedEvent event : events) {
+			System.arraycopy(event.frame(), 0, bytes, position, event.frame().length);
+			position += event.frame().length;
+		}
+		return new Frame(bytes, events.get(events.size() - 1).event().id());
 	}
 
 	/**
@@ -160,7 +279,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 	public void detach(SseStream stream) {
 		this.registry.remove(stream);
 		stream.abandon();
-		this.closing.remove(stream);
+		ended(stream);
 	}
 
 	/**
@@ -226,7 +345,12 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 		String payload = (data instanceof String text) ? text : toJson(data);
 		synchronized (this.publishLock) {
 			String id = this.epoch + "-" + (++this.sequence);
-			byte[] frame = FrameEncoder.event(id, name, payload);
+			byte[] bytes = FrameEncoder.event(id, name, payload);
+			Frame frame = new Frame(bytes, id);
+			if (this.replayBuffer != null && connectionId == null) {
+				// Per-connection events are not replayed: a reconnect is a new connection.
+				this.replayBuffer.append(new SseEvent(id, name, payload, Instant.now(), userId, channel, Map.of()), bytes);
+			}
 			for (SseStream stream : recipients(userId, channel, connectionId)) {
 				if (channel == null || stream.channels().contains(channel)) {
 					deliver(stream, frame);
@@ -251,7 +375,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 		return this.registry.all();
 	}
 
-	private void deliver(SseStream stream, byte[] frame) {
+	private void deliver(SseStream stream, Frame frame) {
 		switch (stream.offer(frame)) {
 			case SCHEDULE -> this.writer.schedule(stream);
 			case OVERFLOW -> close(stream, CloseReason.SLOW_CONSUMER);
@@ -293,11 +417,16 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 				logger.trace("Could not complete " + stream, ex);
 			}
 		}
-		this.closing.remove(stream);
+		ended(stream);
 	}
 
-	private void finished(SseStream stream) {
+	private void ended(SseStream stream) {
 		this.closing.remove(stream);
+		String clientId = stream.clientId();
+		String lastEventId = stream.lastWrittenEventId();
+		if (this.deliveryTracker != null && clientId != null && lastEventId != null) {
+			this.deliveryTracker.record(stream.principal().userId(), clientId, lastEventId);
+		}
 	}
 
 	/**
@@ -308,7 +437,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 		long now = System.nanoTime();
 		Instant wallClock = Instant.now();
 		long heartbeatNanos = this.settings.heartbeatInterval().toNanos();
-		byte[] heartbeat = null;
+		Frame heartbeat = null;
 		for (SseStream stream : this.registry.all()) {
 			Instant expiresAt = stream.principal().expiresAt();
 			if (now - stream.closeAtNanos() >= 0) {
@@ -320,13 +449,13 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 			else if (expiresAt != null && !stream.expiryWarned()
 					&& !wallClock.isBefore(expiresAt.minus(this.settings.expiryWarning()))) {
 				stream.markExpiryWarned();
-				deliver(stream, FrameEncoder.event(null, SseEvent.TOKEN_EXPIRING,
-						toJson(Map.of("expiresAt", expiresAt.toString()))));
+				deliver(stream, Frame.of(FrameEncoder.event(null, SseEvent.TOKEN_EXPIRING,
+						toJson(Map.of("expiresAt", expiresAt.toString())))));
 			}
 			else if (now - stream.lastActivityNanos() >= heartbeatNanos) {
 				if (heartbeat == null) {
-					heartbeat = this.settings.heartbeatAsComment() ? FrameEncoder.comment(" heartbeat")
-							: FrameEncoder.event(null, SseEvent.HEARTBEAT, wallClock.toString());
+					heartbeat = Frame.of(this.settings.heartbeatAsComment() ? FrameEncoder.comment(" heartbeat")
+							: FrameEncoder.event(null, SseEvent.HEARTBEAT, wallClock.toString()));
 				}
 				deliver(stream, heartbeat);
 			}

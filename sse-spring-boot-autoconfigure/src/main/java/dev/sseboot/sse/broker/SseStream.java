@@ -46,7 +46,9 @@ public final class SseStream {
 
 	private final int capacity;
 
-	private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+	private final @Nullable String clientId;
+
+	private final ArrayDeque<Frame> queue = new ArrayDeque<>();
 
 	private boolean drainScheduled;
 
@@ -58,11 +60,13 @@ public final class SseStream {
 
 	private volatile boolean expiryWarned;
 
-	SseStream(String id, SsePrincipal principal, Set<String> channels, long closeAtNanos, StreamOutput output,
-			int capacity) {
+	private volatile @Nullable String lastWrittenEventId;
+
+	SseStream(String id, StreamRequest request, long closeAtNanos, StreamOutput output, int capacity) {
 		this.id = id;
-		this.principal = principal;
-		this.channels = Set.copyOf(channels);
+		this.principal = request.principal();
+		this.channels = request.channels();
+		this.clientId = request.clientId();
 		this.connectedAt = Instant.now();
 		this.closeAtNanos = closeAtNanos;
 		this.output = output;
@@ -93,6 +97,33 @@ public final class SseStream {
 		return this.channels;
 	}
 
+	/**
+	 * Returns the client's own stable id, if it sent one.
+	 * @return the client id, or {@code null}
+	 */
+	public @Nullable String clientId() {
+		return this.clientId;
+	}
+
+	/**
+	 * Returns the id of the last event written to the client (or, before any write, the
+	 * id the stream resumed after).
+	 * @return the id, or {@code null}
+	 */
+	public @Nullable String lastWrittenEventId() {
+		return this.lastWrittenEventId;
+	}
+
+	void resumedAfter(@Nullable String eventId) {
+		this.lastWrittenEventId = eventId;
+	}
+
+	void written(Batch batch) {
+		if (batch.lastEventId() != null) {
+			this.lastWrittenEventId = batch.lastEventId();
+		}
+	}
+
 	SseConnection describe() {
 		return new SseConnection(this.id, this.principal.userId(), this.channels, this.connectedAt);
 	}
@@ -117,7 +148,7 @@ public final class SseStream {
 		return this.output;
 	}
 
-	synchronized Offer offer(byte[] frame) {
+	synchronized Offer offer(Frame frame) {
 		if (this.closing) {
 			return Offer.CLOSED;
 		}
@@ -136,7 +167,7 @@ public final class SseStream {
 	 * them on reconnect)
 	 * @return {@link Offer#SCHEDULE} if the caller must schedule a writer
 	 */
-	synchronized Offer close(byte[] closeFrame, boolean discardQueued) {
+	synchronized Offer close(Frame closeFrame, boolean discardQueued) {
 		if (this.closing) {
 			return Offer.CLOSED;
 		}
@@ -183,32 +214,36 @@ public final class SseStream {
 			this.drainScheduled = false;
 			return null;
 		}
-		byte[] first = this.queue.poll();
-		byte[] frames = first;
-		if (!this.queue.isEmpty() && first.length < maxBytes) {
-			int total = first.length;
+		Frame first = this.queue.poll();
+		byte[] frames = first.bytes();
+		String lastEventId = first.lastEventId();
+		if (!this.queue.isEmpty() && frames.length < maxBytes) {
+			int total = frames.length;
 			int count = 1;
-			for (byte[] next : this.queue) {
-				if (total + next.length > maxBytes) {
+			for (Frame next : this.queue) {
+				if (total + next.bytes().length > maxBytes) {
 					break;
 				}
-				total += next.length;
+				total += next.bytes().length;
 				count++;
 			}
 			frames = new byte[total];
-			System.arraycopy(first, 0, frames, 0, first.length);
-			int position = first.length;
+			System.arraycopy(first.bytes(), 0, frames, 0, first.bytes().length);
+			int position = first.bytes().length;
 			for (int i = 1; i < count; i++) {
-				byte[] next = this.queue.poll();
-				System.arraycopy(next, 0, frames, position, next.length);
-				position += next.length;
+				Frame next = this.queue.poll();
+				System.arraycopy(next.bytes(), 0, frames, position, next.bytes().length);
+				position += next.bytes().length;
+				if (next.lastEventId() != null) {
+					lastEventId = next.lastEventId();
+				}
 			}
 		}
 		boolean last = this.closing && this.queue.isEmpty();
 		if (last) {
 			this.completed = true;
 		}
-		return new Batch(frames, last);
+		return new Batch(frames, last, lastEventId);
 	}
 
 	@Override
@@ -220,8 +255,9 @@ public final class SseStream {
 	 * Frames to write in one go.
 	 * @param frames the coalesced frames
 	 * @param last whether the response ends after them
+	 * @param lastEventId the id of the last event among them, or {@code null}
 	 */
-	record Batch(byte[] frames, boolean last) {
+	record Batch(byte[] frames, boolean last, @Nullable String lastEventId) {
 	}
 
 }

@@ -67,6 +67,7 @@ final class StreamWriter {
 				this.onFailure.accept(stream, ex);
 				return;
 			}
+			stream.written(batch);
 			if (batch.last()) {
 				complete(stream);
 				return;

@@ -3,11 +3,13 @@ package dev.sseboot.sse.web;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import dev.sseboot.sse.SsePrincipal;
 import dev.sseboot.sse.broker.ConnectionRejectedException;
 import dev.sseboot.sse.broker.LocalSseBroker;
 import dev.sseboot.sse.broker.SseStream;
+import dev.sseboot.sse.broker.StreamRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
@@ -15,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
+import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -26,6 +29,14 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  */
 @Controller
 public class SseStreamController {
+
+	static final String LAST_EVENT_ID_HEADER = "Last-Event-ID";
+
+	static final String LAST_EVENT_ID_PARAMETER = "lastEventId";
+
+	static final String CLIENT_ID_PARAMETER = "clientId";
+
+	private static final Pattern VALID_CLIENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
 	/** How long clients are asked to wait when a limit refuses them. */
 	static final Duration RETRY_AFTER = Duration.ofSeconds(5);
@@ -62,8 +73,9 @@ public class SseStreamController {
 		}
 		Set<String> channels = ChannelSelection.resolve(principal, request.getParameterValues("channel"),
 				this.maxChannels);
+		StreamRequest streamRequest = new StreamRequest(principal, channels, lastEventId(request), clientId(request));
 		SseEmitter emitter = new SseEmitter(this.emitterTimeoutMillis);
-		SseStream stream = open(principal, channels, emitter);
+		SseStream stream = open(streamRequest, emitter);
 		emitter.onCompletion(() -> this.broker.detach(stream));
 		emitter.onError((ex) -> this.broker.detach(stream));
 		emitter.onTimeout(() -> {
@@ -76,9 +88,27 @@ public class SseStreamController {
 		return emitter;
 	}
 
-	private SseStream open(SsePrincipal principal, Set<String> channels, SseEmitter emitter) {
+	/**
+	 * The header wins: browsers send it on every automatic reconnect, while a
+	 * {@code lastEventId} parameter in the URL is as old as the page.
+	 */
+	private static @Nullable String lastEventId(HttpServletRequest request) {
+		String header = request.getHeader(LAST_EVENT_ID_HEADER);
+		return StringUtils.hasText(header) ? header.strip() : request.getParameter(LAST_EVENT_ID_PARAMETER);
+	}
+
+	private static @Nullable String clientId(HttpServletRequest request) {
+		String clientId = request.getParameter(CLIENT_ID_PARAMETER);
+		if (clientId != null && !VALID_CLIENT_ID.matcher(clientId).matches()) {
+			throw new SseRequestException(SseErrorCode.BAD_REQUEST,
+					"Invalid clientId: 1 to 64 letters, digits, '-' or '_'");
+		}
+		return clientId;
+	}
+
+	private SseStream open(StreamRequest request, SseEmitter emitter) {
 		try {
-			return this.broker.open(principal, channels, new EmitterOutput(emitter));
+			return this.broker.open(request, new EmitterOutput(emitter));
 		}
 		catch (ConnectionRejectedException ex) {
 			SseErrorCode code = (ex.rejection() == ConnectionRejectedException.Cause.USER_LIMIT)

@@ -1,0 +1,24 @@
+package dev.sseboot.sse.broker;
+
+import java.util.Set;
+
+import dev.sseboot.sse.SsePrincipal;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a client asks for when it opens a stream.
+ *
+ * @param principal who the stream belongs to
+ * @param channels the channels it subscribes to, each permitted by the principal
+ * @param lastEventId the id to resume after, from {@code Last-Event-ID} or the
+ * {@code lastEventId} parameter, or {@code null}
+ * @param clientId the client's own stable id, for delivery tracking, or {@code null}
+ */
+public record StreamRequest(SsePrincipal principal, Set<String> channels, @Nullable String lastEventId,
+		@Nullable String clientId) {
+
+	public StreamRequest {
+		channels = Set.copyOf(channels);
+	}
+
+}

@@ -1,0 +1,39 @@
+package dev.sseboot.sse.replay;
+
+import dev.sseboot.sse.SseEvent;
+
+/**
+ * The recent events of one epoch, kept so that a client reconnecting with
+ * {@code Last-Event-ID} gets what it missed. The broker appends every event it publishes
+ * (except those for one connection) in id order.
+ */
+public interface ReplayBuffer {
+
+	/**
+	 * Returns the epoch of this buffer's lifetime, the prefix of every event id.
+	 * @return the epoch
+	 */
+	String epoch();
+
+	/**
+	 * Keeps an event.
+	 * @param event the event, with an id of this epoch and a sequence above all kept
+	 * @param frame the frame it was sent as
+	 */
+	void append(SseEvent event, byte[] frame);
+
+	/**
+	 * Returns the events after an id.
+	 * @param lastEventId the last id the client received, of this epoch
+	 * @return {@link ResumeStatus#RECOVERED} with every later event, or
+	 * {@link ResumeStatus#GAP} with those still kept when some were evicted
+	 */
+	Replay after(EventId lastEventId);
+
+	/**
+	 * Returns the number of events kept.
+	 * @return the number of events
+	 */
+	int size();
+
+}
