@@ -41,6 +41,19 @@ public final class SseTestClient {
 	 * @return the open stream, or the error response
 	 */
 	public Stream open(String pathAndQuery, Map<String, String> headers) {
+		Stream stream = openPaused(pathAndQuery, headers);
+		stream.startReading();
+		return stream;
+	}
+
+	/**
+	 * Opens a stream but does not read it until {@link Stream#startReading()}: a client
+	 * that stops reading, so that the server's writes back up.
+	 * @param pathAndQuery e.g. {@code /sse?channel=chat}
+	 * @param headers request headers
+	 * @return the open stream, or the error response
+	 */
+	public Stream openPaused(String pathAndQuery, Map<String, String> headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + pathAndQuery))
 			.header("Accept", "text/event-stream")
 			.GET();
@@ -100,7 +113,7 @@ public final class SseTestClient {
 
 		private final List<String> comments = new ArrayList<>();
 
-		private final Thread reader;
+		private Thread reader;
 
 		private volatile boolean ended;
 
@@ -116,12 +129,19 @@ public final class SseTestClient {
 					this.errorBody = "";
 				}
 				this.ended = true;
-				this.reader = null;
-				return;
 			}
-			this.reader = new Thread(this::read, "sse-test-reader");
-			this.reader.setDaemon(true);
-			this.reader.start();
+		}
+
+		/**
+		 * Starts reading the stream on a thread of its own; events queue up for
+		 * {@link #next()}.
+		 */
+		public synchronized void startReading() {
+			if (this.reader == null && this.response.statusCode() == 200) {
+				this.reader = new Thread(this::read, "sse-test-reader");
+				this.reader.setDaemon(true);
+				this.reader.start();
+			}
 		}
 
 		public int status() {

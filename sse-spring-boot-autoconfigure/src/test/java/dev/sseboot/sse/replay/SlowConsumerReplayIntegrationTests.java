@@ -1,0 +1,68 @@
+package dev.sseboot.sse.replay;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.sseboot.sse.SseBroker;
+import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.test.SseTestClient;
+import dev.sseboot.sse.test.SseTestClient.Event;
+import dev.sseboot.sse.test.TestTokens;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.connection.queue-capacity=8",
+				"sse.replay.max-events=10000", "sse.replay.max-bytes=256MB" })
+class SlowConsumerReplayIntegrationTests {
+
+	private static final int MAX_EVENTS = 20_000;
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	SseBroker broker;
+
+	@Test
+	void slowConsumerReconnectsWithLastEventIdAndLosesNothing() {
+		SseTestClient client = new SseTestClient(this.port);
+		String token = TestTokens.forUser("slowpoke");
+		String payload = "x".repeat(8 * 1024);
+		List<String> published = new ArrayList<>();
+		SseTestClient.Stream stalled = client.openPaused("/sse", Map.of("Authorization", "Bearer " + token));
+		// Publish until the stalled stream's queue overflows and the broker drops it.
+		for (int i = 0; i < MAX_EVENTS && this.broker.isOnline("slowpoke"); i++) {
+			published.add(this.broker.toUser("slowpoke").send("tick", payload));
+		}
+		assertThat(this.broker.isOnline("slowpoke")).as("closed as a slow consumer").isFalse();
+		published.add(this.broker.toUser("slowpoke").send("tick", payload));
+
+		stalled.startReading();
+		assertThat(stalled.next().name()).isEqualTo("sse-connected");
+		List<String> received = new ArrayList<>();
+		Event event;
+		while (!(event = stalled.next()).name().equals("sse-close")) {
+			received.add(event.id());
+		}
+		assertThat(event.data()).isEqualTo("{\"reason\":\"slow-consumer\"}");
+		assertThat(received).hasSizeLessThan(published.size());
+
+		try (SseTestClient.Stream resumed = client.open("/sse",
+				Map.of("Authorization", "Bearer " + token, "Last-Event-ID", received.get(received.size() - 1)))) {
+			assertThat(resumed.next().data()).contains("\"resume\":\"recovered\"");
+			while (received.size() < published.size()) {
+				received.add(resumed.next("tick").id());
+			}
+		}
+		assertThat(received).containsExactlyElementsOf(published);
+	}
+
+}
