@@ -1,62 +1,201 @@
-// Demo client: obtains a token from the demo login, then opens a native EventSource
-// with the token in the query string.
+// Demo client. Every panel logs in through the demo-only login, then opens a stream:
+// native EventSource with ?token=, or the npm event-source-polyfill with a header.
 (function () {
-  const form = document.getElementById('connect');
-  const list = document.getElementById('events');
-  const status = document.getElementById('status');
-  let source = null;
+  'use strict';
 
-  function show(kind, text) {
-    const item = document.createElement('li');
-    item.className = kind;
-    item.textContent = '[' + kind + '] ' + text;
-    list.prepend(item);
-    while (list.children.length > 200) {
-      list.lastChild.remove();
-    }
+  const SERVER_EVENTS = ['sse-connected', 'heartbeat', 'sse-token-expiring', 'sse-close'];
+
+  function panel(id) {
+    const root = document.getElementById(id);
+    const field = (name) => root.querySelector('.' + name);
+    return {
+      root: root,
+      set: (name, value) => { field(name).textContent = String(value); },
+      add: (name) => { field(name).textContent = String(Number(field(name).textContent) + 1); },
+      log: (kind, text) => {
+        const list = field('log');
+        const item = document.createElement('li');
+        item.className = kind;
+        item.textContent = kind + ' ' + text;
+        list.prepend(item);
+        while (list.children.length > 100) {
+          list.lastChild.remove();
+        }
+      }
+    };
   }
 
-  async function login(user, channels) {
-    const body = new URLSearchParams({ user: user });
+  async function login(user, channels, ttlSeconds) {
+    const body = new URLSearchParams({ user: user, ttl: 'PT' + ttlSeconds + 'S' });
     channels.forEach((channel) => body.append('channel', channel));
     const response = await fetch('demo/login', { method: 'POST', body: body });
     if (!response.ok) {
-      throw new Error('login failed: ' + response.status);
+      throw new Error('demo login failed: ' + response.status);
     }
     return (await response.json()).token;
   }
 
-  function split(value) {
-    return value.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+  function streamUrl(params) {
+    const query = new URLSearchParams();
+    Object.entries(params).forEach(([name, value]) => {
+      if (value !== undefined && value !== null) {
+        query.append(name, value);
+      }
+    });
+    return 'sse?' + query;
   }
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (source) {
-      source.close();
-    }
-    const data = new FormData(form);
+  // EventSource hides the status of a refused request: ask again with fetch to show it.
+  async function explainRefusal(url, view) {
+    const controller = new AbortController();
     try {
-      const token = await login(data.get('user'), split(data.get('channels')));
-      const query = new URLSearchParams({ token: token });
-      split(data.get('subscribe')).forEach((channel) => query.append('channel', channel));
-      source = new EventSource('sse?' + query);
-      source.onopen = () => { status.textContent = 'connected'; };
-      source.onerror = () => {
-        status.textContent = source.readyState === EventSource.CLOSED ? 'refused or closed' : 'reconnecting';
-      };
-      ['sse-connected', 'position', 'notification', 'broadcast', 'heartbeat', 'sse-token-expiring', 'sse-close']
-        .forEach((name) => source.addEventListener(name, (e) => show(name, (e.lastEventId ? '#' + e.lastEventId + ' ' : '') + e.data)));
-    } catch (error) {
-      show('error', error.message);
+      const response = await fetch(url, { signal: controller.signal });
+      if (response.status === 200) {
+        view.set('status', 'reconnecting');
+        return;
+      }
+      const error = await response.json();
+      view.set('status', response.status + ' ' + error.code + ': ' + error.message);
+      view.log('error', response.status + ' ' + error.code);
+    } catch (failure) {
+      view.set('status', 'unreachable');
+    } finally {
+      controller.abort();
     }
-  });
+  }
 
-  document.getElementById('disconnect').addEventListener('click', () => {
-    if (source) {
+  // Opens a stream and routes its events; returns the EventSource (native or polyfill).
+  function open(url, view, handlers, options) {
+    const source = (options && options.headers)
+      ? new EventSourcePolyfill(url, { headers: options.headers })
+      : new EventSource(url);
+    source.addEventListener('sse-connected', (event) => {
+      const connected = JSON.parse(event.data);
+      view.set('status', 'connected');
+      view.log('sse-connected', 'resume=' + connected.resume + ' channels=' + connected.channels.join(','));
+    });
+    Object.entries(handlers).forEach(([name, handler]) => source.addEventListener(name, handler));
+    source.addEventListener('sse-close', (event) => view.log('sse-close', event.data));
+    source.onerror = () => {
+      if (source.readyState === 2) {
+        explainRefusal(url, view);
+      } else {
+        view.set('status', 'reconnecting');
+      }
+    };
+    return source;
+  }
+
+  // Counts ticker events and any break in their numbering: a lost or repeated event.
+  function ticker(view) {
+    const state = { lastN: null, lastId: null };
+    state.onTick = (event) => {
+      const n = JSON.parse(event.data).n;
+      if (state.lastN !== null && n !== state.lastN + 1) {
+        view.add('gaps');
+        view.log('error', 'expected ' + (state.lastN + 1) + ' got ' + n);
+      }
+      state.lastN = n;
+      state.lastId = event.lastEventId;
+      view.add('received');
+      view.log('tick', '#' + event.lastEventId + ' n=' + n);
+    };
+    return state;
+  }
+
+  async function drones() {
+    const view = panel('drones');
+    const token = await login('pilot', ['project:1'], 600);
+    let source = null;
+    view.root.querySelectorAll('button[data-project]').forEach((button) => {
+      button.addEventListener('click', () => {
+        if (source) {
+          source.close();
+        }
+        const channel = 'project:' + button.dataset.project;
+        view.set('status', 'connecting to ' + channel);
+        source = open(streamUrl({ token: token, channel: channel }), view, {
+          position: (event) => {
+            const position = JSON.parse(event.data);
+            view.log('position', position.drone + ' ' + position.lat.toFixed(5) + ',' + position.lon.toFixed(5));
+          }
+        });
+      });
+    });
+  }
+
+  async function notifications(user) {
+    const view = panel('notes-' + user);
+    const token = await login(user, [], 600);
+    open(streamUrl({ token: token }), view, {
+      notification: (event) => {
+        view.add('received');
+        view.log('notification', JSON.parse(event.data).text);
+      },
+      broadcast: (event) => view.log('broadcast', event.data)
+    });
+  }
+
+  async function resume() {
+    const view = panel('resume');
+    const token = await login('reader', ['ticker'], 600);
+    const state = ticker(view);
+    let source = null;
+    const connect = () => {
+      source = open(streamUrl({ token: token, channel: 'ticker', lastEventId: state.lastId }), view, { tick: state.onTick });
+      source.addEventListener('sse-connected', (event) => view.set('resume', JSON.parse(event.data).resume));
+    };
+    view.root.querySelector('.drop').addEventListener('click', () => {
       source.close();
-      source = null;
-      status.textContent = 'disconnected';
-    }
-  });
+      view.add('drops');
+      view.set('status', 'dropped');
+      view.set('resume', '-');
+      setTimeout(connect, 1500);
+    });
+    connect();
+  }
+
+  async function expiry(ttlSeconds) {
+    const view = panel('expiry');
+    const state = ticker(view);
+    const connect = async () => {
+      const token = await login('shortlived', ['ticker'], ttlSeconds);
+      const source = open(streamUrl({ token: token, channel: 'ticker', lastEventId: state.lastId }), view, {
+        tick: state.onTick,
+        'sse-token-expiring': (event) => {
+          view.add('warnings');
+          view.log('sse-token-expiring', event.data);
+        }
+      });
+      source.addEventListener('sse-close', async (event) => {
+        if (JSON.parse(event.data).reason === 'token-expired') {
+          source.close();
+          view.set('status', 'renewing token');
+          await connect();
+          view.add('renewals');
+        }
+      });
+    };
+    await connect();
+  }
+
+  async function headerClient() {
+    const view = panel('header-client');
+    const token = await login('carol', ['ticker'], 600);
+    const state = ticker(view);
+    open(streamUrl({ channel: 'ticker' }), view, { tick: state.onTick },
+      { headers: { Authorization: 'Bearer ' + token } });
+  }
+
+  async function start() {
+    const config = await (await fetch('demo/config')).json();
+    drones();
+    notifications('alice');
+    notifications('bob');
+    resume();
+    expiry(config.shortTokenTtlSeconds);
+    headerClient();
+  }
+
+  start();
 })();

@@ -3,8 +3,12 @@ package dev.sseboot.sample;
 import java.time.Duration;
 import java.util.List;
 
+import java.util.Map;
+
 import dev.sseboot.sse.security.JwtTokenIssuer;
 
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -20,8 +24,16 @@ class DemoLoginController {
 
 	private final JwtTokenIssuer tokenIssuer;
 
-	DemoLoginController(JwtTokenIssuer tokenIssuer) {
+	private final Duration shortTokenTtl;
+
+	DemoLoginController(JwtTokenIssuer tokenIssuer, @Value("${demo.short-token-ttl:20s}") Duration shortTokenTtl) {
 		this.tokenIssuer = tokenIssuer;
+		this.shortTokenTtl = shortTokenTtl;
+	}
+
+	@GetMapping("/demo/config")
+	Map<String, Object> config() {
+		return Map.of("shortTokenTtlSeconds", this.shortTokenTtl.toSeconds());
 	}
 
 	@PostMapping("/demo/login")

@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Publishes the demo's events: drone positions on {@code project:<id>} channels,
- * notifications to single users, and a broadcast to everyone.
+ * notifications to single users, numbered ticks on {@code ticker}, and a broadcast to
+ * everyone.
  */
 @Component
 class DemoPublisher {
@@ -21,6 +22,8 @@ class DemoPublisher {
 	private final SseBroker broker;
 
 	private final AtomicLong ticks = new AtomicLong();
+
+	private final AtomicLong tickerCount = new AtomicLong();
 
 	DemoPublisher(SseBroker broker) {
 		this.broker = broker;
@@ -45,6 +48,11 @@ class DemoPublisher {
 		}
 	}
 
+	@Scheduled(fixedRateString = "${demo.ticker-interval:500ms}")
+	void publishTicker() {
+		this.broker.toChannel("ticker").send("tick", new Tick(this.tickerCount.incrementAndGet()));
+	}
+
 	@Scheduled(fixedRateString = "${demo.broadcast-interval:10s}")
 	void publishBroadcast() {
 		this.broker.toAll().send("broadcast", "Server time " + Instant.now());
@@ -54,6 +62,10 @@ class DemoPublisher {
 	}
 
 	record Notification(String user, String text) {
+	}
+
+	/** A numbered tick: the page checks the numbers run on without a break. */
+	record Tick(long n) {
 	}
 
 }
