@@ -48,6 +48,9 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 
 	private static final Duration SHUTDOWN_POLL = Duration.ofMillis(5);
 
+	/** How long a closing stream may take to write its close frame. */
+	private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
 	private final BrokerSettings settings;
 
 	private final JsonMapper jsonMapper;
@@ -196,6 +199,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 	public SseStream open(StreamRequest request, StreamOutput output) {
 		SseStream stream = new SseStream(UUID.randomUUID().toString(), request, closeAt(), output,
 				this.settings.queueCapacity());
+		output.listen(() -> writable(stream), (failure) -> writeFailed(stream, failure));
 		synchronized (this.publishLock) {
 			checkLimits(request.principal().userId());
 			String resumeAfter = resumeAfter(request);
@@ -405,6 +409,25 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 		return true;
 	}
 
+	private void writable(SseStream stream) {
+		if (stream.signalWritable()) {
+			this.writer.schedule(stream);
+		}
+	}
+
+	/**
+	 * Ends a closing stream that no writer can finish, such as one whose client stopped
+	 * reading before its close frame went out.
+	 */
+	private void forceComplete(SseStream stream) {
+		if (stream.claimCompletion()) {
+			this.writer.complete(stream);
+		}
+		else {
+			ended(stream);
+		}
+	}
+
 	private void writeFailed(SseStream stream, Throwable failure) {
 		// The usual cause is a client that went away: not worth a stack trace.
 		logger.debug("Stream " + stream + " ended on a failed write: " + failure);
@@ -438,6 +461,11 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 		Instant wallClock = Instant.now();
 		long heartbeatNanos = this.settings.heartbeatInterval().toNanos();
 		Frame heartbeat = null;
+		for (SseStream stream : this.closing) {
+			if (now - stream.closingSinceNanos() > CLOSE_GRACE.toNanos()) {
+				forceComplete(stream);
+			}
+		}
 		for (SseStream stream : this.registry.all()) {
 			Instant expiresAt = stream.principal().expiresAt();
 			if (now - stream.closeAtNanos() >= 0) {
@@ -513,7 +541,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 			LockSupport.parkNanos(SHUTDOWN_POLL.toNanos());
 		}
 		for (SseStream stream : this.closing) {
-			detach(stream);
+			forceComplete(stream);
 		}
 		this.writer.shutdown();
 	}

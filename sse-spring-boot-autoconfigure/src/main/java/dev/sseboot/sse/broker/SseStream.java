@@ -56,6 +56,14 @@ public final class SseStream {
 
 	private boolean completed;
 
+	/** A slow consumer's close frame is not worth waiting for. */
+	private boolean dropWhenBlocked;
+
+	private long closingSinceNanos;
+
+	/** The output became writable since the writer last looked. */
+	private boolean writableSignal;
+
 	private volatile long lastActivityNanos = System.nanoTime();
 
 	private volatile boolean expiryWarned;
@@ -172,8 +180,10 @@ public final class SseStream {
 			return Offer.CLOSED;
 		}
 		this.closing = true;
+		this.closingSinceNanos = System.nanoTime();
 		if (discardQueued) {
 			this.queue.clear();
+			this.dropWhenBlocked = true;
 		}
 		this.queue.add(closeFrame);
 		return scheduleDrain();
@@ -189,6 +199,69 @@ public final class SseStream {
 		this.completed = true;
 		this.queue.clear();
 		return live;
+	}
+
+	/**
+	 * Notes that the output can take more.
+	 * @return whether the caller must schedule a writer
+	 */
+	synchronized boolean signalWritable() {
+		this.writableSignal = true;
+		if (this.drainScheduled || this.completed) {
+			return false;
+		}
+		this.drainScheduled = true;
+		return true;
+	}
+
+	synchronized void clearWritableSignal() {
+		this.writableSignal = false;
+	}
+
+	/**
+	 * Lets the writer leave a stream whose output is full, unless it became writable in
+	 * the meantime.
+	 * @return whether the writer must leave; the output's callback brings it back
+	 */
+	synchronized boolean park() {
+		if (this.writableSignal) {
+			this.writableSignal = false;
+			return false;
+		}
+		this.drainScheduled = false;
+		return true;
+	}
+
+	/**
+	 * Gives up on a slow consumer whose output is full: its response ends without
+	 * waiting for the close frame.
+	 * @return whether the caller must end the response
+	 */
+	synchronized boolean dropIfBlocked() {
+		if (!this.dropWhenBlocked || this.completed) {
+			return false;
+		}
+		this.completed = true;
+		this.queue.clear();
+		return true;
+	}
+
+	/**
+	 * Claims the end of a closing stream that no writer is working on, for example one
+	 * whose client stopped reading before its close frame went out.
+	 * @return whether the caller must end the response
+	 */
+	synchronized boolean claimCompletion() {
+		if (this.completed || this.drainScheduled) {
+			return false;
+		}
+		this.completed = true;
+		this.queue.clear();
+		return true;
+	}
+
+	synchronized long closingSinceNanos() {
+		return this.closingSinceNanos;
 	}
 
 	private Offer scheduleDrain() {

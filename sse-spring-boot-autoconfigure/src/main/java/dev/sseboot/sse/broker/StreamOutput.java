@@ -1,14 +1,33 @@
 package dev.sseboot.sse.broker;
 
 import java.io.IOException;
+import java.util.function.Consumer;
 
 /**
- * Where a stream's frames are written: the HTTP response behind it.
+ * Where a stream's frames are written: the HTTP response behind it. Writes never block:
+ * when the client does not keep up, {@link #isWritable()} says so and the output calls
+ * back once the connection can take more.
  */
 public interface StreamOutput {
 
 	/**
-	 * Writes frames and flushes them, once.
+	 * Registers the callbacks of the broker. Called once, before any other method.
+	 * @param writable called when the output becomes writable again
+	 * @param failed called when the connection fails outside a write
+	 */
+	void listen(Runnable writable, Consumer<Throwable> failed);
+
+	/**
+	 * Returns whether a write can proceed now, flushing what an earlier write left
+	 * buffered. If not, the output calls the writable callback later.
+	 * @return whether a write can proceed
+	 * @throws IOException if the client is gone
+	 */
+	boolean isWritable() throws IOException;
+
+	/**
+	 * Writes frames and flushes them if the connection takes them. Called only after
+	 * {@link #isWritable()} returned {@code true}.
 	 * @param frames the frames, in order
 	 * @throws IOException if the client is gone
 	 */

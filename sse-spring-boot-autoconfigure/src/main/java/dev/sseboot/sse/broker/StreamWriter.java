@@ -14,8 +14,9 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Drains stream queues into their responses on a small, fixed pool of threads, so that
- * no {@code send} runs on a publisher's or a request's thread. A stream has at most one
- * drain task at a time; it writes everything queued, coalesced, with one flush per batch.
+ * no write runs on a publisher's or a request's thread. A stream has at most one drain
+ * task at a time; it writes everything queued, coalesced, with one flush per batch. Writes
+ * never block: a stream whose connection is full is left until its output calls back.
  */
 final class StreamWriter {
 
@@ -58,24 +59,38 @@ final class StreamWriter {
 	}
 
 	private void drain(SseStream stream) {
-		SseStream.Batch batch;
-		while ((batch = stream.nextBatch(MAX_BATCH_BYTES)) != null) {
-			try {
-				stream.output().write(batch.frames());
+		StreamOutput output = stream.output();
+		try {
+			while (true) {
+				stream.clearWritableSignal();
+				if (!output.isWritable()) {
+					if (stream.dropIfBlocked()) {
+						complete(stream);
+						return;
+					}
+					if (stream.park()) {
+						return;
+					}
+					continue;
+				}
+				SseStream.Batch batch = stream.nextBatch(MAX_BATCH_BYTES);
+				if (batch == null) {
+					return;
+				}
+				output.write(batch.frames());
+				stream.written(batch);
+				if (batch.last()) {
+					complete(stream);
+					return;
+				}
 			}
-			catch (IOException | RuntimeException ex) {
-				this.onFailure.accept(stream, ex);
-				return;
-			}
-			stream.written(batch);
-			if (batch.last()) {
-				complete(stream);
-				return;
-			}
+		}
+		catch (IOException | RuntimeException ex) {
+			this.onFailure.accept(stream, ex);
 		}
 	}
 
-	private void complete(SseStream stream) {
+	void complete(SseStream stream) {
 		try {
 			stream.output().complete();
 		}

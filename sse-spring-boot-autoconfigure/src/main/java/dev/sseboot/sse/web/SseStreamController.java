@@ -1,6 +1,7 @@
 package dev.sseboot.sse.web;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -15,11 +16,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.context.request.async.WebAsyncUtils;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -74,17 +77,22 @@ public class SseStreamController {
 		Set<String> channels = ChannelSelection.resolve(principal, request.getParameterValues("channel"),
 				this.maxChannels);
 		StreamRequest streamRequest = new StreamRequest(principal, channels, lastEventId(request), clientId(request));
+		// Frames bypass the emitter's converters, so the headers are set here, before any write.
+		response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
+		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+		response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache, no-store");
+		response.setHeader("X-Accel-Buffering", "no");
+		response.setHeader("Referrer-Policy", "no-referrer");
 		SseEmitter emitter = new SseEmitter(this.emitterTimeoutMillis);
-		SseStream stream = open(streamRequest, emitter);
+		ServletStreamOutput output = new ServletStreamOutput(emitter, response);
+		WebAsyncUtils.getAsyncManager(request).registerDeferredResultInterceptor(ServletStreamOutput.class, output);
+		SseStream stream = open(streamRequest, output);
 		emitter.onCompletion(() -> this.broker.detach(stream));
 		emitter.onError((ex) -> this.broker.detach(stream));
 		emitter.onTimeout(() -> {
 			this.broker.detach(stream);
 			emitter.complete();
 		});
-		response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache, no-store");
-		response.setHeader("X-Accel-Buffering", "no");
-		response.setHeader("Referrer-Policy", "no-referrer");
 		return emitter;
 	}
 
@@ -106,9 +114,9 @@ public class SseStreamController {
 		return clientId;
 	}
 
-	private SseStream open(StreamRequest request, SseEmitter emitter) {
+	private SseStream open(StreamRequest request, ServletStreamOutput output) {
 		try {
-			return this.broker.open(request, new EmitterOutput(emitter));
+			return this.broker.open(request, output);
 		}
 		catch (ConnectionRejectedException ex) {
 			SseErrorCode code = (ex.rejection() == ConnectionRejectedException.Cause.USER_LIMIT)

@@ -212,6 +212,28 @@ public final class SseTestClient {
 		}
 
 		/**
+		 * Waits until the server ends the stream, then returns every event not yet taken,
+		 * heartbeats included.
+		 * @param wait how long to wait for the end
+		 * @return the events
+		 */
+		public List<Event> readToEnd(Duration wait) {
+			try {
+				this.reader.join(wait.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError(ex);
+			}
+			if (this.reader.isAlive()) {
+				throw new AssertionError("Stream still open after " + wait);
+			}
+			List<Event> rest = new ArrayList<>();
+			this.events.drainTo(rest);
+			return rest;
+		}
+
+		/**
 		 * Returns the events received so far without waiting, ignoring heartbeats.
 		 * @return the events
 		 */

@@ -1,0 +1,109 @@
+package dev.sseboot.sse.web;
+
+import java.io.IOException;
+import java.util.function.Consumer;
+
+import dev.sseboot.sse.broker.StreamOutput;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.context.request.async.DeferredResultProcessingInterceptor;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Writes pre-rendered frames straight to the response in Servlet non-blocking mode, while
+ * the {@link SseEmitter} runs the async request's lifecycle (start, timeout, completion).
+ * <p>
+ * {@code SseEmitter.send} would block a thread on every client whose socket is full and
+ * run the message converters per recipient; here a client that stops reading costs no
+ * thread, only its bounded queue, and the same bytes go to every recipient.
+ */
+final class ServletStreamOutput implements StreamOutput, WriteListener, DeferredResultProcessingInterceptor {
+
+	private final SseEmitter emitter;
+
+	private final HttpServletResponse response;
+
+	private volatile @Nullable ServletOutputStream out;
+
+	private volatile Runnable writable = () -> {
+	};
+
+	private volatile Consumer<Throwable> failed = (ex) -> {
+	};
+
+	/** Written but not flushed because the connection was full; touched by the one writer. */
+	private boolean unflushed;
+
+	ServletStreamOutput(SseEmitter emitter, HttpServletResponse response) {
+		this.emitter = emitter;
+		this.response = response;
+	}
+
+	@Override
+	public void listen(Runnable writable, Consumer<Throwable> failed) {
+		this.writable = writable;
+		this.failed = failed;
+	}
+
+	/**
+	 * Switches the response to non-blocking mode once Spring MVC has started the async
+	 * request: earlier, the container would refuse the listener.
+	 */
+	@Override
+	public <T> void preProcess(NativeWebRequest request, DeferredResult<T> deferredResult) throws IOException {
+		ServletOutputStream stream = this.response.getOutputStream();
+		this.out = stream;
+		stream.setWriteListener(this);
+	}
+
+	@Override
+	public boolean isWritable() throws IOException {
+		ServletOutputStream stream = this.out;
+		if (stream == null || !stream.isReady()) {
+			return false;
+		}
+		if (this.unflushed) {
+			stream.flush();
+			this.unflushed = false;
+			return stream.isReady();
+		}
+		return true;
+	}
+
+	@Override
+	public void write(byte[] frames) throws IOException {
+		ServletOutputStream stream = this.out;
+		if (stream == null) {
+			throw new IllegalStateException("Write before the async request started");
+		}
+		stream.write(frames);
+		// Flushing while the connection is full is not allowed in non-blocking mode.
+		if (stream.isReady()) {
+			stream.flush();
+		}
+		else {
+			this.unflushed = true;
+		}
+	}
+
+	@Override
+	public void complete() {
+		this.emitter.complete();
+	}
+
+	@Override
+	public void onWritePossible() {
+		this.writable.run();
+	}
+
+	@Override
+	public void onError(Throwable failure) {
+		this.failed.accept(failure);
+	}
+
+}
