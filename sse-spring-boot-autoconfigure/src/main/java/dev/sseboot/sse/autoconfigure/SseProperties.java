@@ -374,8 +374,7 @@ public class SseProperties {
 		private boolean enabled;
 
 		/**
-		 * Address the control API listens on. Must be a loopback address unless an API
-		 * key is set.
+		 * Address the control API listens on, a loopback one unless an API key is set.
 		 */
 		private InetAddress address = InetAddress.getLoopbackAddress();
 

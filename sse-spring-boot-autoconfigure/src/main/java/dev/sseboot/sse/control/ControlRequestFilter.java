@@ -27,7 +27,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
@@ -176,9 +175,12 @@ public final class ControlRequestFilter extends OncePerRequestFilter {
 			return null;
 		}
 		try {
-			return MediaType.parseMediaType(contentType);
+			MediaType mediaType = MediaType.parseMediaType(contentType);
+			// Fails here, on an unknown charset, rather than as a server error when decoding.
+			mediaType.getCharset();
+			return mediaType;
 		}
-		catch (InvalidMediaTypeException ex) {
+		catch (IllegalArgumentException ex) {
 			throw new SseRequestException(SseErrorCode.UNSUPPORTED_MEDIA_TYPE, "Malformed Content-Type");
 		}
 	}

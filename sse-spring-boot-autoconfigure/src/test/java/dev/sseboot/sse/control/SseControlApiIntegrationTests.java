@@ -1,5 +1,6 @@
 package dev.sseboot.sse.control;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -257,6 +258,14 @@ class SseControlApiIntegrationTests {
 		HttpResponse<String> response = emit("userId=alex&data=" + "x".repeat(4096));
 		assertThat(response.statusCode()).isEqualTo(413);
 		assertThat(read(response).get("code").asString()).isEqualTo("PAYLOAD_TOO_LARGE");
+		byte[] undeclaredLength = ("userId=alex&data=" + "x".repeat(4096)).getBytes(StandardCharsets.UTF_8);
+		HttpRequest chunked = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.controlServer.getPort() + "/emit"))
+			.header("Authorization", "Bearer " + API_KEY)
+			.header("Content-Type", FORM)
+			.POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(undeclaredLength)))
+			.build();
+		assertThat(send(chunked).statusCode()).isEqualTo(413);
 	}
 
 	@Test
