@@ -3,7 +3,7 @@ package dev.sseboot.sse.web;
 import org.springframework.http.HttpStatus;
 
 /**
- * The error codes of the stream endpoint, each with its HTTP status.
+ * The error codes of the stream endpoint and the control API, each with its HTTP status.
  */
 public enum SseErrorCode {
 
@@ -37,7 +37,7 @@ public enum SseErrorCode {
 	/** A control request body that is neither form-encoded nor JSON. */
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE),
 
-	/** A control endpoint that the configuration does not provide, such as minting tokens without a secret. */
+	/** A control endpoint the configuration does not provide: /token without a JWT secret. */
 	NOT_IMPLEMENTED(HttpStatus.NOT_IMPLEMENTED);
 
 	private final HttpStatus status;
