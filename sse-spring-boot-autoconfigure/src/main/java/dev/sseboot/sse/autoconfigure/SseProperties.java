@@ -1,5 +1,6 @@
 package dev.sseboot.sse.autoconfigure;
 
+import java.net.InetAddress;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
@@ -37,6 +38,8 @@ public class SseProperties {
 	private final Security security = new Security();
 
 	private final Replay replay = new Replay();
+
+	private final Control control = new Control();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -77,6 +80,10 @@ public class SseProperties {
 
 	public Replay getReplay() {
 		return this.replay;
+	}
+
+	public Control getControl() {
+		return this.control;
 	}
 
 	/**
@@ -448,6 +455,96 @@ public class SseProperties {
 		public void setMaxTrackedClients(int maxTrackedClients) {
 			Assert.isTrue(maxTrackedClients > 0, "sse.replay.max-tracked-clients must be positive");
 			this.maxTrackedClients = maxTrackedClients;
+		}
+
+	}
+
+	/**
+	 * The control API: a second listener that mints tokens and emits events for
+	 * publishers outside the application.
+	 */
+	public static class Control {
+
+		/**
+		 * Whether the control API listens on its own address and port.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Address the control API listens on, a loopback one unless an API key is set.
+		 */
+		private InetAddress address = InetAddress.getLoopbackAddress();
+
+		/**
+		 * Port the control API listens on, 0 for a free port.
+		 */
+		private int port = 8001;
+
+		/**
+		 * Key that control requests must send as 'Authorization: Bearer <key>'.
+		 */
+		private @Nullable String apiKey;
+
+		/**
+		 * Longest validity of a token minted by POST /token; a longer 'exp' is capped.
+		 */
+		private Duration maxTokenTtl = Duration.ofHours(24);
+
+		/**
+		 * Largest request body accepted; larger ones are refused with 413.
+		 */
+		private DataSize maxBodySize = DataSize.ofKilobytes(64);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public InetAddress getAddress() {
+			return this.address;
+		}
+
+		public void setAddress(InetAddress address) {
+			this.address = address;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			Assert.isTrue(port >= 0 && port <= 65535, "sse.control.port must be between 0 and 65535");
+			this.port = port;
+		}
+
+		public @Nullable String getApiKey() {
+			return this.apiKey;
+		}
+
+		public void setApiKey(@Nullable String apiKey) {
+			this.apiKey = apiKey;
+		}
+
+		public Duration getMaxTokenTtl() {
+			return this.maxTokenTtl;
+		}
+
+		public void setMaxTokenTtl(Duration maxTokenTtl) {
+			Assert.isTrue(!maxTokenTtl.isNegative() && !maxTokenTtl.isZero(), "sse.control.max-token-ttl must be positive");
+			this.maxTokenTtl = maxTokenTtl;
+		}
+
+		public DataSize getMaxBodySize() {
+			return this.maxBodySize;
+		}
+
+		public void setMaxBodySize(DataSize maxBodySize) {
+			Assert.isTrue(maxBodySize.toBytes() > 0 && maxBodySize.toBytes() < Integer.MAX_VALUE,
+					"sse.control.max-body-size must be positive and less than 2GB");
+			this.maxBodySize = maxBodySize;
 		}
 
 	}

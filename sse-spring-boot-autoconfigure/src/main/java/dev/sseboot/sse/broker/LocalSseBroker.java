@@ -311,6 +311,22 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 	}
 
 	/**
+	 * Returns how many streams each connected user holds.
+	 * @return a snapshot, sorted by user id
+	 */
+	public Map<String, Integer> connectionCountsByUser() {
+		return this.registry.countsByUser();
+	}
+
+	/**
+	 * Returns how many streams are subscribed to each channel.
+	 * @return a snapshot, sorted by channel name
+	 */
+	public Map<String, Integer> connectionCountsByChannel() {
+		return this.registry.countsByChannel();
+	}
+
+	/**
 	 * Returns the number of streams closed by the server whose last frame is not yet
 	 * written.
 	 * @return the number of closing streams

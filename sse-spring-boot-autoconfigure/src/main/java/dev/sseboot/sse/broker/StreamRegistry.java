@@ -1,7 +1,9 @@
 package dev.sseboot.sse.broker;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
@@ -68,6 +70,25 @@ final class StreamRegistry {
 
 	int channelCount() {
 		return this.byChannel.size();
+	}
+
+	Map<String, Integer> countsByUser() {
+		return counts(this.byUser);
+	}
+
+	Map<String, Integer> countsByChannel() {
+		return counts(this.byChannel);
+	}
+
+	private static Map<String, Integer> counts(ConcurrentHashMap<String, Set<SseStream>> index) {
+		Map<String, Integer> counts = new TreeMap<>();
+		index.forEach((key, streams) -> {
+			// A set emptied by a concurrent removal is about to leave the index.
+			if (!streams.isEmpty()) {
+				counts.put(key, streams.size());
+			}
+		});
+		return counts;
 	}
 
 	private static void index(ConcurrentHashMap<String, Set<SseStream>> index, String key, SseStream stream) {

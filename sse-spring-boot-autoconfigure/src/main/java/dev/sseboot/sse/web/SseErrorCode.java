@@ -3,7 +3,7 @@ package dev.sseboot.sse.web;
 import org.springframework.http.HttpStatus;
 
 /**
- * The error codes of the stream endpoint, each with its HTTP status.
+ * The error codes of the stream endpoint and the control API, each with its HTTP status.
  */
 public enum SseErrorCode {
 
@@ -23,7 +23,22 @@ public enum SseErrorCode {
 	SERVER_ERROR(HttpStatus.INTERNAL_SERVER_ERROR),
 
 	/** The node is full or shutting down. */
-	UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE);
+	UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE),
+
+	/** No such path: on the control port, anything but the control endpoints. */
+	NOT_FOUND(HttpStatus.NOT_FOUND),
+
+	/** A control endpoint called with the wrong HTTP method. */
+	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED),
+
+	/** A control request body larger than {@code sse.control.max-body-size}. */
+	PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE),
+
+	/** A control request body that is neither form-encoded nor JSON. */
+	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE),
+
+	/** A control endpoint the configuration does not provide: /token without a JWT secret. */
+	NOT_IMPLEMENTED(HttpStatus.NOT_IMPLEMENTED);
 
 	private final HttpStatus status;
 

@@ -1,0 +1,74 @@
+package dev.sseboot.sse.autoconfigure;
+
+import java.net.InetAddress;
+
+import dev.sseboot.sse.SseBroker;
+import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.control.ControlRequestFilter;
+import dev.sseboot.sse.control.SseControlServer;
+import dev.sseboot.sse.security.JwtTokenIssuer;
+import dev.sseboot.sse.web.SseErrorResponder;
+import jakarta.servlet.DispatcherType;
+import org.apache.catalina.startup.Tomcat;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilterBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.util.StringUtils;
+
+/**
+ * Auto-configuration of the control API on its own listener ({@code sse.control.*}).
+ * <p>
+ * Off unless {@code sse.control.enabled=true}: the seed server always opened its control
+ * port, but here the application already mints tokens and publishes in-process
+ * ({@link JwtTokenIssuer}, {@link SseBroker}), so the control API only serves publishers
+ * outside it. Opened by default it would let any local process, or any request forgery
+ * that reaches loopback, mint tokens for every user, and the fixed port 8001 would clash
+ * between two applications, or two test contexts, on one host.
+ */
+@AutoConfiguration(after = { SseAutoConfiguration.class, SseSecurityAutoConfiguration.class })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({ Tomcat.class, TomcatServletWebServerFactory.class })
+@ConditionalOnBooleanProperty("sse.control.enabled")
+@ConditionalOnBean({ SseBroker.class, SseErrorResponder.class })
+public final class SseControlAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseControlServer sseControlServer(SseProperties properties) {
+		SseProperties.Control control = properties.getControl();
+		boolean apiKeyRequired = StringUtils.hasText(control.getApiKey());
+		InetAddress address = control.getAddress();
+		if (!apiKeyRequired && !address.isLoopbackAddress()) {
+			throw new IllegalStateException("The SSE control API would listen on " + address.getHostAddress()
+					+ " without an API key: set sse.control.api-key, or set sse.control.address to a loopback "
+					+ "address such as 127.0.0.1");
+		}
+		return new SseControlServer(address, control.getPort(), apiKeyRequired);
+	}
+
+	@Bean
+	@ConditionalOnMissingFilterBean(ControlRequestFilter.class)
+	FilterRegistrationBean<ControlRequestFilter> sseControlRequestFilter(SseProperties properties, SseBroker broker,
+			ObjectProvider<LocalSseBroker> localBroker, ObjectProvider<JwtTokenIssuer> tokenIssuer,
+			SseErrorResponder errors, ObjectProvider<JsonMapper> jsonMapper) {
+		SseProperties.Control control = properties.getControl();
+		ControlRequestFilter filter = new ControlRequestFilter(broker, localBroker.getIfAvailable(),
+				tokenIssuer.getIfAvailable(), errors, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+				control.getApiKey(), control.getMaxTokenTtl(), control.getMaxBodySize());
+		FilterRegistrationBean<ControlRequestFilter> registration = new FilterRegistrationBean<>(filter);
+		registration.setOrder(ControlRequestFilter.ORDER);
+		registration.setDispatcherTypes(DispatcherType.REQUEST);
+		return registration;
+	}
+
+}

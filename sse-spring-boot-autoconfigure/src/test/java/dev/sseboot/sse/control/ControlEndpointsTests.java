@@ -1,0 +1,69 @@
+package dev.sseboot.sse.control;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import dev.sseboot.sse.broker.BrokerSettings;
+import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.security.JwtTokenIssuer;
+import dev.sseboot.sse.test.TestTokens;
+import dev.sseboot.sse.web.SseErrorCode;
+import dev.sseboot.sse.web.SseRequestException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class ControlEndpointsTests {
+
+	private final LocalSseBroker broker = new LocalSseBroker(BrokerSettings.defaults(), JsonMapper.builder().build());
+
+	@AfterEach
+	void stopBroker() {
+		this.broker.stop();
+	}
+
+	@Test
+	void answersNotImplementedToTokenRequestsWithoutTokenIssuer() {
+		ControlEndpoints endpoints = new ControlEndpoints(this.broker, this.broker, null, Duration.ofHours(1));
+		assertThatExceptionOfType(SseRequestException.class).isThrownBy(() -> endpoints.token(form("userId=alex")))
+			.withMessageContaining("sse.security.jwt.secret")
+			.satisfies((ex) -> assertThat(ex.code()).isEqualTo(SseErrorCode.NOT_IMPLEMENTED));
+	}
+
+	@Test
+	void refusesEmitWithoutTargetOrWithConflictingOnes() {
+		ControlEndpoints endpoints = new ControlEndpoints(this.broker, this.broker, null, Duration.ofHours(1));
+		assertThatExceptionOfType(SseRequestException.class).isThrownBy(() -> endpoints.emit(form("data=x")))
+			.withMessageContaining("'userId'");
+		assertThatExceptionOfType(SseRequestException.class)
+			.isThrownBy(() -> endpoints.emit(form("connectionId=c&userId=alex&data=x")))
+			.withMessageContaining("'connectionId'");
+		assertThatExceptionOfType(SseRequestException.class)
+			.isThrownBy(() -> endpoints.emit(form("userId=alex&channel=*&data=x")))
+			.withMessageContaining("one channel");
+		assertThatExceptionOfType(SseRequestException.class)
+			.isThrownBy(() -> endpoints.emit(form("userId=alex&data=x&payload=data:%20y")))
+			.withMessageContaining("'payload'");
+	}
+
+	@Test
+	void refusesTokenExpiryThatIsNotAPositiveNumberOfSeconds() {
+		ControlEndpoints endpoints = new ControlEndpoints(this.broker, this.broker,
+				new JwtTokenIssuer(TestTokens.SECRET),
+				Duration.ofHours(1));
+		assertThatExceptionOfType(SseRequestException.class)
+			.isThrownBy(() -> endpoints.token(form("userId=alex&exp=soon")))
+			.withMessageContaining("'exp'");
+		assertThatExceptionOfType(SseRequestException.class)
+			.isThrownBy(() -> endpoints.token(form("userId=alex&exp=0")))
+			.withMessageContaining("'exp'");
+	}
+
+	private static ControlParameters form(String body) {
+		return ControlParameters.fromForm(body.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+	}
+
+}
