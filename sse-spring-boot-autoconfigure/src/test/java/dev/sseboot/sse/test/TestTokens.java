@@ -33,6 +33,20 @@ public final class TestTokens {
 	}
 
 	/**
+	 * A token in the seed form {@code {"userId":…,"channel":…,"exp":…}}.
+	 */
+	public static String seedForm(String userId, String channel, Duration validFor) {
+		return sign(SECRET, Map.of("userId", userId, "channel", channel), validFor);
+	}
+
+	/**
+	 * A token for a user with channel grants that expires after the given time.
+	 */
+	public static String expiringIn(Duration validFor, String userId, String... channels) {
+		return sign(SECRET, Map.of("sub", userId, "channels", List.of(channels)), validFor);
+	}
+
+	/**
 	 * A token with the given claims and expiry ({@code null} for no {@code exp}).
 	 */
 	public static String sign(String secret, Map<String, Object> claims, Duration validFor) {
