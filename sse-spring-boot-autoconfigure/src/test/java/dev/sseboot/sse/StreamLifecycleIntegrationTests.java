@@ -158,9 +158,45 @@ class StreamLifecycleIntegrationTests {
 		}
 	}
 
+	/**
+	 * A client that stops reading pins the writer thread that is blocked in its socket
+	 * write. With as many such clients as writer threads, nobody else gets events until
+	 * the container's write timeout: one writer thread makes that visible with one client.
+	 */
+	@Test
+	void keepsDeliveringToOthersWhileASlowConsumerBlocksAWriterThread() throws Exception {
+		try (ConfigurableApplicationContext context = start("sse.connection.writer-threads=1",
+				"sse.connection.queue-capacity=8");
+				Stream fast = new SseTestClient(port(context)).openWithBearer("/sse?channel=feed",
+						TestTokens.forUser("fast", "feed"));
+				Socket slow = new Socket()) {
+			SseBroker broker = context.getBean(SseBroker.class);
+			fast.connectionId();
+			slow.setReceiveBufferSize(4096);
+			slow.connect(new InetSocketAddress("127.0.0.1", port(context)), 5000);
+			sendStreamRequest(slow, port(context), TestTokens.forUser("slow", "feed"));
+			await().atMost(Duration.ofSeconds(5)).until(() -> broker.isOnline("slow"));
+			String payload = "x".repeat(64 * 1024);
+			int sent = 0;
+			while (broker.isOnline("slow") && sent < 2000) {
+				String id = broker.toChannel("feed").send("tick", payload);
+				sent++;
+				Event event = fast.next((candidate) -> candidate.name().equals("tick"), Duration.ofSeconds(2));
+				assertThat(event.id()).isEqualTo(id);
+			}
+			String id = broker.toChannel("feed").send("tick", "after");
+			assertThat(fast.next((candidate) -> candidate.name().equals("tick"), Duration.ofSeconds(2)).id())
+				.isEqualTo(id);
+		}
+	}
+
 	private void sendStreamRequest(Socket socket, String token) throws IOException {
+		sendStreamRequest(socket, this.port, token);
+	}
+
+	private static void sendStreamRequest(Socket socket, int port, String token) throws IOException {
 		OutputStream out = socket.getOutputStream();
-		out.write(("GET /sse?channel=feed HTTP/1.1\r\nHost: 127.0.0.1:" + this.port + "\r\nAuthorization: Bearer "
+		out.write(("GET /sse?channel=feed HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer "
 				+ token + "\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n")
 			.getBytes(StandardCharsets.US_ASCII));
 		out.flush();
