@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -14,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import dev.sseboot.sse.broker.LocalSseBroker;
 import dev.sseboot.sse.test.SseTestApplication;
@@ -38,7 +38,9 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.heartbeat.interval=200ms",
 				"sse.connection.queue-capacity=8", "sse.connection.max-per-user=1",
-				"sse.security.expiry-warning=2s" })
+				"sse.security.expiry-warning=2s",
+				// A fixed request pool, so that the thread check sees the starter's threads only.
+				"server.tomcat.threads.max=10", "server.tomcat.threads.min-spare=10" })
 class StreamLifecycleIntegrationTests {
 
 	@LocalServerPort
@@ -61,7 +63,7 @@ class StreamLifecycleIntegrationTests {
 		openAndClose("warm", batch);
 		awaitNoStreams();
 		await().atMost(Duration.ofSeconds(10)).until(this::readerThreads, (count) -> count == 0);
-		int baseline = threadCount();
+		Set<Thread> baseline = Set.copyOf(Thread.getAllStackTraces().keySet());
 		for (int round = 0; round < 1000 / batch; round++) {
 			openAndClose("cycle" + round + "-", batch);
 		}
@@ -70,8 +72,11 @@ class StreamLifecycleIntegrationTests {
 		assertThat(this.broker.channelCount()).isZero();
 		await().atMost(Duration.ofSeconds(10)).until(this::readerThreads, (count) -> count == 0);
 		await().atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(threadCount()).as("JVM threads (baseline %d)", baseline)
-				.isLessThanOrEqualTo(baseline + 10));
+			.untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+				.filteredOn((thread) -> !baseline.contains(thread))
+				.extracting(Thread::getName)
+				.as("threads started during 1000 streams and still alive")
+				.hasSizeLessThanOrEqualTo(10));
 	}
 
 	/**
@@ -116,10 +121,6 @@ class StreamLifecycleIntegrationTests {
 			.stream()
 			.filter((thread) -> thread.getName().equals("sse-test-reader"))
 			.count();
-	}
-
-	private static int threadCount() {
-		return ManagementFactory.getThreadMXBean().getThreadCount();
 	}
 
 	@Test
