@@ -1,6 +1,9 @@
 package dev.sseboot.sse;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -11,9 +14,12 @@ import dev.sseboot.sse.test.SseTestClient.Stream;
 import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -21,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.retry=2500ms" })
+@ExtendWith(OutputCaptureExtension.class)
 class StreamSecurityIntegrationTests {
 
 	private static final String OTHER_SECRET = "another-secret-another-secret-another-secret";
@@ -96,6 +103,65 @@ class StreamSecurityIntegrationTests {
 			assertThat(SseTestClient.json(stream.next().data(), "channels").valueStream().map((node) -> node.asString()))
 				.containsExactlyInAnyOrder("project:42", "chat");
 		}
+	}
+
+	/**
+	 * The test secret has 46 bytes: too short for HS384 (48) and HS512 (64) under RFC 7518.
+	 * Such tokens are the client's problem (403), not a server failure (500).
+	 */
+	@Test
+	void answers403NotServerErrorForHmacAlgorithmTheSecretIsTooShortFor() {
+		for (String algorithm : List.of("HS384", "HS512")) {
+			String token = TestTokens.signHmac(algorithm, TestTokens.SECRET, "{\"sub\":\"alex\",\"channels\":[\"chat\"],\"exp\":"
+					+ Instant.now().plusSeconds(600).getEpochSecond() + "}");
+			Stream stream = this.client.openWithBearer("/sse", token);
+			assertThat(stream.status()).as(algorithm + " token, body %s", stream.errorBody()).isEqualTo(403);
+		}
+	}
+
+	@Test
+	void answers403NotServerErrorForHs512TokenWithWrongSignature() {
+		String token = TestTokens.signHmac("HS512", OTHER_SECRET + OTHER_SECRET, "{\"sub\":\"alex\",\"channels\":[\"chat\"],\"exp\":"
+				+ Instant.now().plusSeconds(600).getEpochSecond() + "}");
+		assertForbidden(this.client.openWithBearer("/sse", token), token);
+	}
+
+	@Test
+	void answers403ForUnsignedToken() {
+		Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+		String token = base64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
+				+ base64.encodeToString(("{\"sub\":\"alex\",\"channels\":[\"chat\"],\"exp\":"
+						+ Instant.now().plusSeconds(600).getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8))
+				+ ".";
+		assertForbidden(this.client.openWithBearer("/sse", token), token);
+	}
+
+	@Test
+	void answers400ForTooManyChannels() {
+		String channels = String.join(",", java.util.stream.IntStream.range(0, 33).mapToObj((i) -> "c" + i).toList());
+		Stream stream = this.client.openWithBearer("/sse?channel=" + channels, TestTokens.forUser("alex", "*"));
+		assertThat(stream.status()).isEqualTo(400);
+		assertThat(stream.errorBody()).contains("\"code\":\"BAD_REQUEST\"");
+	}
+
+	@Test
+	void neverLogsTokens(CapturedOutput output) {
+		String expired = TestTokens.expiringIn(Duration.ofMinutes(-5), "alex", "chat");
+		String wrongKey = TestTokens.sign(OTHER_SECRET, Map.of("sub", "alex"), Duration.ofHours(1));
+		String valid = TestTokens.forUser("alex-log", "chat");
+		this.client.openWithBearer("/sse", expired);
+		this.client.openWithQueryToken("/sse", wrongKey, "");
+		this.client.openWithQueryToken("/sse", "garbage.garbage.garbage", "");
+		this.client.openWithQueryToken("/sse", valid, "channel=admin");
+		try (Stream stream = this.client.openWithQueryToken("/sse", valid, "")) {
+			stream.next();
+		}
+		assertThat(output.getAll()).contains("Rejected SSE token")
+			.doesNotContain(expired)
+			.doesNotContain(wrongKey)
+			.doesNotContain(valid)
+			.doesNotContain(valid.substring(valid.lastIndexOf('.') + 1))
+			.doesNotContain("garbage.garbage");
 	}
 
 	@Test
