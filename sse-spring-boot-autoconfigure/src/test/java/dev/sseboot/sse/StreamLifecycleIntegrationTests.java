@@ -239,6 +239,22 @@ class StreamLifecycleIntegrationTests {
 		}
 	}
 
+	@Test
+	void skipsHeartbeatsWhileEventsFlow() {
+		try (Stream stream = this.client.openWithBearer("/sse", TestTokens.forUser("busy", "chat"))) {
+			stream.connectionId();
+			long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+			int sent = 0;
+			while (System.nanoTime() < end) {
+				String id = this.broker.toUser("busy").send("tick", Integer.toString(sent++));
+				Event event = stream.next();
+				assertThat(event.name()).as("event %d of a busy stream", sent).isEqualTo("tick");
+				assertThat(event.id()).isEqualTo(id);
+			}
+			assertThat(stream.next().name()).as("first event once traffic stops").isEqualTo("heartbeat");
+		}
+	}
+
 	private static org.assertj.core.data.TemporalUnitOffset within(Duration duration) {
 		return org.assertj.core.api.Assertions.within(duration.toMillis(), java.time.temporal.ChronoUnit.MILLIS);
 	}

@@ -173,6 +173,14 @@ class StreamSecurityIntegrationTests {
 	}
 
 	@Test
+	void answers400ForTokenGivenTwiceInQuery() {
+		String token = TestTokens.forUser("alex", "chat");
+		Stream stream = this.client.open("/sse?token=" + token + "&token=" + token, Map.of());
+		assertThat(stream.status()).isEqualTo(400);
+		assertThat(stream.errorBody()).contains("\"code\":\"BAD_REQUEST\"").doesNotContain(token);
+	}
+
+	@Test
 	void answers400ForMalformedChannelName() {
 		Stream stream = this.client.openWithBearer("/sse?channel=a%20b", TestTokens.forUser("alex", "*"));
 		assertThat(stream.status()).isEqualTo(400);
