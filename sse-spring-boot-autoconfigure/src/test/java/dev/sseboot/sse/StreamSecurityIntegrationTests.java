@@ -226,6 +226,18 @@ class StreamSecurityIntegrationTests {
 	}
 
 	@Test
+	void leavesOtherPathsToBootsDefaultChainWhereStreamTokensDoNotAuthenticate() {
+		String token = TestTokens.forUser("alex", "chat");
+		for (Stream response : List.of(this.client.open("/other", Map.of()),
+				this.client.open("/other?token=" + token, Map.of()),
+				this.client.openWithBearer("/other", token))) {
+			assertThat(response.status()).isIn(401, 302);
+			assertThat(response.header("WWW-Authenticate")).isNotEqualTo("Bearer");
+			assertThat(response.errorBody()).doesNotContain("UNAUTHORIZED").doesNotContain(token);
+		}
+	}
+
+	@Test
 	void sendsStreamHeaders() {
 		try (Stream stream = this.client.openWithBearer("/sse", TestTokens.forUser("alex-hd", "chat"))) {
 			assertThat(stream.status()).isEqualTo(200);
