@@ -18,6 +18,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 /**
  * The one client the tests read SSE streams with: a real HTTP client on a real socket,
  * parsing the {@code text/event-stream} format as browsers do.
@@ -25,6 +28,8 @@ import java.util.function.Predicate;
 public final class SseTestClient {
 
 	private static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -93,6 +98,29 @@ public final class SseTestClient {
 	}
 
 	/**
+	 * Opens a stream with the token in an {@code Authorization} header of a given scheme
+	 * spelling, e.g. {@code bearer}.
+	 * @param pathAndQuery e.g. {@code /sse?channel=chat}
+	 * @param scheme the scheme as sent
+	 * @param token the token
+	 * @return the open stream, or the error response
+	 */
+	public Stream openWithAuthorization(String pathAndQuery, String scheme, String token) {
+		return open(pathAndQuery, Map.of("Authorization", scheme + " " + token));
+	}
+
+	/**
+	 * Reads one field of a JSON object, such as the {@code connectionId} of
+	 * {@code sse-connected}.
+	 * @param json the JSON object
+	 * @param field the field
+	 * @return the field, or {@code null} if absent
+	 */
+	public static JsonNode json(String json, String field) {
+		return JSON.readTree(json).get(field);
+	}
+
+	/**
 	 * One received event.
 	 * @param id the id, or {@code null}
 	 * @param name the event name ({@code message} when none was sent)
@@ -100,12 +128,25 @@ public final class SseTestClient {
 	 * @param retry the retry field, or {@code null}
 	 */
 	public record Event(String id, String name, String data, String retry) {
+
+		/**
+		 * Reads a text field of the JSON data.
+		 * @param field the field
+		 * @return its text, or {@code null} if absent
+		 */
+		public String field(String field) {
+			JsonNode node = json(this.data, field);
+			return (node != null) ? node.asString() : null;
+		}
+
 	}
 
 	/**
 	 * An open stream read on its own thread, or an error response.
 	 */
 	public static final class Stream implements AutoCloseable {
+
+		private static final String CONNECTED = "sse-connected";
 
 		private final HttpResponse<InputStream> response;
 
@@ -159,6 +200,33 @@ public final class SseTestClient {
 		/** Whether the server ended the stream (or the client closed it). */
 		public boolean ended() {
 			return this.ended;
+		}
+
+		/**
+		 * Waits for the {@code sse-connected} event and returns its connection id.
+		 * @return the connection id
+		 */
+		public String connectionId() {
+			Event connected = next(CONNECTED);
+			return connected.field("connectionId");
+		}
+
+		/**
+		 * Waits until the server ended the stream.
+		 * @param wait how long at most
+		 * @return whether it ended in time
+		 */
+		public boolean awaitEnd(Duration wait) {
+			if (this.reader == null) {
+				return true;
+			}
+			try {
+				this.reader.join(wait.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return !this.reader.isAlive();
 		}
 
 		public synchronized List<String> comments() {

@@ -1,11 +1,16 @@
 package dev.sseboot.sse.test;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -30,6 +35,41 @@ public final class TestTokens {
 	 */
 	public static String forUser(String userId, String... channels) {
 		return sign(SECRET, Map.of("sub", userId, "channels", List.of(channels)), Duration.ofHours(1));
+	}
+
+	/**
+	 * A token in the seed form {@code {"userId":…,"channel":…,"exp":…}}.
+	 */
+	public static String seedForm(String userId, String channel, Duration validFor) {
+		return sign(SECRET, Map.of("userId", userId, "channel", channel), validFor);
+	}
+
+	/**
+	 * A token for a user with channel grants that expires after the given time.
+	 */
+	public static String expiringIn(Duration validFor, String userId, String... channels) {
+		return sign(SECRET, Map.of("sub", userId, "channels", List.of(channels)), validFor);
+	}
+
+	/**
+	 * A token signed with a given HMAC algorithm ({@code HS256}, {@code HS384},
+	 * {@code HS512}) by plain JCA, whatever the key length, as any JWT library of a client
+	 * might produce it.
+	 */
+	public static String signHmac(String algorithm, String secret, String claimsJson) {
+		Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+		String header = base64.encodeToString(("{\"alg\":\"" + algorithm + "\",\"typ\":\"JWT\"}").getBytes(StandardCharsets.UTF_8));
+		String payload = base64.encodeToString(claimsJson.getBytes(StandardCharsets.UTF_8));
+		String jca = "Hmac" + algorithm.replace("HS", "SHA");
+		try {
+			Mac mac = Mac.getInstance(jca);
+			mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), jca));
+			byte[] signature = mac.doFinal((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+			return header + "." + payload + "." + base64.encodeToString(signature);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**

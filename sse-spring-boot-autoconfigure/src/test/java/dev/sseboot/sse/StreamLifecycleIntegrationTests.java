@@ -1,0 +1,388 @@
+package dev.sseboot.sse;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.test.SseTestClient;
+import dev.sseboot.sse.test.SseTestClient.Event;
+import dev.sseboot.sse.test.SseTestClient.Stream;
+import dev.sseboot.sse.test.TestTokens;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.heartbeat.interval=200ms",
+				"sse.connection.queue-capacity=8", "sse.connection.max-per-user=1",
+				"sse.security.expiry-warning=2s",
+				// A fixed request pool, so that the thread check sees the starter's threads only.
+				"server.tomcat.threads.max=10", "server.tomcat.threads.min-spare=10" })
+class StreamLifecycleIntegrationTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	LocalSseBroker broker;
+
+	SseTestClient client;
+
+	@BeforeEach
+	void setUp() {
+		this.client = new SseTestClient(this.port);
+	}
+
+	@Test
+	void releasesEveryStreamAndNoThreadPerStreamAfterThousandOpenCloseCycles() {
+		int batch = 50;
+		// Warm up the server's and the client's pools to the concurrency used below.
+		openAndClose("warm", batch);
+		awaitNoStreams();
+		await().atMost(Duration.ofSeconds(10)).until(this::readerThreads, (count) -> count == 0);
+		Set<Thread> baseline = Set.copyOf(Thread.getAllStackTraces().keySet());
+		for (int round = 0; round < 1000 / batch; round++) {
+			openAndClose("cycle" + round + "-", batch);
+		}
+		awaitNoStreams();
+		assertThat(this.broker.userCount()).isZero();
+		assertThat(this.broker.channelCount()).isZero();
+		await().atMost(Duration.ofSeconds(10)).until(this::readerThreads, (count) -> count == 0);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+				.filteredOn((thread) -> !baseline.contains(thread))
+				.extracting(Thread::getName)
+				.as("threads started during 1000 streams and still alive")
+				.hasSizeLessThanOrEqualTo(10));
+	}
+
+	/**
+	 * Opens streams, then closes half of them from the client side and half from the
+	 * server side.
+	 */
+	private void openAndClose(String userPrefix, int count) {
+		List<Stream> streams = new ArrayList<>();
+		List<String> connectionIds = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			Stream stream = this.client.openWithBearer("/sse", TestTokens.forUser(userPrefix + i, "chat"));
+			assertThat(stream.status()).isEqualTo(200);
+			streams.add(stream);
+			connectionIds.add(stream.connectionId());
+		}
+		for (int i = 0; i < count; i++) {
+			if (i % 2 == 0) {
+				streams.get(i).close();
+			}
+			else if (i % 4 == 1) {
+				assertThat(this.broker.disconnect(connectionIds.get(i))).isTrue();
+			}
+			else {
+				assertThat(this.broker.disconnectUser(userPrefix + i)).isEqualTo(1);
+			}
+		}
+		for (int i = 1; i < count; i += 2) {
+			assertThat(streams.get(i).next("sse-close").field("reason")).isEqualTo("revoked");
+		}
+	}
+
+	private void awaitNoStreams() {
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			assertThat(this.broker.connectionCount()).isZero();
+			assertThat(this.broker.closingCount()).isZero();
+		});
+	}
+
+	private int readerThreads() {
+		return (int) Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().equals("sse-test-reader"))
+			.count();
+	}
+
+	@Test
+	void closesSlowConsumerWithoutBlockingOthers() throws Exception {
+		try (Stream fast = this.client.openWithBearer("/sse?channel=feed", TestTokens.forUser("fast", "feed"));
+				Socket slow = new Socket()) {
+			fast.connectionId();
+			slow.setReceiveBufferSize(4096);
+			slow.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
+			sendStreamRequest(slow, TestTokens.forUser("slow", "feed"));
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.broker.isOnline("slow"));
+			String payload = "x".repeat(64 * 1024);
+			int sent = 0;
+			while (this.broker.isOnline("slow") && sent < 2000) {
+				String id = this.broker.toChannel("feed").send("tick", payload);
+				sent++;
+				Event event = fast.next((candidate) -> candidate.name().equals("tick"), Duration.ofSeconds(2));
+				assertThat(event.id()).isEqualTo(id);
+			}
+			assertThat(this.broker.isOnline("slow")).as("slow consumer closed after %d events", sent).isFalse();
+			assertThat(this.broker.connectionCount()).isEqualTo(1);
+			for (int i = 0; i < 20; i++) {
+				String id = this.broker.toChannel("feed").send("tick", "after " + i);
+				Event event = fast.next((candidate) -> candidate.name().equals("tick"), Duration.ofSeconds(2));
+				assertThat(event.id()).isEqualTo(id);
+				assertThat(event.data()).isEqualTo("after " + i);
+			}
+			String body = readUntilClosed(slow, Duration.ofSeconds(10));
+			List<String> frames = Arrays.stream(body.split("\n\n")).filter((frame) -> !frame.isBlank()).toList();
+			long ticks = frames.stream().filter((frame) -> frame.contains("event: tick")).count();
+			assertThat(ticks).as("ticks the slow consumer got").isLessThan(sent);
+			assertThat(body).doesNotContain("data: after ");
+			assertThat(frames.get(frames.size() - 1))
+				.isEqualTo("event: sse-close\ndata: {\"reason\":\"slow-consumer\"}");
+			assertThat(this.broker.closingCount()).isZero();
+		}
+	}
+
+	/**
+	 * A client that stops reading pins the writer thread that is blocked in its socket
+	 * write. With as many such clients as writer threads, nobody else gets events until
+	 * the container's write timeout: one writer thread makes that visible with one client.
+	 */
+	@Test
+	void keepsDeliveringToOthersWhileASlowConsumerBlocksAWriterThread() throws Exception {
+		try (ConfigurableApplicationContext context = start("sse.connection.writer-threads=1",
+				"sse.connection.queue-capacity=8");
+				Stream fast = new SseTestClient(port(context)).openWithBearer("/sse?channel=feed",
+						TestTokens.forUser("fast", "feed"));
+				Socket slow = new Socket()) {
+			SseBroker broker = context.getBean(SseBroker.class);
+			fast.connectionId();
+			slow.setReceiveBufferSize(4096);
+			slow.connect(new InetSocketAddress("127.0.0.1", port(context)), 5000);
+			sendStreamRequest(slow, port(context), TestTokens.forUser("slow", "feed"));
+			await().atMost(Duration.ofSeconds(5)).until(() -> broker.isOnline("slow"));
+			String payload = "x".repeat(64 * 1024);
+			int sent = 0;
+			while (broker.isOnline("slow") && sent < 2000) {
+				String id = broker.toChannel("feed").send("tick", payload);
+				sent++;
+				Event event = fast.next((candidate) -> candidate.name().equals("tick"), Duration.ofSeconds(2));
+				assertThat(event.id()).isEqualTo(id);
+			}
+			String id = broker.toChannel("feed").send("tick", "after");
+			assertThat(fast.next((candidate) -> candidate.name().equals("tick"), Duration.ofSeconds(2)).id())
+				.isEqualTo(id);
+		}
+	}
+
+	private void sendStreamRequest(Socket socket, String token) throws IOException {
+		sendStreamRequest(socket, this.port, token);
+	}
+
+	private static void sendStreamRequest(Socket socket, int port, String token) throws IOException {
+		OutputStream out = socket.getOutputStream();
+		out.write(("GET /sse?channel=feed HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer "
+				+ token + "\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n")
+			.getBytes(StandardCharsets.US_ASCII));
+		out.flush();
+	}
+
+	/**
+	 * Reads a raw chunked response to its end and returns the de-chunked body. Frames use
+	 * bare line feeds, so every CR LF belongs to the HTTP framing.
+	 */
+	private static String readUntilClosed(Socket socket, Duration wait) throws IOException {
+		socket.setSoTimeout((int) wait.toMillis());
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		InputStream in = socket.getInputStream();
+		byte[] buffer = new byte[64 * 1024];
+		try {
+			int read;
+			while ((read = in.read(buffer)) != -1) {
+				bytes.write(buffer, 0, read);
+			}
+		}
+		catch (SocketTimeoutException ex) {
+			throw new AssertionError("The server did not end the slow consumer's response", ex);
+		}
+		String response = bytes.toString(StandardCharsets.UTF_8);
+		assertThat(response).startsWith("HTTP/1.1 200");
+		String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+		return body.replaceFirst("^[0-9a-fA-F]+\r\n", "").replaceAll("\r\n[0-9a-fA-F]+\r\n", "").replace("\r\n", "");
+	}
+
+	@Test
+	void sendsHeartbeatEventsOnIdleStream() {
+		try (Stream stream = this.client.openWithBearer("/sse", TestTokens.forUser("idle", "chat"))) {
+			stream.connectionId();
+			Event first = stream.next("heartbeat");
+			Event second = stream.next("heartbeat");
+			assertThat(first.id()).isNull();
+			assertThat(Instant.parse(first.data())).isBefore(Instant.parse(second.data()));
+			assertThat(Instant.parse(second.data())).isCloseTo(Instant.now(), within(Duration.ofSeconds(5)));
+		}
+	}
+
+	@Test
+	void skipsHeartbeatsWhileEventsFlow() {
+		try (Stream stream = this.client.openWithBearer("/sse", TestTokens.forUser("busy", "chat"))) {
+			stream.connectionId();
+			long end = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+			int sent = 0;
+			while (System.nanoTime() < end) {
+				String id = this.broker.toUser("busy").send("tick", Integer.toString(sent++));
+				Event event = stream.next();
+				assertThat(event.name()).as("event %d of a busy stream", sent).isEqualTo("tick");
+				assertThat(event.id()).isEqualTo(id);
+			}
+			assertThat(stream.next().name()).as("first event once traffic stops").isEqualTo("heartbeat");
+		}
+	}
+
+	private static org.assertj.core.data.TemporalUnitOffset within(Duration duration) {
+		return org.assertj.core.api.Assertions.within(duration.toMillis(), java.time.temporal.ChronoUnit.MILLIS);
+	}
+
+	@Test
+	void refusesSecondStreamOfUserOverLimitWith429() {
+		try (Stream first = this.client.openWithBearer("/sse", TestTokens.forUser("limited", "chat"))) {
+			first.connectionId();
+			Stream second = this.client.openWithBearer("/sse", TestTokens.forUser("limited", "chat"));
+			assertThat(second.status()).isEqualTo(429);
+			assertThat(second.header("Retry-After")).isEqualTo("5");
+			assertThat(second.errorBody()).contains("\"code\":\"TOO_MANY_REQUESTS\"");
+			assertThat(this.broker.connections("limited")).hasSize(1);
+			try (Stream other = this.client.openWithBearer("/sse", TestTokens.forUser("not-limited", "chat"))) {
+				assertThat(other.status()).isEqualTo(200);
+			}
+			assertThat(this.broker.disconnectUser("limited")).isEqualTo(1);
+		}
+		try (Stream again = this.client.openWithBearer("/sse", TestTokens.forUser("limited", "chat"))) {
+			assertThat(again.status()).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void warnsBeforeTokenExpiresThenClosesStream() {
+		Instant expiresAt;
+		try (Stream stream = this.client.openWithBearer("/sse",
+				TestTokens.expiringIn(Duration.ofSeconds(3), "expiring", "chat"))) {
+			assertThat(stream.status()).isEqualTo(200);
+			stream.connectionId();
+			Event warning = stream.next((event) -> !event.name().equals("heartbeat"), Duration.ofSeconds(10));
+			assertThat(warning.name()).isEqualTo("sse-token-expiring");
+			expiresAt = Instant.parse(warning.field("expiresAt"));
+			assertThat(Instant.now()).isAfterOrEqualTo(expiresAt.minusSeconds(2).minusMillis(50));
+			Event close = stream.next((event) -> !event.name().equals("heartbeat"), Duration.ofSeconds(10));
+			assertThat(Instant.now()).isAfterOrEqualTo(expiresAt);
+			assertThat(close.name()).isEqualTo("sse-close");
+			assertThat(close.field("reason")).isEqualTo("token-expired");
+			assertThat(stream.awaitEnd(Duration.ofSeconds(5))).isTrue();
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> !this.broker.isOnline("expiring"));
+	}
+
+	@Test
+	void sendsHeartbeatsAsCommentsInCommentMode() {
+		try (ConfigurableApplicationContext context = start("sse.heartbeat.interval=200ms",
+				"sse.heartbeat.mode=comment")) {
+			SseBroker broker = context.getBean(SseBroker.class);
+			try (Stream stream = new SseTestClient(port(context)).openWithBearer("/sse",
+					TestTokens.forUser("idle", "chat"))) {
+				assertThat(stream.next().name()).isEqualTo("sse-connected");
+				await().atMost(Duration.ofSeconds(5)).until(() -> stream.comments().size() >= 2);
+				assertThat(stream.comments()).allSatisfy((comment) -> assertThat(comment).isEqualTo(" heartbeat"));
+				String id = broker.toUser("idle").send("marker", "m");
+				assertThat(stream.next().id()).as("no heartbeat events in comment mode").isEqualTo(id);
+			}
+		}
+	}
+
+	@Test
+	void closesStreamAtMaxLifetime() {
+		try (ConfigurableApplicationContext context = start("sse.connection.max-lifetime=1s",
+				"sse.connection.lifetime-jitter=0")) {
+			SseBroker broker = context.getBean(SseBroker.class);
+			try (Stream stream = new SseTestClient(port(context)).openWithBearer("/sse",
+					TestTokens.forUser("aging", "chat"))) {
+				long opened = System.nanoTime();
+				stream.connectionId();
+				Event close = stream.next("sse-close");
+				assertThat(Duration.ofNanos(System.nanoTime() - opened)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+				assertThat(close.data()).isEqualTo("{\"reason\":\"max-lifetime\"}");
+				assertThat(stream.awaitEnd(Duration.ofSeconds(5))).isTrue();
+				await().atMost(Duration.ofSeconds(5)).until(() -> broker.connectionCount() == 0);
+			}
+		}
+	}
+
+	@Test
+	void refusesStreamOverNodeLimitWith503() {
+		try (ConfigurableApplicationContext context = start("sse.connection.max-total=1")) {
+			SseTestClient client = new SseTestClient(port(context));
+			try (Stream first = client.openWithBearer("/sse", TestTokens.forUser("first", "chat"))) {
+				first.connectionId();
+				Stream second = client.openWithBearer("/sse", TestTokens.forUser("second", "chat"));
+				assertThat(second.status()).isEqualTo(503);
+				assertThat(second.header("Retry-After")).isEqualTo("5");
+				assertThat(second.errorBody()).contains("\"code\":\"UNAVAILABLE\"");
+				assertThat(context.getBean(SseBroker.class).connectionCount()).isEqualTo(1);
+			}
+		}
+	}
+
+	@Test
+	void closesStreamsWithShutdownReasonAndClosesContextPromptly() {
+		ConfigurableApplicationContext context = start();
+		SseTestClient client = new SseTestClient(port(context));
+		List<Stream> streams = new ArrayList<>();
+		try {
+			for (int i = 0; i < 5; i++) {
+				Stream stream = client.openWithBearer("/sse", TestTokens.forUser("user" + i, "chat"));
+				stream.connectionId();
+				streams.add(stream);
+			}
+			long start = System.nanoTime();
+			context.close();
+			Duration closing = Duration.ofNanos(System.nanoTime() - start);
+			assertThat(closing).as("context close").isLessThan(Duration.ofSeconds(3));
+			for (Stream stream : streams) {
+				Event close = stream.next("sse-close");
+				assertThat(close.data()).isEqualTo("{\"reason\":\"shutdown\"}");
+				assertThat(stream.awaitEnd(Duration.ofSeconds(5))).isTrue();
+			}
+		}
+		finally {
+			streams.forEach(Stream::close);
+			context.close();
+		}
+	}
+
+	private static ConfigurableApplicationContext start(String... properties) {
+		return new SpringApplicationBuilder(SseTestApplication.class)
+			.properties("server.port=0", "spring.main.banner-mode=off", "sse.security.jwt.secret=" + TestTokens.SECRET)
+			.properties(properties)
+			.run();
+	}
+
+	private static int port(ConfigurableApplicationContext context) {
+		return ((WebServerApplicationContext) context).getWebServer().getPort();
+	}
+
+}

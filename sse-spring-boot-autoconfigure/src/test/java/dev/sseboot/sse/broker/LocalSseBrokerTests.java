@@ -1,0 +1,105 @@
+package dev.sseboot.sse.broker;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+
+import dev.sseboot.sse.SsePrincipal;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+class LocalSseBrokerTests {
+
+	private final LocalSseBroker broker = new LocalSseBroker(new BrokerSettings(Duration.ofSeconds(3),
+			Duration.ofSeconds(15), false, 16, Duration.ofHours(1), 0, 0, 0, Duration.ofSeconds(30), 2),
+			JsonMapper.builder().build());
+
+	@AfterEach
+	void stop() {
+		if (this.broker.isRunning()) {
+			this.broker.stop();
+		}
+	}
+
+	@Test
+	void writesConnectedFrameAndEvents() {
+		this.broker.start();
+		RecordingOutput output = new RecordingOutput();
+		this.broker.open(SsePrincipal.of("alex", Set.of("chat")), Set.of("chat"), output);
+		String id = this.broker.toUser("alex").send("message", "hi");
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(output.text()).startsWith("retry: 3000\nevent: sse-connected\n")
+				.endsWith("id: " + id + "\nevent: message\ndata: hi\n\n"));
+	}
+
+	@Test
+	void stopSendsShutdownCloseAndCompletesEveryStream() {
+		this.broker.start();
+		RecordingOutput output = new RecordingOutput();
+		this.broker.open(SsePrincipal.of("alex", Set.of("chat")), Set.of("chat"), output);
+		this.broker.stop();
+		assertThat(output.text()).endsWith("event: sse-close\ndata: {\"reason\":\"shutdown\"}\n\n");
+		assertThat(output.completed).isTrue();
+		assertThat(this.broker.connectionCount()).isZero();
+		assertThat(this.broker.closingCount()).isZero();
+		assertThat(this.broker.isRunning()).isFalse();
+	}
+
+	@Test
+	void refusesStreamsWhileStopped() {
+		this.broker.start();
+		this.broker.stop();
+		assertThatExceptionOfType(ConnectionRejectedException.class)
+			.isThrownBy(() -> this.broker.open(SsePrincipal.of("alex", Set.of("chat")), Set.of("chat"),
+					new RecordingOutput()))
+			.satisfies((ex) -> assertThat(ex.rejection()).isEqualTo(ConnectionRejectedException.Cause.SHUTTING_DOWN));
+	}
+
+	/**
+	 * A lifecycle bean may be stopped and started again: {@code context.stop()/start()},
+	 * and Spring Framework 7 pauses cached test contexts that way between test classes.
+	 */
+	@Test
+	void writesToStreamsAfterStopAndStartAgain() {
+		this.broker.start();
+		this.broker.stop();
+		this.broker.start();
+		RecordingOutput output = new RecordingOutput();
+		this.broker.open(SsePrincipal.of("alex", Set.of("chat")), Set.of("chat"), output);
+		String id = this.broker.toUser("alex").send("message", "hi");
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(output.text()).contains("event: sse-connected\n")
+				.endsWith("id: " + id + "\nevent: message\ndata: hi\n\n"));
+		assertThat(output.completed).as("stream completed right away").isFalse();
+		assertThat(this.broker.connectionCount()).isEqualTo(1);
+	}
+
+	static final class RecordingOutput implements StreamOutput {
+
+		private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+		volatile boolean completed;
+
+		@Override
+		public synchronized void write(byte[] frames) {
+			this.bytes.writeBytes(frames);
+		}
+
+		@Override
+		public void complete() {
+			this.completed = true;
+		}
+
+		synchronized String text() {
+			return this.bytes.toString(StandardCharsets.UTF_8);
+		}
+
+	}
+
+}
