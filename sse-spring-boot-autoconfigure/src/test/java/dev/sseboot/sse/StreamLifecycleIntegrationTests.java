@@ -153,8 +153,10 @@ class StreamLifecycleIntegrationTests {
 			long ticks = frames.stream().filter((frame) -> frame.contains("event: tick")).count();
 			assertThat(ticks).as("ticks the slow consumer got").isLessThan(sent);
 			assertThat(body).doesNotContain("data: after ");
-			assertThat(frames.get(frames.size() - 1))
-				.isEqualTo("event: sse-close\ndata: {\"reason\":\"slow-consumer\"}");
+			// Its connection was full: the server ends it without waiting to write sse-close.
+			assertThat(frames.get(frames.size() - 1)).satisfiesAnyOf(
+					(last) -> assertThat(last).isEqualTo("event: sse-close\ndata: {\"reason\":\"slow-consumer\"}"),
+					(last) -> assertThat(last).startsWith("id: ").contains("event: tick"));
 			assertThat(this.broker.closingCount()).isZero();
 		}
 	}

@@ -85,7 +85,7 @@ public final class SseSecurityAutoConfiguration {
 	static class JwtConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(TokenValidator.class)
 		JwtTokenValidator sseTokenValidator(SseProperties properties) {
 			SseProperties.Jwt jwt = properties.getSecurity().getJwt();
 			return JwtTokenValidator.withSecret(secret(jwt), jwt.getClockSkew(), jwt.isRequireExpiry());

@@ -75,7 +75,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 
 	private volatile boolean stopping;
 
-	private @Nullable ScheduledExecutorService sweeper;
+	private volatile @Nullable ScheduledExecutorService sweeper;
 
 	/**
 	 * Creates a broker without replay.
@@ -105,6 +105,8 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 			this.closeFrames.put(reason,
 					Frame.of(FrameEncoder.event(null, SseEvent.CLOSE, toJson(Map.of("reason", reason.value())))));
 		}
+		// Running from the start: streams may open as soon as the web server accepts them.
+		this.sweeper = startSweeper();
 	}
 
 	/**
@@ -412,13 +414,17 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 	 */
 	public boolean close(SseStream stream, CloseReason reason) {
 		this.registry.remove(stream);
+		// Tracked before the close frame is queued: a writer may finish the stream at once.
+		boolean alreadyClosing = !this.closing.add(stream);
 		// A slow consumer's backlog is dropped: it replays from Last-Event-ID on reconnect.
 		SseStream.Offer offer = stream.close(this.closeFrames.get(reason), reason == CloseReason.SLOW_CONSUMER);
 		if (offer == SseStream.Offer.CLOSED) {
+			if (!alreadyClosing) {
+				this.closing.remove(stream);
+			}
 			return false;
 		}
 		logger.debug("Closing " + stream + ": " + reason.value());
-		this.closing.add(stream);
 		if (offer == SseStream.Offer.SCHEDULE) {
 			this.writer.schedule(stream);
 		}
@@ -515,8 +521,19 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Runs again after {@link #stop()}, as on {@code ConfigurableApplicationContext.start()}.
+	 */
 	@Override
 	public void start() {
+		if (this.sweeper == null) {
+			this.writer.restart();
+			this.sweeper = startSweeper();
+			this.stopping = false;
+		}
+	}
+
+	private ScheduledExecutorService startSweeper() {
 		long tick = Math.min(1000, Math.max(25, this.settings.heartbeatInterval().toMillis() / 4));
 		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "sse-sweeper");
@@ -524,8 +541,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 			return thread;
 		});
 		scheduler.scheduleWithFixedDelay(this::sweepSafely, tick, tick, TimeUnit.MILLISECONDS);
-		this.sweeper = scheduler;
-		this.stopping = false;
+		return scheduler;
 	}
 
 	private void sweepSafely() {

@@ -25,7 +25,9 @@ final class StreamWriter {
 	/** Upper bound of one coalesced write. */
 	static final int MAX_BATCH_BYTES = 64 * 1024;
 
-	private final ThreadPoolExecutor executor;
+	private final int threads;
+
+	private volatile ThreadPoolExecutor executor;
 
 	private final BiConsumer<SseStream, Throwable> onFailure;
 
@@ -38,15 +40,29 @@ final class StreamWriter {
 	 * @param onCompleted called when a stream's response was ended after its last frame
 	 */
 	StreamWriter(int threads, BiConsumer<SseStream, Throwable> onFailure, Consumer<SseStream> onCompleted) {
+		this.threads = threads;
+		this.onFailure = onFailure;
+		this.onCompleted = onCompleted;
+		this.executor = newExecutor();
+	}
+
+	private ThreadPoolExecutor newExecutor() {
 		AtomicInteger count = new AtomicInteger();
-		this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+		return new ThreadPoolExecutor(this.threads, this.threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
 				(task) -> {
 					Thread thread = new Thread(task, "sse-writer-" + count.incrementAndGet());
 					thread.setDaemon(true);
 					return thread;
 				});
-		this.onFailure = onFailure;
-		this.onCompleted = onCompleted;
+	}
+
+	/**
+	 * Starts writing again after {@link #shutdown()}.
+	 */
+	void restart() {
+		if (this.executor.isShutdown()) {
+			this.executor = newExecutor();
+		}
 	}
 
 	void schedule(SseStream stream) {

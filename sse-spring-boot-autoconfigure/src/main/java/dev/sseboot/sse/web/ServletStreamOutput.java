@@ -30,6 +30,12 @@ final class ServletStreamOutput implements StreamOutput, WriteListener, Deferred
 
 	private volatile @Nullable ServletOutputStream out;
 
+	/**
+	 * Whether the container called back once: only then has the request thread left the
+	 * filter chain, whose filters may still be setting headers until then.
+	 */
+	private volatile boolean started;
+
 	private volatile Runnable writable = () -> {
 	};
 
@@ -64,7 +70,7 @@ final class ServletStreamOutput implements StreamOutput, WriteListener, Deferred
 	@Override
 	public boolean isWritable() throws IOException {
 		ServletOutputStream stream = this.out;
-		if (stream == null || !stream.isReady()) {
+		if (!this.started || stream == null || !stream.isReady()) {
 			return false;
 		}
 		if (this.unflushed) {
@@ -98,6 +104,7 @@ final class ServletStreamOutput implements StreamOutput, WriteListener, Deferred
 
 	@Override
 	public void onWritePossible() {
+		this.started = true;
 		this.writable.run();
 	}
 

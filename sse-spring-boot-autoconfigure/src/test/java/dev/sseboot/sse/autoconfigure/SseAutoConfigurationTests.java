@@ -6,6 +6,7 @@ import java.util.Set;
 
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.SseConnection;
+import dev.sseboot.sse.SseEvent;
 import dev.sseboot.sse.SsePrincipal;
 import dev.sseboot.sse.TokenValidator;
 import dev.sseboot.sse.broker.LocalSseBroker;
@@ -249,22 +250,22 @@ class SseAutoConfigurationTests {
 
 		@Override
 		public UserRecipients toUser(String userId) {
-			throw new UnsupportedOperationException();
+			throw new IllegalStateException("NoOpBroker publishes nothing");
 		}
 
 		@Override
 		public Recipients toChannel(String channel) {
-			throw new UnsupportedOperationException();
+			throw new IllegalStateException("NoOpBroker publishes nothing");
 		}
 
 		@Override
 		public Recipients toAll() {
-			throw new UnsupportedOperationException();
+			throw new IllegalStateException("NoOpBroker publishes nothing");
 		}
 
 		@Override
 		public Recipients toConnection(String connectionId) {
-			throw new UnsupportedOperationException();
+			throw new IllegalStateException("NoOpBroker publishes nothing");
 		}
 
 		@Override
@@ -290,6 +291,16 @@ class SseAutoConfigurationTests {
 		@Override
 		public List<SseConnection> connections(String userId) {
 			return List.of();
+		}
+
+		@Override
+		public List<SseEvent> eventsSince(String lastEventId, SsePrincipal principal) {
+			return List.of();
+		}
+
+		@Override
+		public int bufferedEventCount() {
+			return 0;
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import dev.sseboot.sse.SsePrincipal;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +32,7 @@ class LocalSseBrokerTests {
 	void writesConnectedFrameAndEvents() {
 		this.broker.start();
 		RecordingOutput output = new RecordingOutput();
-		this.broker.open(SsePrincipal.of("alex", Set.of("chat")), Set.of("chat"), output);
+		this.broker.open(request("alex"), output);
 		String id = this.broker.toUser("alex").send("message", "hi");
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(output.text()).startsWith("retry: 3000\nevent: sse-connected\n")
@@ -42,7 +43,7 @@ class LocalSseBrokerTests {
 	void stopSendsShutdownCloseAndCompletesEveryStream() {
 		this.broker.start();
 		RecordingOutput output = new RecordingOutput();
-		this.broker.open(SsePrincipal.of("alex", Set.of("chat")), Set.of("chat"), output);
+		this.broker.open(request("alex"), output);
 		this.broker.stop();
 		assertThat(output.text()).endsWith("event: sse-close\ndata: {\"reason\":\"shutdown\"}\n\n");
 		assertThat(output.completed).isTrue();
@@ -56,8 +57,7 @@ class LocalSseBrokerTests {
 		this.broker.start();
 		this.broker.stop();
 		assertThatExceptionOfType(ConnectionRejectedException.class)
-			.isThrownBy(() -> this.broker.open(SsePrincipal.of("alex", Set.of("chat")), Set.of("chat"),
-					new RecordingOutput()))
+			.isThrownBy(() -> this.broker.open(request("alex"), new RecordingOutput()))
 			.satisfies((ex) -> assertThat(ex.rejection()).isEqualTo(ConnectionRejectedException.Cause.SHUTTING_DOWN));
 	}
 
@@ -71,7 +71,7 @@ class LocalSseBrokerTests {
 		this.broker.stop();
 		this.broker.start();
 		RecordingOutput output = new RecordingOutput();
-		this.broker.open(SsePrincipal.of("alex", Set.of("chat")), Set.of("chat"), output);
+		this.broker.open(request("alex"), output);
 		String id = this.broker.toUser("alex").send("message", "hi");
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(output.text()).contains("event: sse-connected\n")
@@ -80,11 +80,24 @@ class LocalSseBrokerTests {
 		assertThat(this.broker.connectionCount()).isEqualTo(1);
 	}
 
+	private static StreamRequest request(String userId) {
+		return new StreamRequest(SsePrincipal.of(userId, Set.of("chat")), Set.of("chat"), null, null);
+	}
+
 	static final class RecordingOutput implements StreamOutput {
 
 		private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
 		volatile boolean completed;
+
+		@Override
+		public void listen(Runnable writable, Consumer<Throwable> failed) {
+		}
+
+		@Override
+		public boolean isWritable() {
+			return true;
+		}
 
 		@Override
 		public synchronized void write(byte[] frames) {

@@ -13,6 +13,15 @@ class SseStreamTests {
 	private static final StreamOutput DISCARD = new StreamOutput() {
 
 		@Override
+		public void listen(Runnable writable, java.util.function.Consumer<Throwable> failed) {
+		}
+
+		@Override
+		public boolean isWritable() {
+			return true;
+		}
+
+		@Override
 		public void write(byte[] frames) {
 		}
 
@@ -25,30 +34,30 @@ class SseStreamTests {
 	@Test
 	void asksForOneWriterUntilTheQueueIsDrained() {
 		SseStream stream = stream(10);
-		assertThat(stream.offer(bytes("a"))).isEqualTo(SseStream.Offer.SCHEDULE);
-		assertThat(stream.offer(bytes("b"))).isEqualTo(SseStream.Offer.QUEUED);
+		assertThat(stream.offer(frame("a"))).isEqualTo(SseStream.Offer.SCHEDULE);
+		assertThat(stream.offer(frame("b"))).isEqualTo(SseStream.Offer.QUEUED);
 		assertThat(text(stream.nextBatch(1024).frames())).isEqualTo("ab");
-		assertThat(stream.offer(bytes("c"))).isEqualTo(SseStream.Offer.QUEUED);
+		assertThat(stream.offer(frame("c"))).isEqualTo(SseStream.Offer.QUEUED);
 		assertThat(text(stream.nextBatch(1024).frames())).isEqualTo("c");
 		assertThat(stream.nextBatch(1024)).isNull();
-		assertThat(stream.offer(bytes("d"))).isEqualTo(SseStream.Offer.SCHEDULE);
+		assertThat(stream.offer(frame("d"))).isEqualTo(SseStream.Offer.SCHEDULE);
 	}
 
 	@Test
 	void reportsOverflowWhenTheQueueIsFullWithoutQueueing() {
 		SseStream stream = stream(2);
-		assertThat(stream.offer(bytes("a"))).isEqualTo(SseStream.Offer.SCHEDULE);
-		assertThat(stream.offer(bytes("b"))).isEqualTo(SseStream.Offer.QUEUED);
-		assertThat(stream.offer(bytes("c"))).isEqualTo(SseStream.Offer.OVERFLOW);
+		assertThat(stream.offer(frame("a"))).isEqualTo(SseStream.Offer.SCHEDULE);
+		assertThat(stream.offer(frame("b"))).isEqualTo(SseStream.Offer.QUEUED);
+		assertThat(stream.offer(frame("c"))).isEqualTo(SseStream.Offer.OVERFLOW);
 		assertThat(text(stream.nextBatch(1024).frames())).isEqualTo("ab");
 	}
 
 	@Test
 	void writesTheCloseFrameAfterQueuedFramesAndMarksItLast() {
 		SseStream stream = stream(10);
-		stream.offer(bytes("a"));
-		stream.offer(bytes("b"));
-		assertThat(stream.close(bytes("Z"), false)).isEqualTo(SseStream.Offer.QUEUED);
+		stream.offer(frame("a"));
+		stream.offer(frame("b"));
+		assertThat(stream.close(frame("Z"), false)).isEqualTo(SseStream.Offer.QUEUED);
 		SseStream.Batch batch = stream.nextBatch(1024);
 		assertThat(text(batch.frames())).isEqualTo("abZ");
 		assertThat(batch.last()).isTrue();
@@ -58,7 +67,7 @@ class SseStreamTests {
 	@Test
 	void closeOfAnIdleStreamAsksForAWriter() {
 		SseStream stream = stream(10);
-		assertThat(stream.close(bytes("Z"), false)).isEqualTo(SseStream.Offer.SCHEDULE);
+		assertThat(stream.close(frame("Z"), false)).isEqualTo(SseStream.Offer.SCHEDULE);
 		SseStream.Batch batch = stream.nextBatch(1024);
 		assertThat(text(batch.frames())).isEqualTo("Z");
 		assertThat(batch.last()).isTrue();
@@ -67,9 +76,9 @@ class SseStreamTests {
 	@Test
 	void closeOfSlowConsumerDropsItsBacklog() {
 		SseStream stream = stream(2);
-		stream.offer(bytes("a"));
-		stream.offer(bytes("b"));
-		stream.close(bytes("Z"), true);
+		stream.offer(frame("a"));
+		stream.offer(frame("b"));
+		stream.close(frame("Z"), true);
 		SseStream.Batch batch = stream.nextBatch(1024);
 		assertThat(text(batch.frames())).isEqualTo("Z");
 		assertThat(batch.last()).isTrue();
@@ -78,30 +87,30 @@ class SseStreamTests {
 	@Test
 	void closedStreamRefusesFramesAndSecondClose() {
 		SseStream stream = stream(10);
-		stream.close(bytes("Z"), false);
-		assertThat(stream.offer(bytes("a"))).isEqualTo(SseStream.Offer.CLOSED);
-		assertThat(stream.close(bytes("Y"), false)).isEqualTo(SseStream.Offer.CLOSED);
+		stream.close(frame("Z"), false);
+		assertThat(stream.offer(frame("a"))).isEqualTo(SseStream.Offer.CLOSED);
+		assertThat(stream.close(frame("Y"), false)).isEqualTo(SseStream.Offer.CLOSED);
 		assertThat(text(stream.nextBatch(1024).frames())).isEqualTo("Z");
 	}
 
 	@Test
 	void abandonedStreamDropsEverythingAndRefusesFrames() {
 		SseStream stream = stream(10);
-		stream.offer(bytes("a"));
+		stream.offer(frame("a"));
 		assertThat(stream.abandon()).isTrue();
 		assertThat(stream.abandon()).isFalse();
 		assertThat(stream.nextBatch(1024)).isNull();
-		assertThat(stream.offer(bytes("b"))).isEqualTo(SseStream.Offer.CLOSED);
-		assertThat(stream.close(bytes("Z"), false)).isEqualTo(SseStream.Offer.CLOSED);
+		assertThat(stream.offer(frame("b"))).isEqualTo(SseStream.Offer.CLOSED);
+		assertThat(stream.close(frame("Z"), false)).isEqualTo(SseStream.Offer.CLOSED);
 	}
 
 	@Test
 	void coalescesQueuedFramesUpToMaxBytes() {
 		SseStream stream = stream(10);
-		stream.offer(bytes("aaa"));
-		stream.offer(bytes("bbb"));
-		stream.offer(bytes("ccc"));
-		stream.offer(bytes("ddd"));
+		stream.offer(frame("aaa"));
+		stream.offer(frame("bbb"));
+		stream.offer(frame("ccc"));
+		stream.offer(frame("ddd"));
 		assertThat(text(stream.nextBatch(7).frames())).isEqualTo("aaabbb");
 		assertThat(text(stream.nextBatch(7).frames())).isEqualTo("cccddd");
 		assertThat(stream.nextBatch(7)).isNull();
@@ -110,9 +119,9 @@ class SseStreamTests {
 	@Test
 	void coalescesExactlyUpToMaxBytes() {
 		SseStream stream = stream(10);
-		stream.offer(bytes("aaa"));
-		stream.offer(bytes("bbb"));
-		stream.offer(bytes("c"));
+		stream.offer(frame("aaa"));
+		stream.offer(frame("bbb"));
+		stream.offer(frame("c"));
 		assertThat(text(stream.nextBatch(6).frames())).isEqualTo("aaabbb");
 		assertThat(text(stream.nextBatch(6).frames())).isEqualTo("c");
 	}
@@ -120,8 +129,8 @@ class SseStreamTests {
 	@Test
 	void takesAFrameLargerThanMaxBytesAlone() {
 		SseStream stream = stream(10);
-		stream.offer(bytes("a".repeat(20)));
-		stream.offer(bytes("b"));
+		stream.offer(frame("a".repeat(20)));
+		stream.offer(frame("b"));
 		assertThat(text(stream.nextBatch(8).frames())).isEqualTo("a".repeat(20));
 		assertThat(text(stream.nextBatch(8).frames())).isEqualTo("b");
 	}
@@ -129,9 +138,9 @@ class SseStreamTests {
 	@Test
 	void batchIsLastOnlyWhenItHoldsTheCloseFrame() {
 		SseStream stream = stream(10);
-		stream.offer(bytes("aaaa"));
-		stream.offer(bytes("bbbb"));
-		stream.close(bytes("Z"), false);
+		stream.offer(frame("aaaa"));
+		stream.offer(frame("bbbb"));
+		stream.close(frame("Z"), false);
 		SseStream.Batch first = stream.nextBatch(4);
 		assertThat(first.last()).isFalse();
 		SseStream.Batch second = stream.nextBatch(5);
@@ -141,7 +150,8 @@ class SseStreamTests {
 
 	@Test
 	void describesItsConnection() {
-		SseStream stream = new SseStream("c-1", SsePrincipal.of("alex", Set.of("chat", "news:*")), Set.of("chat"), 0,
+		SseStream stream = new SseStream("c-1",
+				new StreamRequest(SsePrincipal.of("alex", Set.of("chat", "news:*")), Set.of("chat"), null, null), 0,
 				DISCARD, 1);
 		assertThat(stream.describe().connectionId()).isEqualTo("c-1");
 		assertThat(stream.describe().userId()).isEqualTo("alex");
@@ -150,11 +160,12 @@ class SseStreamTests {
 	}
 
 	private static SseStream stream(int capacity) {
-		return new SseStream("c-1", SsePrincipal.of("alex", Set.of("chat")), Set.of("chat"), 0, DISCARD, capacity);
+		return new SseStream("c-1", new StreamRequest(SsePrincipal.of("alex", Set.of("chat")), Set.of("chat"), null, null),
+				0, DISCARD, capacity);
 	}
 
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
+	private static Frame frame(String text) {
+		return Frame.of(text.getBytes(StandardCharsets.UTF_8));
 	}
 
 	private static String text(byte[] bytes) {
