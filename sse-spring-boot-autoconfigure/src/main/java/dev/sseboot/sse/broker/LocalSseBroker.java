@@ -103,6 +103,22 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 		return closed;
 	}
 
+	/**
+	 * Closes every stream opened with a token, by its id ({@code jti}), with reason
+	 * {@code revoked}.
+	 * @param tokenId the token id
+	 * @return how many streams were closed
+	 */
+	public int disconnectToken(String tokenId) {
+		int closed = 0;
+		for (SseStream stream : this.registry.all()) {
+			if (tokenId.equals(stream.principal().tokenId()) && close(stream, CloseReason.REVOKED)) {
+				closed++;
+			}
+		}
+		return closed;
+	}
+
 	@Override
 	public boolean disconnect(String connectionId) {
 		SseStream stream = this.registry.byId(connectionId);
