@@ -37,6 +37,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.ObjectPostProcessor;
@@ -82,10 +83,10 @@ public final class SseSecurityAutoConfiguration {
 	@Bean(FILTER_CHAIN_BEAN_NAME)
 	@ConditionalOnMissingBean(name = FILTER_CHAIN_BEAN_NAME)
 	SseSecurityFilterChain sseSecurityFilterChain(HttpSecurity http, SseProperties properties,
-			ObjectProvider<TokenValidator> tokenValidator, TokenRevocations revocations, SseErrorResponder errors)
-			throws Exception {
+			ObjectProvider<TokenValidator> tokenValidator, TokenRevocations revocations, SseErrorResponder errors,
+			ResourceLoader resourceLoader) throws Exception {
 		SseProperties.Security security = properties.getSecurity();
-		TokenValidator validator = withCache(security.getCache(), tokenValidator.getIfAvailable(() -> {
+		TokenValidator validator = withCache(security.getCache(), resourceLoader, tokenValidator.getIfAvailable(() -> {
 			throw new IllegalStateException("The SSE stream endpoint needs a TokenValidator: set one of "
 					+ "sse.security.jwt.secret (at least 32 bytes), sse.security.jwt.public-key-location or "
 					+ "sse.security.jwt.jwk-set-uri, or declare a TokenValidator bean");
@@ -134,11 +135,12 @@ public final class SseSecurityAutoConfiguration {
 		return new SseSecurityFilterChain(http.build(), security.getFilterChainOrder());
 	}
 
-	private static TokenValidator withCache(SseProperties.Cache cache, TokenValidator validator) {
+	private static TokenValidator withCache(SseProperties.Cache cache, ResourceLoader resourceLoader,
+			TokenValidator validator) {
 		if (!cache.isEnabled()) {
 			return validator;
 		}
-		if (!ClassUtils.isPresent(CAFFEINE, SseSecurityAutoConfiguration.class.getClassLoader())) {
+		if (!ClassUtils.isPresent(CAFFEINE, resourceLoader.getClassLoader())) {
 			throw new IllegalStateException("sse.security.cache.enabled=true needs Caffeine: add "
 					+ "com.github.ben-manes.caffeine:caffeine to the application's dependencies");
 		}
