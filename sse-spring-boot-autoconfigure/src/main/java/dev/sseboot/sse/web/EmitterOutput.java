@@ -17,18 +17,31 @@ final class EmitterOutput implements StreamOutput {
 
 	private final SseEmitter emitter;
 
+	private volatile boolean writeFailed;
+
 	EmitterOutput(SseEmitter emitter) {
 		this.emitter = emitter;
 	}
 
 	@Override
 	public void write(byte[] frames) throws IOException {
-		this.emitter.send(Set.of(new DataWithMediaType(frames, MediaType.TEXT_EVENT_STREAM)));
+		try {
+			this.emitter.send(Set.of(new DataWithMediaType(frames, MediaType.TEXT_EVENT_STREAM)));
+		}
+		catch (IOException | RuntimeException ex) {
+			this.writeFailed = true;
+			throw ex;
+		}
 	}
 
 	@Override
 	public void complete() {
-		this.emitter.complete();
+		// After a failed write the container ends the request itself. Completing would
+		// flush the dead response, and the resulting AsyncRequestNotUsableException would
+		// be dispatched to the application's @ExceptionHandler methods.
+		if (!this.writeFailed) {
+			this.emitter.complete();
+		}
 	}
 
 }
