@@ -3,6 +3,7 @@ package dev.sseboot.sse.security;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.Signature;
+import java.security.SignatureException;
 import java.security.interfaces.EdECPublicKey;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -55,14 +56,22 @@ final class EdDsaCapableVerifierFactory implements JWSVerifierFactory {
 			if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
 				return false;
 			}
+			Signature verifier;
 			try {
-				Signature verifier = Signature.getInstance("Ed25519");
+				verifier = Signature.getInstance("Ed25519");
 				verifier.initVerify(this.key);
+			}
+			catch (GeneralSecurityException ex) {
+				throw new JOSEException("The JDK cannot verify Ed25519 signatures", ex);
+			}
+			try {
 				verifier.update(signingInput);
 				return verifier.verify(signature.decode());
 			}
-			catch (GeneralSecurityException ex) {
-				throw new JOSEException("Ed25519 signature could not be verified", ex);
+			catch (SignatureException ex) {
+				// A malformed signature is the client's fault: the token is invalid (403), not
+				// a server failure (500).
+				return false;
 			}
 		}
 

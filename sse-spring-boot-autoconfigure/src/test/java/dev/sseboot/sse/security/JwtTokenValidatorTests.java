@@ -185,6 +185,23 @@ class JwtTokenValidatorTests {
 	}
 
 	@Test
+	void refusesMalformedSignaturesAsInvalidTokensRatherThanFailures() throws Exception {
+		JWTClaimsSet claims = TestTokens.claims("alex", "chat").build();
+		String eddsa = TestTokens.sign(TestTokens.ed25519Signer(ED25519.getPrivate()), new JWSHeader(JWSAlgorithm.EdDSA),
+				claims);
+		String es256 = TestTokens.sign(new ECDSASigner((ECPrivateKey) EC.getPrivate()), new JWSHeader(JWSAlgorithm.ES256),
+				claims);
+		String rs256 = TestTokens.sign(new RSASSASigner(RSA.getPrivate()), new JWSHeader(JWSAlgorithm.RS256), claims);
+		assertInvalid(JwtTokenValidator.withPublicKey(ED25519.getPublic()).build(), withShortSignature(eddsa));
+		assertInvalid(JwtTokenValidator.withPublicKey(EC.getPublic()).build(), withShortSignature(es256));
+		assertInvalid(JwtTokenValidator.withPublicKey(RSA.getPublic()).build(), withShortSignature(rs256));
+	}
+
+	private static String withShortSignature(String token) {
+		return token.substring(0, token.lastIndexOf('.') + 1) + "AAAA";
+	}
+
+	@Test
 	void refusesWeakRsaKeyAtStartUp() {
 		assertThatIllegalStateException().isThrownBy(() -> JwtTokenValidator.withPublicKey(generate("RSA", 1024).getPublic()))
 			.withMessageContaining("2048");
