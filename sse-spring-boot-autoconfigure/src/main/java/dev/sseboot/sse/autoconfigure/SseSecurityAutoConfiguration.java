@@ -239,11 +239,12 @@ public final class SseSecurityAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		JwtTokenIssuer sseTokenIssuer(SseProperties properties) {
-			String secret = properties.getSecurity().getJwt().getSecret();
+			SseProperties.Jwt jwt = properties.getSecurity().getJwt();
+			String secret = jwt.getSecret();
 			if (secret == null) {
 				throw new IllegalStateException("sse.security.jwt.secret is not set");
 			}
-			return new JwtTokenIssuer(secret);
+			return new JwtTokenIssuer(secret, jwt.getEncryptionSecret());
 		}
 
 	}

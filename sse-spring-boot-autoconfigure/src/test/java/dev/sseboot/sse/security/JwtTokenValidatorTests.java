@@ -261,6 +261,21 @@ class JwtTokenValidatorTests {
 	}
 
 	@Test
+	void acceptsTokensOfTheIssuerWithTheSameSecrets() {
+		String encryptionSecret = Base64.getEncoder().encodeToString(new byte[32]);
+		String token = new JwtTokenIssuer(TestTokens.SECRET, encryptionSecret)
+			.issue("alex", java.util.List.of("chat"), Duration.ofMinutes(5))
+			.token();
+		assertThat(token.split("\\.")).hasSize(5);
+		JwtTokenValidator validator = JwtTokenValidator.withSecret(TestTokens.SECRET)
+			.encryptionSecret(encryptionSecret)
+			.build();
+		SsePrincipal principal = validator.validate(token).orElseThrow();
+		assertThat(principal.channels()).containsExactly("chat");
+		assertThat(principal.tokenId()).isNotBlank();
+	}
+
+	@Test
 	void refusesEncryptionSecretThatIsNot256BitsOfBase64() {
 		assertThatIllegalStateException()
 			.isThrownBy(() -> JwtTokenValidator.withSecret(TestTokens.SECRET).encryptionSecret("too-short"))
