@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.test.ApplicationEndpoints;
 import dev.sseboot.sse.test.SseTestApplication;
@@ -25,6 +28,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.test.context.TestPropertySource;
 
@@ -85,6 +89,18 @@ class TokenSourcesIntegrationTests {
 	}
 
 	@Test
+	void queryTokenDoesNotAuthenticateTheApplicationsResourceServer() {
+		// The application accepts the very same tokens, but only as its resource server
+		// does: in the Authorization header.
+		String token = TestTokens.forUser("alex", "*");
+		assertThat(this.client.send("GET", "/resource/hello?token=" + token, Map.of()).statusCode()).isEqualTo(401);
+		assertThat(this.client.send("GET", "/resource/hello?access_token=" + token, Map.of()).statusCode())
+			.isEqualTo(401);
+		assertThat(this.client.send("GET", "/resource/hello", Map.of("Authorization", "Bearer " + token)).body())
+			.isEqualTo("hello");
+	}
+
+	@Test
 	void formLoginOfTheApplicationKeepsWorking() {
 		HttpResponse<String> anonymous = this.client.send("GET",
 				"/web/hello?token=" + TestTokens.forUser("alex", "*"), Map.of());
@@ -142,6 +158,17 @@ class TokenSourcesIntegrationTests {
 
 		@Bean
 		@Order(2)
+		SecurityFilterChain resourceServerChain(HttpSecurity http) throws Exception {
+			SecretKey key = new SecretKeySpec(TestTokens.SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+			return http.securityMatcher("/resource/**")
+				.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+				.oauth2ResourceServer(
+						(resourceServer) -> resourceServer.jwt((jwt) -> jwt.decoder(NimbusJwtDecoder.withSecretKey(key).build())))
+				.build();
+		}
+
+		@Bean
+		@Order(3)
 		SecurityFilterChain webChain(HttpSecurity http) throws Exception {
 			return http.securityMatcher("/web/**", "/login")
 				.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())

@@ -9,7 +9,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class ApplicationEndpoints {
 
-	@GetMapping({ "/api/hello", "/web/hello", "/other/hello" })
+	@GetMapping({ "/api/hello", "/web/hello", "/resource/hello", "/other/hello" })
 	String hello() {
 		return "hello";
 	}
