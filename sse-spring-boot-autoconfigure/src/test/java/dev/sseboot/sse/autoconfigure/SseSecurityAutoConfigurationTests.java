@@ -6,6 +6,7 @@ import java.security.KeyPairGenerator;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sseboot.sse.SsePrincipal;
@@ -177,7 +178,7 @@ class SseSecurityAutoConfigurationTests {
 
 		@Bean
 		TokenValidator databaseTokenValidator() {
-			return (token) -> Optional.of(SsePrincipal.of("alex", java.util.Set.of("chat")));
+			return (token) -> Optional.of(SsePrincipal.of("alex", Set.of("chat")));
 		}
 
 	}

@@ -9,14 +9,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.sseboot.sse.SsePrincipal;
 import dev.sseboot.sse.TokenValidator;
+import dev.sseboot.sse.test.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CachingTokenValidatorTests {
 
-	private final TokenRevocationsTests.MutableClock clock = new TokenRevocationsTests.MutableClock(
-			Instant.parse("2026-11-21T12:00:00Z"));
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T12:00:00Z"));
 
 	private final AtomicInteger calls = new AtomicInteger();
 

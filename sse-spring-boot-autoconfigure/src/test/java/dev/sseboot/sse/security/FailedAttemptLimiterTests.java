@@ -3,14 +3,14 @@ package dev.sseboot.sse.security;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.sseboot.sse.test.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class FailedAttemptLimiterTests {
 
-	private final TokenRevocationsTests.MutableClock clock = new TokenRevocationsTests.MutableClock(
-			Instant.parse("2026-11-21T12:00:00Z"));
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T12:00:00Z"));
 
 	private final FailedAttemptLimiter limiter = new FailedAttemptLimiter(3, Duration.ofMinutes(1), 2, this.clock);
 

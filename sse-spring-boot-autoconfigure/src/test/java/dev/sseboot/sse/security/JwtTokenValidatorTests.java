@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -73,7 +76,7 @@ class JwtTokenValidatorTests {
 	@Test
 	void refusesTokenSignedWithAnotherSecret() {
 		String token = TestTokens.sign("another-secret-another-secret-another-secret",
-				Map.of("sub", "alex", "channels", java.util.List.of("chat")), Duration.ofMinutes(5));
+				Map.of("sub", "alex", "channels", List.of("chat")), Duration.ofMinutes(5));
 		assertInvalid(this.hmac, token);
 	}
 
@@ -247,7 +250,7 @@ class JwtTokenValidatorTests {
 	@Test
 	void acceptsEncryptedTokenAroundASignedJwtAndRefusesOthers() {
 		byte[] key = new byte[32];
-		new java.security.SecureRandom().nextBytes(key);
+		new SecureRandom().nextBytes(key);
 		JwtTokenValidator validator = JwtTokenValidator.withSecret(TestTokens.SECRET)
 			.encryptionSecret(Base64.getEncoder().encodeToString(key))
 			.build();
@@ -264,7 +267,7 @@ class JwtTokenValidatorTests {
 	void acceptsTokensOfTheIssuerWithTheSameSecrets() {
 		String encryptionSecret = Base64.getEncoder().encodeToString(new byte[32]);
 		String token = new JwtTokenIssuer(TestTokens.SECRET, encryptionSecret)
-			.issue("alex", java.util.List.of("chat"), Duration.ofMinutes(5))
+			.issue("alex", List.of("chat"), Duration.ofMinutes(5))
 			.token();
 		assertThat(token.split("\\.")).hasSize(5);
 		JwtTokenValidator validator = JwtTokenValidator.withSecret(TestTokens.SECRET)
@@ -312,7 +315,7 @@ class JwtTokenValidatorTests {
 			generator.initialize(new ECGenParameterSpec("secp256r1"));
 			return generator.generateKeyPair();
 		}
-		catch (java.security.GeneralSecurityException ex) {
+		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}
