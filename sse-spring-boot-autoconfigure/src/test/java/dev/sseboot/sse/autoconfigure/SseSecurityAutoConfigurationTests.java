@@ -168,6 +168,17 @@ class SseSecurityAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void comesBeforeAnApplicationChainWithoutOrder() {
+		this.contextRunner.withUserConfiguration(UnorderedChain.class)
+			.withPropertyValues("sse.security.jwt.secret=" + TestTokens.SECRET)
+			.run((context) -> {
+				List<SecurityFilterChain> chains = context.getBean(FilterChainProxy.class).getFilterChains();
+				assertThat(chains).hasSize(2);
+				assertThat(chains.get(0)).isInstanceOf(SseSecurityFilterChain.class);
+			});
+	}
+
 	private static SecurityFilterChain firstChain(FilterChainProxy proxy) {
 		List<SecurityFilterChain> chains = proxy.getFilterChains();
 		return chains.get(0);
@@ -179,6 +190,18 @@ class SseSecurityAutoConfigurationTests {
 		@Bean
 		TokenValidator databaseTokenValidator() {
 			return (token) -> Optional.of(SsePrincipal.of("alex", Set.of("chat")));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnorderedChain {
+
+		@Bean
+		SecurityFilterChain applicationChain(HttpSecurity http) throws Exception {
+			return http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+				.formLogin(Customizer.withDefaults())
+				.build();
 		}
 
 	}
