@@ -1,22 +1,45 @@
 package dev.sseboot.sse.autoconfigure;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Consumer;
+
 import dev.sseboot.sse.TokenValidator;
+import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.security.CachingTokenValidator;
+import dev.sseboot.sse.security.FailedAttemptFilter;
+import dev.sseboot.sse.security.FailedAttemptLimiter;
 import dev.sseboot.sse.security.JwtTokenIssuer;
 import dev.sseboot.sse.security.JwtTokenValidator;
+import dev.sseboot.sse.security.PublicKeyPem;
 import dev.sseboot.sse.security.SseAuthenticationEntryPoint;
 import dev.sseboot.sse.security.SseBearerTokenResolver;
 import dev.sseboot.sse.security.TokenAuthenticationManager;
+import dev.sseboot.sse.security.TokenRevocations;
 import dev.sseboot.sse.web.SseErrorResponder;
 import jakarta.servlet.DispatcherType;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.context.properties.source.MutuallyExclusiveConfigurationPropertiesException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -24,11 +47,17 @@ import org.springframework.security.config.annotation.web.configurers.RequestCac
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StreamUtils;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
- * Auto-configuration of the SSE security filter chain and the default JWT
- * {@link TokenValidator}. Runs after Spring Boot's web security, so that Boot's default
- * chain still protects the rest of the application when it declares no chain of its own.
+ * Auto-configuration of the SSE security filter chain, the token deny-list and the
+ * default JWT {@link TokenValidator}. Runs after Spring Boot's web security, so that
+ * Boot's default chain still protects the rest of the application when it declares no
+ * chain of its own.
  */
 @AutoConfiguration(after = SseAutoConfiguration.class,
 		afterName = { "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
@@ -40,19 +69,33 @@ public final class SseSecurityAutoConfiguration {
 	/** Name of the SSE filter chain bean; declare a bean of that name to replace it. */
 	public static final String FILTER_CHAIN_BEAN_NAME = "sseSecurityFilterChain";
 
+	private static final String CAFFEINE = "com.github.benmanes.caffeine.cache.Caffeine";
+
+	@Bean
+	@ConditionalOnMissingBean
+	TokenRevocations sseTokenRevocations(SseProperties properties, ObjectProvider<LocalSseBroker> broker) {
+		LocalSseBroker localBroker = broker.getIfAvailable();
+		Consumer<String> closeStreams = (localBroker != null) ? localBroker::disconnectToken : (tokenId) -> {
+		};
+		return new TokenRevocations(properties.getSecurity().getMaxRevokedTokens(), closeStreams, Clock.systemUTC());
+	}
+
 	@Bean(FILTER_CHAIN_BEAN_NAME)
 	@ConditionalOnMissingBean(name = FILTER_CHAIN_BEAN_NAME)
 	SseSecurityFilterChain sseSecurityFilterChain(HttpSecurity http, SseProperties properties,
-			ObjectProvider<TokenValidator> tokenValidator, SseErrorResponder errors) throws Exception {
+			ObjectProvider<TokenValidator> tokenValidator, TokenRevocations revocations, SseErrorResponder errors,
+			ResourceLoader resourceLoader) throws Exception {
 		SseProperties.Security security = properties.getSecurity();
-		TokenAuthenticationManager authenticationManager = new TokenAuthenticationManager(
-				tokenValidator.getIfAvailable(() -> {
-					throw new IllegalStateException("The SSE stream endpoint needs a TokenValidator: set "
-							+ "sse.security.jwt.secret (at least 32 bytes) or declare a TokenValidator bean");
-				}));
+		TokenValidator validator = withCache(security.getCache(), resourceLoader, tokenValidator.getIfAvailable(() -> {
+			throw new IllegalStateException("The SSE stream endpoint needs a TokenValidator: set one of "
+					+ "sse.security.jwt.secret (at least 32 bytes), sse.security.jwt.public-key-location or "
+					+ "sse.security.jwt.jwk-set-uri, or declare a TokenValidator bean");
+		}));
+		TokenAuthenticationManager authenticationManager = new TokenAuthenticationManager(validator, revocations);
 		SseBearerTokenResolver tokenResolver = new SseBearerTokenResolver(
 				security.isQueryParameterEnabled() ? security.getQueryParameter() : null, security.getCookieName());
-		SseAuthenticationEntryPoint entryPoint = new SseAuthenticationEntryPoint(errors);
+		FailedAttemptLimiter failedAttempts = failedAttemptLimiter(security.getFailedAttempts());
+		SseAuthenticationEntryPoint entryPoint = new SseAuthenticationEntryPoint(errors, failedAttempts);
 		http.securityMatcher(properties.getPath())
 			.authorizeHttpRequests((requests) -> requests
 				// Async dispatches of an open stream were authorized when it opened.
@@ -77,32 +120,157 @@ public final class SseSecurityAutoConfiguration {
 						return filter;
 					}
 				}));
+		CorsConfigurationSource cors = corsConfigurationSource(properties.getCors());
+		if (cors != null) {
+			http.cors((configurer) -> configurer.configurationSource(cors));
+		}
+		else {
+			// Without sse.cors.* the stream endpoint is same-origin only, whatever the
+			// application allows elsewhere.
+			http.cors(AbstractHttpConfigurer::disable);
+		}
+		if (failedAttempts != null) {
+			http.addFilterBefore(new FailedAttemptFilter(failedAttempts, errors), BearerTokenAuthenticationFilter.class);
+		}
 		return new SseSecurityFilterChain(http.build(), security.getFilterChainOrder());
 	}
 
+	private static TokenValidator withCache(SseProperties.Cache cache, ResourceLoader resourceLoader,
+			TokenValidator validator) {
+		if (!cache.isEnabled()) {
+			return validator;
+		}
+		if (!ClassUtils.isPresent(CAFFEINE, resourceLoader.getClassLoader())) {
+			throw new IllegalStateException("sse.security.cache.enabled=true needs Caffeine: add "
+					+ "com.github.ben-manes.caffeine:caffeine to the application's dependencies");
+		}
+		return new CachingTokenValidator(validator, cache.getTtl(), cache.getMaxSize(), Clock.systemUTC());
+	}
+
+	private static @Nullable FailedAttemptLimiter failedAttemptLimiter(SseProperties.FailedAttempts failedAttempts) {
+		return failedAttempts.isEnabled() ? new FailedAttemptLimiter(failedAttempts.getMax(),
+				failedAttempts.getWindow(), failedAttempts.getMaxClients(), Clock.systemUTC()) : null;
+	}
+
+	/**
+	 * Builds the CORS rules of the stream endpoint: listed origins only, never an origin
+	 * echoed back, and credentials only with listed origins.
+	 */
+	static @Nullable CorsConfigurationSource corsConfigurationSource(SseProperties.Cors cors) {
+		List<String> origins = cors.getAllowedOrigins();
+		if (origins.isEmpty()) {
+			return null;
+		}
+		for (String origin : origins) {
+			if (origin.contains("*") && !origin.equals(CorsConfiguration.ALL)) {
+				throw new InvalidConfigurationPropertyValueException("sse.cors.allowed-origins", origin,
+						"Origin patterns are not supported: list each origin, e.g. https://app.example.com");
+			}
+			if (origin.equals(CorsConfiguration.ALL) && cors.isAllowCredentials()) {
+				throw new InvalidConfigurationPropertyValueException("sse.cors.allowed-origins", origin,
+						"'*' cannot be combined with sse.cors.allow-credentials=true: list the allowed origins");
+			}
+		}
+		CorsConfiguration configuration = new CorsConfiguration();
+		configuration.setAllowedOrigins(List.copyOf(origins));
+		configuration.setAllowedMethods(List.of(HttpMethod.GET.name()));
+		configuration.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, "Last-Event-ID", HttpHeaders.CACHE_CONTROL));
+		configuration.setAllowCredentials(cors.isAllowCredentials());
+		configuration.setMaxAge(cors.getMaxAge());
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		// The chain's own matcher already limits this to the stream path.
+		source.registerCorsConfiguration("/**", configuration);
+		return source;
+	}
+
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnProperty("sse.security.jwt.secret")
-	static class JwtConfiguration {
+	@Conditional(JwtKeySourceCondition.class)
+	static class JwtValidatorConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(TokenValidator.class)
 		JwtTokenValidator sseTokenValidator(SseProperties properties) {
 			SseProperties.Jwt jwt = properties.getSecurity().getJwt();
-			return JwtTokenValidator.withSecret(secret(jwt), jwt.getClockSkew(), jwt.isRequireExpiry());
+			MutuallyExclusiveConfigurationPropertiesException.throwIfMultipleNonNullValuesIn((entries) -> {
+				entries.put("sse.security.jwt.secret", jwt.getSecret());
+				entries.put("sse.security.jwt.public-key-location", jwt.getPublicKeyLocation());
+				entries.put("sse.security.jwt.jwk-set-uri", jwt.getJwkSetUri());
+			});
+			return keySource(jwt).clockSkew(jwt.getClockSkew())
+				.requireExpiry(jwt.isRequireExpiry())
+				.issuer(jwt.getIssuer())
+				.audience(jwt.getAudience())
+				.type(jwt.getType())
+				.encryptionSecret(jwt.getEncryptionSecret())
+				.build();
 		}
+
+		private static JwtTokenValidator.Builder keySource(SseProperties.Jwt jwt) {
+			if (jwt.getSecret() != null) {
+				return JwtTokenValidator.withSecret(jwt.getSecret());
+			}
+			Resource publicKeyLocation = jwt.getPublicKeyLocation();
+			if (publicKeyLocation != null) {
+				return JwtTokenValidator.withPublicKey(readPublicKey(publicKeyLocation));
+			}
+			String jwkSetUri = jwt.getJwkSetUri();
+			if (jwkSetUri == null) {
+				throw new IllegalStateException("No key source: the condition of this configuration requires one");
+			}
+			return JwtTokenValidator.withJwkSetUri(jwkSetUri);
+		}
+
+		private static PublicKey readPublicKey(Resource location) {
+			try (InputStream pem = location.getInputStream()) {
+				return PublicKeyPem.parse(StreamUtils.copyToString(pem, StandardCharsets.US_ASCII));
+			}
+			catch (IOException | IllegalStateException ex) {
+				throw new InvalidConfigurationPropertyValueException("sse.security.jwt.public-key-location", location,
+						"Cannot read a PEM public key or certificate: " + ex.getMessage());
+			}
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty("sse.security.jwt.secret")
+	static class JwtIssuerConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
 		JwtTokenIssuer sseTokenIssuer(SseProperties properties) {
-			return new JwtTokenIssuer(secret(properties.getSecurity().getJwt()));
-		}
-
-		private static String secret(SseProperties.Jwt jwt) {
+			SseProperties.Jwt jwt = properties.getSecurity().getJwt();
 			String secret = jwt.getSecret();
 			if (secret == null) {
 				throw new IllegalStateException("sse.security.jwt.secret is not set");
 			}
-			return secret;
+			return new JwtTokenIssuer(secret, jwt.getEncryptionSecret());
+		}
+
+	}
+
+	/**
+	 * Matches when a key source of the default JWT validator is configured.
+	 */
+	static final class JwtKeySourceCondition extends AnyNestedCondition {
+
+		JwtKeySourceCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty("sse.security.jwt.secret")
+		static class Secret {
+
+		}
+
+		@ConditionalOnProperty("sse.security.jwt.public-key-location")
+		static class PublicKeyLocation {
+
+		}
+
+		@ConditionalOnProperty("sse.security.jwt.jwk-set-uri")
+		static class JwkSetUri {
+
 		}
 
 	}

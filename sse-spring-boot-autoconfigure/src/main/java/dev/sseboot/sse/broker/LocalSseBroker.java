@@ -148,6 +148,22 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 		return closed;
 	}
 
+	/**
+	 * Closes every stream opened with a token, by its id ({@code jti}), with reason
+	 * {@code revoked}.
+	 * @param tokenId the token id
+	 * @return how many streams were closed
+	 */
+	public int disconnectToken(String tokenId) {
+		int closed = 0;
+		for (SseStream stream : this.registry.all()) {
+			if (tokenId.equals(stream.principal().tokenId()) && close(stream, CloseReason.REVOKED)) {
+				closed++;
+			}
+		}
+		return closed;
+	}
+
 	@Override
 	public boolean disconnect(String connectionId) {
 		SseStream stream = this.registry.byId(connectionId);
@@ -451,17 +467,12 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 	}
 
 	private void writeFailed(SseStream stream, Throwable failure) {
-		// The usual cause is a client that went away: not worth a stack trace.
+		// The usual cause is a client that went away: not worth a stack trace. The
+		// container ends such a request itself; completing it here would send the
+		// resulting error to the application's exception handlers.
 		logger.debug("Stream " + stream + " ended on a failed write: " + failure);
 		this.registry.remove(stream);
-		if (stream.abandon()) {
-			try {
-				stream.output().complete();
-			}
-			catch (RuntimeException ex) {
-				logger.trace("Could not complete " + stream, ex);
-			}
-		}
+		stream.abandon();
 		ended(stream);
 	}
 

@@ -6,33 +6,55 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 
+import com.nimbusds.jose.EncryptionMethod;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEHeader;
+import com.nimbusds.jose.JWEObject;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.DirectEncrypter;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Mints HS256 stream tokens with the configured secret, for login endpoints and the
  * control API. The tokens carry {@code sub}, {@code channels}, {@code exp}, {@code iat}
- * and a random {@code jti}.
+ * and a random {@code jti}, and are encrypted when an encryption secret is configured,
+ * as the validator then requires.
  */
 public final class JwtTokenIssuer {
 
 	private final MACSigner signer;
 
+	private final @Nullable DirectEncrypter encrypter;
+
 	/**
-	 * Creates an issuer.
+	 * Creates an issuer of signed tokens.
 	 * @param secret the shared secret, at least 32 bytes
 	 */
 	public JwtTokenIssuer(String secret) {
+		this(secret, null);
+	}
+
+	/**
+	 * Creates an issuer of signed, optionally encrypted, tokens.
+	 * @param secret the shared secret, at least 32 bytes
+	 * @param encryptionSecret the Base64-encoded 256-bit encryption key, or {@code null}
+	 * for tokens that are signed only
+	 */
+	public JwtTokenIssuer(String secret, @Nullable String encryptionSecret) {
 		try {
 			this.signer = new MACSigner(JwtTokenValidator.checkedSecret(secret));
+			this.encrypter = (encryptionSecret != null)
+					? new DirectEncrypter(JwtTokenValidator.checkedEncryptionKey(encryptionSecret)) : null;
 		}
 		catch (JOSEException ex) {
-			throw new IllegalStateException("Cannot sign with sse.security.jwt.secret: " + ex.getMessage(), ex);
+			throw new IllegalStateException("Cannot sign or encrypt with the configured secrets: " + ex.getMessage(), ex);
 		}
 	}
 
@@ -54,14 +76,24 @@ public final class JwtTokenIssuer {
 			.build();
 		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
 				claims);
+		String token;
 		try {
 			jwt.sign(this.signer);
+			token = (this.encrypter != null) ? encrypt(jwt.serialize(), this.encrypter) : jwt.serialize();
 		}
 		catch (JOSEException ex) {
 			throw new IllegalStateException("Could not sign a token for user " + userId, ex);
 		}
 		// exp has whole seconds: report what the token says.
-		return new IssuedToken(jwt.serialize(), Instant.ofEpochSecond(expiresAt.getEpochSecond()));
+		return new IssuedToken(token, Instant.ofEpochSecond(expiresAt.getEpochSecond()));
+	}
+
+	private static String encrypt(String signedJwt, DirectEncrypter encrypter) throws JOSEException {
+		JWEObject jwe = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A256GCM)
+			.contentType("JWT")
+			.build(), new Payload(signedJwt));
+		jwe.encrypt(encrypter);
+		return jwe.serialize();
 	}
 
 	/**

@@ -1,42 +1,89 @@
 package dev.sseboot.sse.security;
 
+import java.net.MalformedURLException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.EdECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import com.nimbusds.jose.EncryptionMethod;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWEAlgorithm;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWEDecryptionKeySelector;
+import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.EncryptedJWT;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.sseboot.sse.InvalidTokenException;
 import dev.sseboot.sse.SsePrincipal;
 import dev.sseboot.sse.TokenValidator;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
  * The default {@link TokenValidator}: a JWT whose user is {@code sub} (else
  * {@code userId}) and whose channels are {@code channels} (an array) or {@code channel}
  * (one name, as the seed tokens {@code {"userId":"alex","channel":"chat","exp":…}} have).
+ * <p>
+ * Tokens are verified with exactly one key source: a shared secret (HS256/384/512), a
+ * public key (RS, PS, ES or EdDSA, depending on the key) or a JWK Set URI (RS, PS, ES).
+ * Only the algorithms of that key source are accepted, so {@code alg: none} and
+ * algorithm confusion (an HMAC token "signed" with a public key) are refused.
  */
 public final class JwtTokenValidator implements TokenValidator {
 
 	/** Shortest HMAC secret accepted: the key size of HS256. */
 	public static final int MIN_SECRET_BYTES = 32;
+
+	/** Shortest RSA key accepted. */
+	static final int MIN_RSA_KEY_BITS = 2048;
+
+	/** Length of the {@code dir} + {@code A256GCM} content encryption key. */
+	static final int ENCRYPTION_KEY_BYTES = 32;
+
+	/** The HMAC algorithms, each with the shortest secret it may be used with. */
+	private static final Map<JWSAlgorithm, Integer> HMAC_KEY_BYTES = Map.of(JWSAlgorithm.HS256, 32,
+			JWSAlgorithm.HS384, 48, JWSAlgorithm.HS512, 64);
+
+	private static final Set<JWSAlgorithm> RSA_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
+			JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512);
+
+	private static final Set<JWSAlgorithm> EC_ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.ES384,
+			JWSAlgorithm.ES512);
 
 	private final JwtDecoder decoder;
 
@@ -57,18 +104,60 @@ public final class JwtTokenValidator implements TokenValidator {
 	 * @throws IllegalStateException if the secret is too short
 	 */
 	public static JwtTokenValidator withSecret(String secret, Duration clockSkew, boolean requireExpiry) {
+		return withSecret(secret).clockSkew(clockSkew).requireExpiry(requireExpiry).build();
+	}
+
+	/**
+	 * Starts a validator for tokens signed with a shared secret: HS256, and HS384 or HS512
+	 * when the secret is at least 48 or 64 bytes long.
+	 * @param secret the secret, at least 32 bytes
+	 * @return a builder
+	 * @throws IllegalStateException if the secret is too short
+	 */
+	public static Builder withSecret(String secret) {
 		byte[] key = checkedSecret(secret);
-		DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-		processor.setJWSKeySelector(new JWSVerificationKeySelector<>(
-				Set.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384, JWSAlgorithm.HS512), new ImmutableSecret<>(key)));
-		// Timestamps are checked by Spring's validator below, with the configured skew.
-		processor.setJWTClaimsSetVerifier((claims, context) -> {
-		});
-		NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
-		JwtTimestampValidator timestamps = new JwtTimestampValidator(clockSkew);
-		timestamps.setAllowEmptyExpiryClaim(!requireExpiry);
-		decoder.setJwtValidator(timestamps);
-		return new JwtTokenValidator(decoder);
+		// An algorithm the key is too short for is a bad token (403), not a verifier failure (500).
+		Set<JWSAlgorithm> algorithms = HMAC_KEY_BYTES.entrySet()
+			.stream()
+			.filter((entry) -> key.length >= entry.getValue())
+			.map(Map.Entry::getKey)
+			.collect(Collectors.toUnmodifiableSet());
+		return new Builder(new JWSVerificationKeySelector<>(algorithms, new ImmutableSecret<>(key)));
+	}
+
+	/**
+	 * Starts a validator for tokens signed with the private key of a public key: RS256 to
+	 * RS512 and PS256 to PS512 for an RSA key, ES256, ES384 or ES512 for an EC key (by
+	 * its curve), EdDSA for an Ed25519 key.
+	 * @param key the public key
+	 * @return a builder
+	 * @throws IllegalStateException if the key is of an unsupported type or too weak
+	 */
+	public static Builder withPublicKey(PublicKey key) {
+		Set<JWSAlgorithm> algorithms = algorithmsOf(key);
+		List<PublicKey> keys = List.of(key);
+		// No matching key for any other algorithm: nimbus then rejects the token.
+		JWSKeySelector<SecurityContext> selector = (header, context) -> algorithms.contains(header.getAlgorithm())
+				? keys : List.of();
+		return new Builder(selector);
+	}
+
+	/**
+	 * Starts a validator for tokens signed with one of the RSA or EC keys published at a
+	 * JWK Set URI, fetched on first use and cached.
+	 * @param jwkSetUri the JWK Set URI
+	 * @return a builder
+	 */
+	public static Builder withJwkSetUri(String jwkSetUri) {
+		Set<JWSAlgorithm> algorithms = new LinkedHashSet<>(RSA_ALGORITHMS);
+		algorithms.addAll(EC_ALGORITHMS);
+		try {
+			return new Builder(new JWSVerificationKeySelector<>(algorithms,
+					JWKSourceBuilder.<SecurityContext>create(URI.create(jwkSetUri).toURL()).build()));
+		}
+		catch (MalformedURLException | IllegalArgumentException ex) {
+			throw new IllegalStateException("sse.security.jwt.jwk-set-uri is not a valid URL: " + jwkSetUri, ex);
+		}
 	}
 
 	/**
@@ -85,6 +174,50 @@ public final class JwtTokenValidator implements TokenValidator {
 					+ ": use a long random value, e.g. the output of 'openssl rand -base64 48'");
 		}
 		return key;
+	}
+
+	/**
+	 * Decodes the Base64 key of encrypted tokens.
+	 * @param encryptionSecret the Base64-encoded key
+	 * @return its {@value #ENCRYPTION_KEY_BYTES} bytes
+	 * @throws IllegalStateException if it is not Base64 or not 256 bits long
+	 */
+	static byte[] checkedEncryptionKey(String encryptionSecret) {
+		byte[] key;
+		try {
+			key = Base64.getDecoder().decode(encryptionSecret.strip());
+		}
+		catch (IllegalArgumentException ex) {
+			key = new byte[0];
+		}
+		if (key.length != ENCRYPTION_KEY_BYTES) {
+			throw new IllegalStateException("sse.security.jwt.encryption-secret must be the Base64 encoding of "
+					+ ENCRYPTION_KEY_BYTES + " bytes (an A256GCM key): use e.g. the output of 'openssl rand -base64 32'");
+		}
+		return key;
+	}
+
+	private static Set<JWSAlgorithm> algorithmsOf(PublicKey key) {
+		if (key instanceof RSAPublicKey rsa) {
+			if (rsa.getModulus().bitLength() < MIN_RSA_KEY_BITS) {
+				throw new IllegalStateException("The RSA public key has " + rsa.getModulus().bitLength()
+						+ " bits: at least " + MIN_RSA_KEY_BITS + " are required");
+			}
+			return RSA_ALGORITHMS;
+		}
+		if (key instanceof ECPublicKey ec) {
+			return switch (ec.getParams().getCurve().getField().getFieldSize()) {
+				case 256 -> Set.of(JWSAlgorithm.ES256);
+				case 384 -> Set.of(JWSAlgorithm.ES384);
+				case 521 -> Set.of(JWSAlgorithm.ES512);
+				default -> throw new IllegalStateException("Unsupported EC curve: use P-256, P-384 or P-521");
+			};
+		}
+		if (key instanceof EdECPublicKey ed && "Ed25519".equalsIgnoreCase(ed.getParams().getName())) {
+			return EdDsaCapableVerifierFactory.ED25519_ALGORITHMS;
+		}
+		throw new IllegalStateException("Unsupported public key type " + key.getAlgorithm()
+				+ ": use an RSA, EC (P-256, P-384, P-521) or Ed25519 key");
 	}
 
 	@Override
@@ -130,6 +263,162 @@ public final class JwtTokenValidator implements TokenValidator {
 				addChannels(channels, name);
 			}
 		}
+	}
+
+	/**
+	 * Builds a {@link JwtTokenValidator} on one key source.
+	 */
+	public static final class Builder {
+
+		private final JWSKeySelector<SecurityContext> keySelector;
+
+		private Duration clockSkew = Duration.ofSeconds(30);
+
+		private boolean requireExpiry = true;
+
+		private @Nullable String issuer;
+
+		private @Nullable String audience;
+
+		private @Nullable String type;
+
+		private byte @Nullable [] encryptionKey;
+
+		private Builder(JWSKeySelector<SecurityContext> keySelector) {
+			this.keySelector = keySelector;
+		}
+
+		/**
+		 * Sets the tolerance on {@code exp} and {@code nbf}.
+		 * @param clockSkew the tolerance
+		 * @return this builder
+		 */
+		public Builder clockSkew(Duration clockSkew) {
+			Assert.isTrue(!clockSkew.isNegative(), "clockSkew must not be negative");
+			this.clockSkew = clockSkew;
+			return this;
+		}
+
+		/**
+		 * Sets whether tokens without {@code exp} are refused.
+		 * @param requireExpiry whether {@code exp} is required
+		 * @return this builder
+		 */
+		public Builder requireExpiry(boolean requireExpiry) {
+			this.requireExpiry = requireExpiry;
+			return this;
+		}
+
+		/**
+		 * Requires an {@code iss} claim.
+		 * @param issuer the issuer, or {@code null} to accept any
+		 * @return this builder
+		 */
+		public Builder issuer(@Nullable String issuer) {
+			this.issuer = issuer;
+			return this;
+		}
+
+		/**
+		 * Requires an {@code aud} claim that contains an audience.
+		 * @param audience the audience, or {@code null} to accept any
+		 * @return this builder
+		 */
+		public Builder audience(@Nullable String audience) {
+			this.audience = audience;
+			return this;
+		}
+
+		/**
+		 * Requires a {@code typ} header.
+		 * @param type the type, e.g. {@code sse+jwt}, or {@code null} to accept
+		 * {@code JWT} or none
+		 * @return this builder
+		 */
+		public Builder type(@Nullable String type) {
+			this.type = type;
+			return this;
+		}
+
+		/**
+		 * Requires tokens encrypted with a shared key ({@code dir}, {@code A256GCM})
+		 * around a signed JWT.
+		 * @param encryptionSecret the Base64-encoded 256-bit key, or {@code null} for
+		 * signed tokens
+		 * @return this builder
+		 * @throws IllegalStateException if the key is not 256 bits of Base64
+		 */
+		public Builder encryptionSecret(@Nullable String encryptionSecret) {
+			this.encryptionKey = (encryptionSecret != null) ? checkedEncryptionKey(encryptionSecret) : null;
+			return this;
+		}
+
+		/**
+		 * Builds the validator.
+		 * @return the validator
+		 */
+		public JwtTokenValidator build() {
+			TokenProcessor processor = new TokenProcessor(this.encryptionKey != null);
+			processor.setJWSKeySelector(this.keySelector);
+			processor.setJWSVerifierFactory(new EdDsaCapableVerifierFactory());
+			if (this.type != null) {
+				processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType(this.type)));
+			}
+			if (this.encryptionKey != null) {
+				processor.setJWEKeySelector(new JWEDecryptionKeySelector<>(JWEAlgorithm.DIR, EncryptionMethod.A256GCM,
+						new ImmutableSecret<>(this.encryptionKey)));
+			}
+			// Claims are checked by Spring's validators below, with the configured skew.
+			processor.setJWTClaimsSetVerifier((claims, context) -> {
+			});
+			NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
+			List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+			JwtTimestampValidator timestamps = new JwtTimestampValidator(this.clockSkew);
+			timestamps.setAllowEmptyExpiryClaim(!this.requireExpiry);
+			validators.add(timestamps);
+			if (this.issuer != null) {
+				validators.add(new JwtIssuerValidator(this.issuer));
+			}
+			if (this.audience != null) {
+				validators.add(new JwtAudienceValidator(this.audience));
+			}
+			decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+			return new JwtTokenValidator(decoder);
+		}
+
+	}
+
+	/**
+	 * Nimbus's processor with two rules of its own: with an encryption key, only
+	 * encrypted tokens are accepted, and an encrypted token must wrap a signed JWT
+	 * (nimbus would otherwise accept unsigned claims inside the encryption).
+	 */
+	private static final class TokenProcessor extends DefaultJWTProcessor<SecurityContext> {
+
+		private final boolean encryptionRequired;
+
+		TokenProcessor(boolean encryptionRequired) {
+			this.encryptionRequired = encryptionRequired;
+		}
+
+		@Override
+		public JWTClaimsSet process(JWT jwt, @Nullable SecurityContext context) throws BadJOSEException, JOSEException {
+			if (this.encryptionRequired && !(jwt instanceof EncryptedJWT)) {
+				throw new BadJOSEException("JWT rejected: it must be encrypted");
+			}
+			return super.process(jwt, context);
+		}
+
+		@Override
+		public JWTClaimsSet process(EncryptedJWT jwt, @Nullable SecurityContext context)
+				throws BadJOSEException, JOSEException {
+			if (jwt.getHeader().getContentType() == null
+					|| !"JWT".equalsIgnoreCase(jwt.getHeader().getContentType())) {
+				throw new BadJOSEException("Encrypted JWT rejected: it must contain a signed JWT (cty JWT)");
+			}
+			return super.process(jwt, context);
+		}
+
 	}
 
 }

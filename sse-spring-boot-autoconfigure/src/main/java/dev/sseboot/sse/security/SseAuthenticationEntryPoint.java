@@ -6,6 +6,7 @@ import dev.sseboot.sse.web.SseErrorCode;
 import dev.sseboot.sse.web.SseErrorResponder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AuthenticationServiceException;
@@ -19,14 +20,23 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
 /**
  * Answers every refusal of the SSE filter chain with the JSON error body: 401 without a
  * token, 400 for a malformed request, 403 for a bad token, 500 when the validator failed.
+ * Bad tokens count against their client's limit of failed attempts, if one is set.
  */
 public final class SseAuthenticationEntryPoint
 		implements AuthenticationEntryPoint, AuthenticationFailureHandler, AccessDeniedHandler {
 
 	private final SseErrorResponder errors;
 
-	public SseAuthenticationEntryPoint(SseErrorResponder errors) {
+	private final @Nullable FailedAttemptLimiter failedAttempts;
+
+	/**
+	 * Creates the entry point.
+	 * @param errors writes the error bodies
+	 * @param failedAttempts counts bad tokens per client, or {@code null} for no limit
+	 */
+	public SseAuthenticationEntryPoint(SseErrorResponder errors, @Nullable FailedAttemptLimiter failedAttempts) {
 		this.errors = errors;
+		this.failedAttempts = failedAttempts;
 	}
 
 	@Override
@@ -40,6 +50,9 @@ public final class SseAuthenticationEntryPoint
 				this.errors.write(response, SseErrorCode.BAD_REQUEST, oauth2.getError().getDescription(), null);
 			}
 			else {
+				if (this.failedAttempts != null) {
+					this.failedAttempts.recordFailure(request.getRemoteAddr());
+				}
 				this.errors.write(response, SseErrorCode.FORBIDDEN, "Invalid or expired token/api-key", null);
 			}
 		}

@@ -1,5 +1,6 @@
 package dev.sseboot.sse.security;
 
+import java.time.Instant;
 import java.util.Optional;
 
 import dev.sseboot.sse.InvalidTokenException;
@@ -7,6 +8,7 @@ import dev.sseboot.sse.SsePrincipal;
 import dev.sseboot.sse.TokenValidator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationServiceException;
@@ -16,18 +18,32 @@ import org.springframework.security.oauth2.server.resource.InvalidBearerTokenExc
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 
 /**
- * Authenticates a bearer token with the application's {@link TokenValidator}. Used by the
- * SSE filter chain only and never exposed as a bean, so it cannot leak into the
- * application's own security.
+ * Authenticates a bearer token with the application's {@link TokenValidator} and refuses
+ * revoked tokens. Used by the SSE filter chain only and never exposed as a bean, so it
+ * cannot leak into the application's own security. Nothing it logs contains the token,
+ * even when a validator puts it in an exception message.
  */
 public final class TokenAuthenticationManager implements AuthenticationManager {
 
 	private static final Log logger = LogFactory.getLog(TokenAuthenticationManager.class);
 
+	private static final String REDACTED = "[token]";
+
+	/** How many causes of a validator failure are logged. */
+	private static final int MAX_LOGGED_CAUSES = 8;
+
 	private final TokenValidator validator;
 
-	public TokenAuthenticationManager(TokenValidator validator) {
+	private final TokenRevocations revocations;
+
+	/**
+	 * Creates the manager.
+	 * @param validator checks the tokens
+	 * @param revocations the revoked tokens
+	 */
+	public TokenAuthenticationManager(TokenValidator validator, TokenRevocations revocations) {
 		this.validator = validator;
+		this.revocations = revocations;
 	}
 
 	@Override
@@ -38,18 +54,59 @@ public final class TokenAuthenticationManager implements AuthenticationManager {
 			principal = this.validator.validate(token);
 		}
 		catch (InvalidTokenException ex) {
-			logger.warn("Rejected SSE token: " + ex.getMessage());
-			throw new InvalidBearerTokenException("Invalid or expired token/api-key");
+			throw rejected(redact(ex.getMessage(), token));
 		}
 		catch (Exception ex) {
-			logger.error("SSE token validation failed", ex);
+			logger.error("SSE token validation failed", redact(ex, token, MAX_LOGGED_CAUSES));
 			throw new AuthenticationServiceException("Token validation failed");
 		}
 		if (principal.isEmpty()) {
-			logger.warn("Rejected SSE token: the validator found it invalid");
-			throw new InvalidBearerTokenException("Invalid or expired token/api-key");
+			throw rejected("the validator found it invalid");
+		}
+		String tokenId = principal.get().tokenId();
+		if (tokenId != null && this.revocations.isRevoked(tokenId)) {
+			throw rejected("token " + tokenId + " of user " + principal.get().userId() + " is revoked");
+		}
+		Instant expiresAt = principal.get().expiresAt();
+		// Within a validator's clock skew the stream would open only to close at once.
+		if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
+			throw rejected("token of user " + principal.get().userId() + " expired at " + expiresAt);
 		}
 		return new SseAuthentication(principal.get());
+	}
+
+	private static InvalidBearerTokenException rejected(String reason) {
+		logger.warn("Rejected SSE token: " + reason);
+		return new InvalidBearerTokenException("Invalid or expired token/api-key");
+	}
+
+	private static String redact(@Nullable String message, String token) {
+		return (message != null) ? message.replace(token, REDACTED) : "no reason given";
+	}
+
+	/**
+	 * Copies a validator's exception, with its stack and causes, with every occurrence of
+	 * the token masked.
+	 */
+	private static Throwable redact(Throwable ex, String token, int causesLeft) {
+		Throwable copy = new ValidatorFailure(ex.getClass().getName() + ": " + redact(ex.getMessage(), token));
+		copy.setStackTrace(ex.getStackTrace());
+		Throwable cause = ex.getCause();
+		if (cause != null && cause != ex && causesLeft > 0) {
+			copy.initCause(redact(cause, token, causesLeft - 1));
+		}
+		return copy;
+	}
+
+	/**
+	 * A validator's exception as logged: its class and message, token masked, and its stack.
+	 */
+	private static final class ValidatorFailure extends Exception {
+
+		ValidatorFailure(String message) {
+			super(message);
+		}
+
 	}
 
 }

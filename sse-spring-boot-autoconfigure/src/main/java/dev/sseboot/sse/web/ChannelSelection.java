@@ -36,7 +36,7 @@ final class ChannelSelection {
 		Set<String> channels = new LinkedHashSet<>();
 		for (String parameter : parameters) {
 			for (String name : parameter.split(",", -1)) {
-				channels.add(validName(name.strip()));
+				channels.add(validName(withoutSurroundingSpaces(name)));
 				if (channels.size() > maxChannels) {
 					throw new SseRequestException(SseErrorCode.BAD_REQUEST,
 							"Too many channels: at most " + maxChannels + " per stream");
@@ -49,6 +49,22 @@ final class ChannelSelection {
 			}
 		}
 		return channels;
+	}
+
+	/**
+	 * Drops the spaces of {@code a, b}, and nothing else: a line break or tab around a
+	 * name makes it invalid rather than silently becoming another name.
+	 */
+	private static String withoutSurroundingSpaces(String name) {
+		int start = 0;
+		int end = name.length();
+		while (start < end && name.charAt(start) == ' ') {
+			start++;
+		}
+		while (end > start && name.charAt(end - 1) == ' ') {
+			end--;
+		}
+		return name.substring(start, end);
 	}
 
 	private static String validName(String name) {

@@ -22,6 +22,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.context.request.async.WebAsyncUtils;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -135,6 +136,15 @@ public class SseStreamController {
 	@ExceptionHandler(SseRequestException.class)
 	void refused(SseRequestException ex, HttpServletResponse response) throws IOException {
 		this.errors.write(response, ex);
+	}
+
+	/**
+	 * Ends the request of a stream whose client went away. Handled here so that it never
+	 * reaches the application's {@code @ControllerAdvice}, which would try to write an
+	 * error body to a dead {@code text/event-stream} response.
+	 */
+	@ExceptionHandler({ AsyncRequestNotUsableException.class, IOException.class })
+	void clientDisconnected() {
 	}
 
 }

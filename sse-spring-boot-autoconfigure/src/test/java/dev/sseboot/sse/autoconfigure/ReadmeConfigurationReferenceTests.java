@@ -3,8 +3,8 @@ package dev.sseboot.sse.autoconfigure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,18 +27,18 @@ class ReadmeConfigurationReferenceTests {
 
 	@Test
 	void readmeDocumentsEveryPropertyAndNoOther() throws IOException {
-		List<String> generated = new ArrayList<>();
+		Set<String> generated = new TreeSet<>();
 		JsonNode metadata = JsonMapper.builder().build().readTree(Files.readString(METADATA));
 		for (JsonNode property : metadata.get("properties")) {
 			generated.add(property.get("name").asString());
 		}
-		List<String> documented = new ArrayList<>();
+		Set<String> documented = new TreeSet<>();
 		Matcher matcher = DOCUMENTED_PROPERTY.matcher(Files.readString(README));
 		while (matcher.find()) {
 			documented.add(matcher.group(1));
 		}
 		assertThat(generated).isNotEmpty();
-		assertThat(documented).containsExactlyInAnyOrderElementsOf(generated);
+		assertThat(documented).isEqualTo(generated);
 	}
 
 }

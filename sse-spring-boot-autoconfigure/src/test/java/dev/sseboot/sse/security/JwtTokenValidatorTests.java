@@ -1,10 +1,35 @@
 package dev.sseboot.sse.security;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.sun.net.httpserver.HttpServer;
 import dev.sseboot.sse.InvalidTokenException;
 import dev.sseboot.sse.SsePrincipal;
 import dev.sseboot.sse.test.TestTokens;
@@ -16,87 +41,283 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class JwtTokenValidatorTests {
 
-	private static final String LONG_SECRET = "0123456789abcdef".repeat(4);
+	private static final KeyPair RSA = generate("RSA", 2048);
 
-	private final JwtTokenValidator validator = JwtTokenValidator.withSecret(TestTokens.SECRET, Duration.ofSeconds(30),
-			true);
+	private static final KeyPair EC = generateEc();
 
-	@Test
-	void readsUserFromSubAndChannelsFromArray() {
-		SsePrincipal principal = this.validator.validate(TestTokens.forUser("alex", "chat", "project:*")).orElseThrow();
-		assertThat(principal.userId()).isEqualTo("alex");
-		assertThat(principal.channels()).containsExactlyInAnyOrder("chat", "project:*");
-		assertThat(principal.expiresAt()).isAfter(Instant.now());
-	}
+	private static final KeyPair ED25519 = generate("Ed25519", 0);
+
+	private final JwtTokenValidator hmac = JwtTokenValidator.withSecret(TestTokens.SECRET).build();
 
 	@Test
-	void readsSeedForm() {
-		SsePrincipal principal = this.validator.validate(TestTokens.seedForm("alex", "chat", Duration.ofMinutes(5)))
-			.orElseThrow();
+	void acceptsSeedTokenWithUserIdAndOneChannel() {
+		long exp = Instant.now().plusSeconds(60).getEpochSecond();
+		String token = TestTokens.sign(TestTokens.SECRET, Map.of("userId", "alex", "channel", "chat", "exp", exp),
+				null);
+		SsePrincipal principal = this.hmac.validate(token).orElseThrow();
 		assertThat(principal.userId()).isEqualTo("alex");
 		assertThat(principal.channels()).containsExactly("chat");
+		assertThat(principal.expiresAt()).isEqualTo(Instant.ofEpochSecond(exp));
 	}
 
 	@Test
-	void prefersSubOverUserId() {
-		String token = TestTokens.sign(TestTokens.SECRET, Map.of("sub", "alex", "userId", "bob"), Duration.ofMinutes(5));
-		assertThat(this.validator.validate(token).orElseThrow().userId()).isEqualTo("alex");
+	void acceptsHs512TokenWithTheSecret() throws Exception {
+		String token = TestTokens.sign(new MACSigner(TestTokens.SECRET + TestTokens.SECRET),
+				new JWSHeader(JWSAlgorithm.HS512), TestTokens.claims("alex", "chat").build());
+		JwtTokenValidator validator = JwtTokenValidator.withSecret(TestTokens.SECRET + TestTokens.SECRET).build();
+		assertThat(validator.validate(token)).isPresent();
+	}
+
+	@Test
+	void refusesUnsignedToken() {
+		assertInvalid(this.hmac, TestTokens.unsigned(TestTokens.claims("alex", "chat").build()));
+	}
+
+	@Test
+	void refusesTokenSignedWithAnotherSecret() {
+		String token = TestTokens.sign("another-secret-another-secret-another-secret",
+				Map.of("sub", "alex", "channels", List.of("chat")), Duration.ofMinutes(5));
+		assertInvalid(this.hmac, token);
+	}
+
+	@Test
+	void refusesTokenWithoutExpiryWhenExpiryIsRequired() {
+		String token = TestTokens.sign(TestTokens.SECRET, Map.of("sub", "alex"), null);
+		assertInvalid(this.hmac, token);
+		assertThat(JwtTokenValidator.withSecret(TestTokens.SECRET).requireExpiry(false).build().validate(token))
+			.isPresent();
+	}
+
+	@Test
+	void refusesExpiredTokenBeyondTheClockSkew() {
+		JwtTokenValidator validator = JwtTokenValidator.withSecret(TestTokens.SECRET)
+			.clockSkew(Duration.ofSeconds(5))
+			.build();
+		assertInvalid(validator, TestTokens.sign(TestTokens.SECRET, Map.of("sub", "alex"), Duration.ofSeconds(-10)));
+		assertThat(validator.validate(TestTokens.sign(TestTokens.SECRET, Map.of("sub", "alex"), Duration.ofSeconds(-2))))
+			.isPresent();
+	}
+
+	@Test
+	void refusesTokenNotYetValid() {
+		String token = TestTokens.hs256(TestTokens.claims("alex", "chat")
+			.notBeforeTime(Date.from(Instant.now().plus(Duration.ofMinutes(5))))
+			.build());
+		assertInvalid(this.hmac, token);
 	}
 
 	@Test
 	void refusesTokenWithoutUser() {
-		String token = TestTokens.sign(TestTokens.SECRET, Map.of("channels", List.of("chat")), Duration.ofMinutes(5));
-		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.validator.validate(token));
+		assertInvalid(this.hmac, TestTokens.sign(TestTokens.SECRET, Map.of("sub", ""), Duration.ofMinutes(5)));
+		assertInvalid(this.hmac, TestTokens.sign(TestTokens.SECRET, Map.of("userId", " "), Duration.ofMinutes(5)));
 	}
 
 	@Test
-	void refusesTokenWithoutExpiryWhenRequired() {
-		String token = TestTokens.sign(TestTokens.SECRET, Map.of("sub", "alex"), null);
-		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.validator.validate(token));
-		JwtTokenValidator lenient = JwtTokenValidator.withSecret(TestTokens.SECRET, Duration.ZERO, false);
-		assertThat(lenient.validate(token)).isPresent();
+	void checksIssuerAndAudienceWhenConfigured() {
+		JwtTokenValidator validator = JwtTokenValidator.withSecret(TestTokens.SECRET)
+			.issuer("https://issuer.example")
+			.audience("sse")
+			.build();
+		assertThat(validator.validate(TestTokens.hs256(
+				TestTokens.claims("alex", "chat").issuer("https://issuer.example").audience("sse").build())))
+			.isPresent();
+		assertInvalid(validator, TestTokens.hs256(
+				TestTokens.claims("alex", "chat").issuer("https://other.example").audience("sse").build()));
+		assertInvalid(validator, TestTokens.hs256(
+				TestTokens.claims("alex", "chat").issuer("https://issuer.example").audience("other").build()));
+		assertInvalid(validator, TestTokens.hs256(TestTokens.claims("alex", "chat").build()));
 	}
 
 	@Test
-	void refusesExpiredTokenBeyondClockSkew() {
-		String token = TestTokens.expiringIn(Duration.ofSeconds(-40), "alex", "chat");
-		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.validator.validate(token))
-			.withMessageNotContaining(token);
+	void requiresTheConfiguredType() throws Exception {
+		JwtTokenValidator validator = JwtTokenValidator.withSecret(TestTokens.SECRET).type("sse+jwt").build();
+		MACSigner signer = new MACSigner(TestTokens.SECRET);
+		JWTClaimsSet claims = TestTokens.claims("alex", "chat").build();
+		assertThat(validator.validate(TestTokens.sign(signer,
+				new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType("sse+jwt")).build(), claims)))
+			.isPresent();
+		assertInvalid(validator, TestTokens.sign(signer,
+				new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims));
+		assertInvalid(validator, TestTokens.sign(signer, new JWSHeader(JWSAlgorithm.HS256), claims));
 	}
 
 	@Test
-	void refusesWrongSignatureWithoutQuotingTheToken() {
-		String token = TestTokens.sign("another-secret-another-secret-another-secret", Map.of("sub", "alex"),
-				Duration.ofMinutes(5));
-		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.validator.validate(token))
-			.withMessageNotContaining(token);
+	void acceptsRs256AndPs256TokensWithThePublicKey() throws Exception {
+		JwtTokenValidator validator = JwtTokenValidator.withPublicKey(RSA.getPublic()).build();
+		RSASSASigner signer = new RSASSASigner(RSA.getPrivate());
+		JWTClaimsSet claims = TestTokens.claims("alex", "chat").build();
+		assertThat(validator.validate(TestTokens.sign(signer, new JWSHeader(JWSAlgorithm.RS256), claims))).isPresent();
+		assertThat(validator.validate(TestTokens.sign(signer, new JWSHeader(JWSAlgorithm.PS256), claims))).isPresent();
 	}
 
 	@Test
-	void acceptsHs384AndHs512WithLongEnoughSecret() {
-		JwtTokenValidator validator = JwtTokenValidator.withSecret(LONG_SECRET, Duration.ofSeconds(30), true);
-		for (String algorithm : List.of("HS256", "HS384", "HS512")) {
-			String token = TestTokens.signHmac(algorithm, LONG_SECRET,
-					"{\"sub\":\"alex\",\"exp\":" + Instant.now().plusSeconds(60).getEpochSecond() + "}");
-			assertThat(validator.validate(token)).as(algorithm).isPresent();
+	void refusesHmacTokenSignedWithThePublicKeyBytes() throws Exception {
+		// Algorithm confusion: the attacker knows the public key and uses it as an HMAC secret.
+		byte[] publicKeyBytes = RSA.getPublic().getEncoded();
+		String token = TestTokens.sign(new MACSigner(publicKeyBytes), new JWSHeader(JWSAlgorithm.HS256),
+				TestTokens.claims("alex", "chat").build());
+		assertInvalid(JwtTokenValidator.withPublicKey(RSA.getPublic()).build(), token);
+	}
+
+	@Test
+	void refusesRs256TokenSignedWithAnotherKey() throws Exception {
+		KeyPair other = generate("RSA", 2048);
+		String token = TestTokens.sign(new RSASSASigner(other.getPrivate()), new JWSHeader(JWSAlgorithm.RS256),
+				TestTokens.claims("alex", "chat").build());
+		assertInvalid(JwtTokenValidator.withPublicKey(RSA.getPublic()).build(), token);
+	}
+
+	@Test
+	void acceptsEs256TokenWithTheEcPublicKey() throws Exception {
+		String token = TestTokens.sign(new ECDSASigner((ECPrivateKey) EC.getPrivate()),
+				new JWSHeader(JWSAlgorithm.ES256), TestTokens.claims("alex", "chat").build());
+		assertThat(JwtTokenValidator.withPublicKey(EC.getPublic()).build().validate(token)).isPresent();
+	}
+
+	@Test
+	void acceptsEdDsaTokenWithTheEd25519PublicKey() {
+		JwtTokenValidator validator = JwtTokenValidator.withPublicKey(ED25519.getPublic()).build();
+		String token = TestTokens.sign(TestTokens.ed25519Signer(ED25519.getPrivate()), new JWSHeader(JWSAlgorithm.EdDSA),
+				TestTokens.claims("alex", "chat").build());
+		assertThat(validator.validate(token)).isPresent();
+		String tampered = token.substring(0, token.lastIndexOf('.') + 1)
+				+ TestTokens.sign(TestTokens.ed25519Signer(generate("Ed25519", 0).getPrivate()),
+						new JWSHeader(JWSAlgorithm.EdDSA), TestTokens.claims("alex", "chat").build())
+					.substring(token.lastIndexOf('.') + 1);
+		assertInvalid(validator, tampered);
+	}
+
+	@Test
+	void refusesMalformedSignaturesAsInvalidTokensRatherThanFailures() throws Exception {
+		JWTClaimsSet claims = TestTokens.claims("alex", "chat").build();
+		String eddsa = TestTokens.sign(TestTokens.ed25519Signer(ED25519.getPrivate()), new JWSHeader(JWSAlgorithm.EdDSA),
+				claims);
+		String es256 = TestTokens.sign(new ECDSASigner((ECPrivateKey) EC.getPrivate()), new JWSHeader(JWSAlgorithm.ES256),
+				claims);
+		String rs256 = TestTokens.sign(new RSASSASigner(RSA.getPrivate()), new JWSHeader(JWSAlgorithm.RS256), claims);
+		assertInvalid(JwtTokenValidator.withPublicKey(ED25519.getPublic()).build(), withShortSignature(eddsa));
+		assertInvalid(JwtTokenValidator.withPublicKey(EC.getPublic()).build(), withShortSignature(es256));
+		assertInvalid(JwtTokenValidator.withPublicKey(RSA.getPublic()).build(), withShortSignature(rs256));
+	}
+
+	private static String withShortSignature(String token) {
+		return token.substring(0, token.lastIndexOf('.') + 1) + "AAAA";
+	}
+
+	@Test
+	void refusesWeakRsaKeyAtStartUp() {
+		assertThatIllegalStateException().isThrownBy(() -> JwtTokenValidator.withPublicKey(generate("RSA", 1024).getPublic()))
+			.withMessageContaining("2048");
+	}
+
+	@Test
+	void readsRsaEcAndEd25519PublicKeysFromPem() {
+		for (KeyPair pair : new KeyPair[] { RSA, EC, ED25519 }) {
+			String pem = "-----BEGIN PUBLIC KEY-----\n"
+					+ Base64.getMimeEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+			assertThat(PublicKeyPem.parse(pem)).isEqualTo(pair.getPublic());
+		}
+		assertThatIllegalStateException().isThrownBy(() -> PublicKeyPem.parse("not a key"));
+	}
+
+	@Test
+	void acceptsTokensSignedWithAKeyOfTheJwkSet() throws Exception {
+		RSAKey jwk = new RSAKey.Builder((RSAPublicKey) RSA.getPublic()).keyID("k1").build();
+		byte[] jwks = new JWKSet(jwk).toString().getBytes(StandardCharsets.UTF_8);
+		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		server.createContext("/jwks", (exchange) -> {
+			exchange.getResponseHeaders().add("Content-Type", "application/json");
+			exchange.sendResponseHeaders(200, jwks.length);
+			try (OutputStream body = exchange.getResponseBody()) {
+				body.write(jwks);
+			}
+		});
+		server.start();
+		try {
+			JwtTokenValidator validator = JwtTokenValidator
+				.withJwkSetUri("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks")
+				.build();
+			String token = TestTokens.sign(new RSASSASigner((RSAPrivateKey) RSA.getPrivate()),
+					new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), TestTokens.claims("alex", "chat").build());
+			assertThat(validator.validate(token)).isPresent();
+			assertInvalid(validator, TestTokens.hs256(TestTokens.claims("alex", "chat").build()));
+		}
+		finally {
+			server.stop(0);
 		}
 	}
 
 	@Test
-	void refusesHmacAlgorithmTheSecretIsTooShortForAsInvalidToken() {
-		for (String algorithm : List.of("HS384", "HS512")) {
-			String token = TestTokens.signHmac(algorithm, TestTokens.SECRET,
-					"{\"sub\":\"alex\",\"exp\":" + Instant.now().plusSeconds(60).getEpochSecond() + "}");
-			assertThatExceptionOfType(InvalidTokenException.class).as(algorithm)
-				.isThrownBy(() -> this.validator.validate(token));
-		}
+	void acceptsEncryptedTokenAroundASignedJwtAndRefusesOthers() {
+		byte[] key = new byte[32];
+		new SecureRandom().nextBytes(key);
+		JwtTokenValidator validator = JwtTokenValidator.withSecret(TestTokens.SECRET)
+			.encryptionSecret(Base64.getEncoder().encodeToString(key))
+			.build();
+		String signed = TestTokens.hs256(TestTokens.claims("alex", "chat").build());
+		assertThat(validator.validate(TestTokens.encrypt(signed, key)).orElseThrow().userId()).isEqualTo("alex");
+		assertInvalid(validator, signed);
+		byte[] otherKey = new byte[32];
+		assertInvalid(validator, TestTokens.encrypt(signed, otherKey));
+		String unsignedInside = TestTokens.unsigned(TestTokens.claims("mallory", "*").build());
+		assertInvalid(validator, TestTokens.encrypt(unsignedInside, key));
 	}
 
 	@Test
-	void refusesSecretShorterThan32Bytes() {
+	void acceptsTokensOfTheIssuerWithTheSameSecrets() {
+		String encryptionSecret = Base64.getEncoder().encodeToString(new byte[32]);
+		String token = new JwtTokenIssuer(TestTokens.SECRET, encryptionSecret)
+			.issue("alex", List.of("chat"), Duration.ofMinutes(5))
+			.token();
+		assertThat(token.split("\\.")).hasSize(5);
+		JwtTokenValidator validator = JwtTokenValidator.withSecret(TestTokens.SECRET)
+			.encryptionSecret(encryptionSecret)
+			.build();
+		SsePrincipal principal = validator.validate(token).orElseThrow();
+		assertThat(principal.channels()).containsExactly("chat");
+		assertThat(principal.tokenId()).isNotBlank();
+	}
+
+	@Test
+	void refusesEncryptionSecretThatIsNot256BitsOfBase64() {
 		assertThatIllegalStateException()
-			.isThrownBy(() -> JwtTokenValidator.withSecret("x".repeat(31), Duration.ZERO, true))
-			.withMessageContaining("sse.security.jwt.secret must be at least 32 bytes");
+			.isThrownBy(() -> JwtTokenValidator.withSecret(TestTokens.SECRET).encryptionSecret("too-short"))
+			.withMessageContaining("sse.security.jwt.encryption-secret");
+	}
+
+	@Test
+	void neverPutsTheTokenInItsMessages() {
+		String token = TestTokens.unsigned(TestTokens.claims("alex", "chat").build());
+		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.hmac.validate(token))
+			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain(token).doesNotContain(token.split("\\.")[1]));
+	}
+
+	private static void assertInvalid(JwtTokenValidator validator, String token) {
+		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> validator.validate(token));
+	}
+
+	private static KeyPair generate(String algorithm, int size) {
+		try {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+			if (size > 0) {
+				generator.initialize(size);
+			}
+			return generator.generateKeyPair();
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static KeyPair generateEc() {
+		try {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+			generator.initialize(new ECGenParameterSpec("secp256r1"));
+			return generator.generateKeyPair();
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }

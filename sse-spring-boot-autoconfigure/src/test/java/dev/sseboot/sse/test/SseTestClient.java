@@ -121,6 +121,29 @@ public final class SseTestClient {
 	}
 
 	/**
+	 * Sends a plain request, for endpoints that are not streams.
+	 * @param method the method, e.g. {@code GET} or {@code OPTIONS}
+	 * @param pathAndQuery e.g. {@code /api/hello}
+	 * @param headers request headers
+	 * @return the response, body read as text
+	 */
+	public HttpResponse<String> send(String method, String pathAndQuery, Map<String, String> headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + pathAndQuery))
+			.method(method, HttpRequest.BodyPublishers.noBody());
+		headers.forEach(request::header);
+		try {
+			return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not send " + method + " " + pathAndQuery, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
 	 * One received event.
 	 * @param id the id, or {@code null}
 	 * @param name the event name ({@code message} when none was sent)

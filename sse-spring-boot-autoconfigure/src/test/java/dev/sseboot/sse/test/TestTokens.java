@@ -2,21 +2,34 @@ package dev.sseboot.sse.test;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import com.nimbusds.jose.EncryptionMethod;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEHeader;
+import com.nimbusds.jose.JWEObject;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.DirectEncrypter;
 import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jca.JCAContext;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 
 /**
@@ -89,6 +102,97 @@ public final class TestTokens {
 			throw new IllegalStateException(ex);
 		}
 		return jwt.serialize();
+	}
+
+	/**
+	 * Claims for a user with channel grants, valid for an hour, to add to.
+	 */
+	public static JWTClaimsSet.Builder claims(String userId, String... channels) {
+		return new JWTClaimsSet.Builder().subject(userId)
+			.claim("channels", List.of(channels))
+			.expirationTime(Date.from(Instant.now().plus(Duration.ofHours(1))));
+	}
+
+	/**
+	 * A token signed by any signer, with any header.
+	 */
+	public static String sign(JWSSigner signer, JWSHeader header, JWTClaimsSet claims) {
+		SignedJWT jwt = new SignedJWT(header, claims);
+		try {
+			jwt.sign(signer);
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return jwt.serialize();
+	}
+
+	/**
+	 * A token signed with {@link #SECRET} and HS256.
+	 */
+	public static String hs256(JWTClaimsSet claims) {
+		try {
+			return sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)), new JWSHeader(JWSAlgorithm.HS256),
+					claims);
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * An unsigned token: {@code alg: none}.
+	 */
+	public static String unsigned(JWTClaimsSet claims) {
+		return new PlainJWT(claims).serialize();
+	}
+
+	/**
+	 * A signed token encrypted with a shared key ({@code dir}, {@code A256GCM},
+	 * {@code cty: JWT}).
+	 */
+	public static String encrypt(String signedJwt, byte[] key) {
+		JWEObject jwe = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A256GCM).contentType("JWT")
+			.build(), new Payload(signedJwt));
+		try {
+			jwe.encrypt(new DirectEncrypter(key));
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return jwe.serialize();
+	}
+
+	/**
+	 * A signer of EdDSA tokens through the JDK, since nimbus's own needs Google Tink.
+	 */
+	public static JWSSigner ed25519Signer(PrivateKey key) {
+		return new JWSSigner() {
+
+			@Override
+			public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
+				try {
+					Signature signature = Signature.getInstance("Ed25519");
+					signature.initSign(key);
+					signature.update(signingInput);
+					return Base64URL.encode(signature.sign());
+				}
+				catch (GeneralSecurityException ex) {
+					throw new JOSEException(ex.getMessage(), ex);
+				}
+			}
+
+			@Override
+			public Set<JWSAlgorithm> supportedJWSAlgorithms() {
+				return Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
+			}
+
+			@Override
+			public JCAContext getJCAContext() {
+				return new JCAContext();
+			}
+
+		};
 	}
 
 }

@@ -1,0 +1,259 @@
+package dev.sseboot.sse.security;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.sseboot.sse.SseBroker;
+import dev.sseboot.sse.test.ApplicationEndpoints;
+import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.test.SseTestClient;
+import dev.sseboot.sse.test.TestTokens;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every kind of bad input the stream endpoint can get, each answered with a status and an
+ * error code, and none of them opening a stream. The application declares no chain of its
+ * own, so Boot's default chain guards everything but the stream path.
+ */
+@SpringBootTest(classes = { SseTestApplication.class, ApplicationEndpoints.class },
+		webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.security.jwt.issuer=" + BadInputIntegrationTests.ISSUER,
+				"sse.security.jwt.audience=sse", "sse.security.failed-attempts.enabled=false" })
+class BadInputIntegrationTests {
+
+	static final String ISSUER = "https://issuer.example";
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	SseBroker broker;
+
+	SseTestClient client;
+
+	@BeforeEach
+	void setUp() {
+		this.client = new SseTestClient(this.port);
+	}
+
+	@Test
+	void refusesTokenThatIsNotBase64() {
+		assertRefused(() -> this.client.openWithBearer("/sse", "e30.e30!!.%%%"), 403, "FORBIDDEN");
+	}
+
+	@Test
+	void refusesTokenWithTwoSegments() {
+		assertRefused(() -> this.client.openWithBearer("/sse", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtYWxsb3J5In0"), 403,
+				"FORBIDDEN");
+	}
+
+	@Test
+	void refusesLargeGarbageTokenThatFitsTheHeaderLimit() {
+		assertRefused(() -> this.client.openWithBearer("/sse", "a".repeat(6 * 1024)), 403, "FORBIDDEN");
+	}
+
+	@Test
+	void leavesA20KilobyteTokenToTomcatsHeaderLimit() {
+		String token = valid("mallory").substring(0, 10) + "A".repeat(20 * 1024);
+		assertRefusedByTomcat(() -> this.client.openWithBearer("/sse", token));
+		assertRefusedByTomcat(() -> this.client.openWithQueryToken("/sse", token, ""));
+	}
+
+	@Test
+	void refusesOversizedHeaders() {
+		assertRefusedByTomcat(() -> this.client.open("/sse",
+				Map.of("Authorization", "Bearer " + valid("mallory"), "X-Padding", "p".repeat(20 * 1024))));
+	}
+
+	@Test
+	void refusesUnsignedToken() {
+		assertRefused(() -> this.client.openWithBearer("/sse", TestTokens.unsigned(claims("mallory").build())), 403,
+				"FORBIDDEN");
+	}
+
+	@Test
+	void refusesTokenSignedWithAnotherKey() {
+		String token = TestTokens.sign("another-secret-another-secret-another-secret",
+				Map.of("sub", "mallory", "iss", ISSUER, "aud", "sse"), Duration.ofHours(1));
+		assertRefused(() -> this.client.openWithBearer("/sse", token), 403, "FORBIDDEN");
+	}
+
+	@Test
+	void refusesExpiredToken() {
+		String token = TestTokens.hs256(
+				claims("mallory").expirationTime(Date.from(Instant.now().minus(Duration.ofHours(1)))).build());
+		assertRefused(() -> this.client.openWithBearer("/sse", token), 403, "FORBIDDEN");
+	}
+
+	@Test
+	void refusesTokenNotYetValid() {
+		String token = TestTokens.hs256(
+				claims("mallory").notBeforeTime(Date.from(Instant.now().plus(Duration.ofHours(1)))).build());
+		assertRefused(() -> this.client.openWithBearer("/sse", token), 403, "FORBIDDEN");
+	}
+
+	@Test
+	void refusesTokenOfAnotherIssuer() {
+		assertRefused(() -> this.client.openWithBearer("/sse", TestTokens.hs256(claims("mallory").issuer("https://evil.example").build())),
+				403, "FORBIDDEN");
+	}
+
+	@Test
+	void refusesTokenForAnotherAudience() {
+		assertRefused(() -> this.client.openWithBearer("/sse", TestTokens.hs256(claims("mallory").audience("billing").build())),
+				403, "FORBIDDEN");
+	}
+
+	@Test
+	void refusesTokenWithoutUser() {
+		assertRefused(() -> this.client.openWithBearer("/sse", TestTokens.hs256(claims("").build())), 403, "FORBIDDEN");
+		JWTClaimsSet blankUserId = new JWTClaimsSet.Builder(claims("x").build()).subject(null)
+			.claim("userId", "  ")
+			.build();
+		assertRefused(() -> this.client.openWithBearer("/sse", TestTokens.hs256(blankUserId)), 403, "FORBIDDEN");
+	}
+
+	@Test
+	void refusesChannelNameWithLineBreaks() {
+		assertRefused(() -> this.client.openWithBearer("/sse?channel=chat%0D%0Aevent:%20sse-close", valid("mallory", "*")),
+				400, "BAD_REQUEST");
+		assertRefused(() -> this.client.openWithBearer("/sse?channel=chat%0A", valid("mallory", "*")), 400, "BAD_REQUEST");
+	}
+
+	@Test
+	void refusesChannelNameWithDotDot() {
+		assertRefused(() -> this.client.openWithBearer("/sse?channel=project:1/../admin", valid("mallory", "*")), 400,
+				"BAD_REQUEST");
+		assertRefused(() -> this.client.openWithBearer("/sse?channel=..", valid("mallory", "*")), 400, "BAD_REQUEST");
+	}
+
+	@Test
+	void leavesAThousandChannelParametersToTomcatsParameterLimit() {
+		assertRefusedByTomcat(() -> this.client.openWithBearer("/sse?" + channelParameters(1000), valid("mallory", "*")));
+	}
+
+	@Test
+	void refusesMoreChannelParametersThanAStreamMayName() {
+		assertRefused(() -> this.client.openWithBearer("/sse?" + channelParameters(100), valid("mallory", "*")), 400,
+				"BAD_REQUEST");
+	}
+
+	@Test
+	void refusesAThousandCommaSeparatedChannels() {
+		String channels = IntStream.range(0, 1000).mapToObj((i) -> "c" + i).collect(Collectors.joining(","));
+		assertRefused(() -> this.client.openWithBearer("/sse?channel=" + channels, valid("mallory", "*")), 400,
+				"BAD_REQUEST");
+	}
+
+	@Test
+	void acceptsGrantedChannelNamesInAnyScript() {
+		String token = valid("yuki", "café", "チャット");
+		try (SseTestClient.Stream stream = this.client.openWithBearer(
+				"/sse?channel=" + encode("café") + "&channel=" + encode("チャット"), token)) {
+			assertThat(stream.status()).isEqualTo(200);
+			assertThat(stream.next().data()).contains("café").contains("チャット");
+		}
+	}
+
+	@Test
+	void refusesLookAlikeOfAGrantedChannel() {
+		// Cyrillic "с" in place of Latin "c": a different channel, not granted.
+		assertRefused(() -> this.client.openWithBearer("/sse?channel=" + encode("\u0441hat"), valid("mallory", "chat")),
+				403, "FORBIDDEN");
+	}
+
+	@Test
+	void refusesChannelNamesWithMarksOrFormatCharacters() {
+		// A combining accent (not the precomposed "é") and a right-to-left override.
+		assertRefused(() -> this.client.openWithBearer("/sse?channel=" + encode("cafe\u0301"), valid("mallory", "*")), 400,
+				"BAD_REQUEST");
+		assertRefused(() -> this.client.openWithBearer("/sse?channel=" + encode("chat\u202Etxt"), valid("mallory", "*")),
+				400, "BAD_REQUEST");
+	}
+
+	@Test
+	void refusesTokenInBothTheHeaderAndTheQuery() {
+		String token = valid("mallory");
+		assertRefused(() -> this.client.open("/sse?token=" + token, Map.of("Authorization", "Bearer " + token)), 400,
+				"BAD_REQUEST");
+	}
+
+	@Test
+	void refusesTokenGivenTwiceInTheQuery() {
+		String token = valid("mallory");
+		assertRefused(() -> this.client.open("/sse?token=" + token + "&token=" + token, Map.of()), 400, "BAD_REQUEST");
+	}
+
+	@Test
+	void acceptsLowercaseBearerScheme() {
+		try (SseTestClient.Stream stream = this.client.open("/sse", Map.of("Authorization", "bearer " + valid("lou")))) {
+			assertThat(stream.status()).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void treatsAnotherSchemeAsNoToken() {
+		assertRefused(() -> this.client.open("/sse", Map.of("Authorization", "Basic bWFsbG9yeTpwYXNzd29yZA==")), 401,
+				"UNAUTHORIZED");
+	}
+
+	@Test
+	void queryTokenDoesNotAuthenticateBootsDefaultChain() {
+		assertThat(this.client.send("GET", "/other/hello?token=" + valid("mallory", "*"), Map.of()).statusCode())
+			.isEqualTo(401);
+	}
+
+	private static String channelParameters(int count) {
+		return IntStream.range(0, count).mapToObj((i) -> "channel=c" + i).collect(Collectors.joining("&"));
+	}
+
+	private String valid(String userId, String... channels) {
+		return TestTokens.hs256(claims(userId, channels).build());
+	}
+
+	private static JWTClaimsSet.Builder claims(String userId, String... channels) {
+		return TestTokens.claims(userId, channels).issuer(ISSUER).audience("sse");
+	}
+
+	private void assertRefused(Supplier<SseTestClient.Stream> request, int status, String code) {
+		int before = this.broker.connectionCount();
+		SseTestClient.Stream stream = request.get();
+		assertThat(stream.status()).isEqualTo(status);
+		assertThat(stream.header("Content-Type")).startsWith("application/json");
+		assertThat(stream.errorBody()).startsWith("{\"code\":\"" + code + "\",\"message\":");
+		assertNothingOpened(before);
+	}
+
+	private void assertRefusedByTomcat(Supplier<SseTestClient.Stream> request) {
+		int before = this.broker.connectionCount();
+		SseTestClient.Stream stream = request.get();
+		assertThat(stream.status()).isEqualTo(400);
+		assertNothingOpened(before);
+	}
+
+	private void assertNothingOpened(int before) {
+		assertThat(this.broker.isOnline("mallory")).isFalse();
+		assertThat(this.broker.connectionCount()).isLessThanOrEqualTo(before);
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+}

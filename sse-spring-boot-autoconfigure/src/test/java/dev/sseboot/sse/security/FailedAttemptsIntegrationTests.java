@@ -1,0 +1,34 @@
+package dev.sseboot.sse.security;
+
+import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.test.SseTestClient;
+import dev.sseboot.sse.test.TestTokens;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.security.failed-attempts.max=3",
+				"sse.security.failed-attempts.window=1m" })
+class FailedAttemptsIntegrationTests {
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void refusesAClientWithTooManyBadTokensUntilItsWindowEnds() {
+		SseTestClient client = new SseTestClient(this.port);
+		for (int i = 0; i < 3; i++) {
+			assertThat(client.openWithBearer("/sse", "bad-token-" + i).status()).isEqualTo(403);
+		}
+		SseTestClient.Stream limited = client.openWithBearer("/sse", TestTokens.forUser("alex", "chat"));
+		assertThat(limited.status()).isEqualTo(429);
+		assertThat(limited.errorBody()).contains("\"code\":\"TOO_MANY_REQUESTS\"");
+		assertThat(Long.parseLong(limited.header("Retry-After"))).isBetween(1L, 60L);
+	}
+
+}
