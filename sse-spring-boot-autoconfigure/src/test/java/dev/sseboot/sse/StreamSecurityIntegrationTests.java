@@ -55,6 +55,13 @@ class StreamSecurityIntegrationTests {
 	}
 
 	@Test
+	void answers401ForEmptyToken() {
+		Stream stream = this.client.open("/sse?token=&channel=chat", Map.of());
+		assertThat(stream.status()).isEqualTo(401);
+		assertThat(stream.errorBody()).isEqualTo("{\"code\":\"UNAUTHORIZED\",\"message\":\"Missing token/api-key\"}");
+	}
+
+	@Test
 	void answers403ForWrongSignature() {
 		String token = TestTokens.sign(OTHER_SECRET, Map.of("sub", "alex", "channels", List.of("chat")),
 				Duration.ofHours(1));

@@ -54,7 +54,7 @@ public final class SseBearerTokenResolver implements BearerTokenResolver {
 		if (authorization == null || !authorization.regionMatches(true, 0, BEARER_PREFIX, 0, BEARER_PREFIX.length())) {
 			return null;
 		}
-		return requireText(authorization.substring(BEARER_PREFIX.length()).strip());
+		return textOrNull(authorization.substring(BEARER_PREFIX.length()).strip());
 	}
 
 	private @Nullable String fromQuery(HttpServletRequest request) {
@@ -68,7 +68,7 @@ public final class SseBearerTokenResolver implements BearerTokenResolver {
 		if (values.length > 1) {
 			throw new OAuth2AuthenticationException(BearerTokenErrors.invalidRequest("Token given more than once"));
 		}
-		return requireText(values[0].strip());
+		return textOrNull(values[0].strip());
 	}
 
 	private @Nullable String fromCookie(HttpServletRequest request) {
@@ -84,11 +84,9 @@ public final class SseBearerTokenResolver implements BearerTokenResolver {
 		return null;
 	}
 
-	private static String requireText(String token) {
-		if (token.isEmpty()) {
-			throw new OAuth2AuthenticationException(BearerTokenErrors.invalidToken("Empty token"));
-		}
-		return token;
+	/** An empty token is no token: the client gets 401, as with none at all. */
+	private static @Nullable String textOrNull(String token) {
+		return token.isEmpty() ? null : token;
 	}
 
 }
