@@ -50,8 +50,21 @@ public record SseEvent(String id, String name, String data, Instant timestamp, @
 	 * @return whether the stream receives the event
 	 */
 	public boolean isAddressedTo(String principalUserId, Set<String> subscribedChannels) {
-		return (this.userId == null || this.userId.equals(principalUserId))
-				&& (this.channel == null || subscribedChannels.contains(this.channel));
+		return isAddressedTo(this.userId, this.channel, principalUserId, subscribedChannels);
+	}
+
+	/**
+	 * Returns whether an event for a user and a channel reaches a stream.
+	 * @param userId the addressed user, or {@code null} for any user
+	 * @param channel the addressed channel, or {@code null} for any channel
+	 * @param principalUserId the stream's user
+	 * @param subscribedChannels the stream's channels
+	 * @return whether the stream receives the event
+	 */
+	public static boolean isAddressedTo(@Nullable String userId, @Nullable String channel, String principalUserId,
+			Set<String> subscribedChannels) {
+		return (userId == null || userId.equals(principalUserId))
+				&& (channel == null || subscribedChannels.contains(channel));
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.sseboot.sse;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.sseboot.sse.test.SseTestApplication;
 import dev.sseboot.sse.test.SseTestClient;
@@ -42,6 +43,17 @@ class DeliveryIntegrationTests {
 	@AfterEach
 	void closeStreams() {
 		this.opened.forEach(Stream::close);
+	}
+
+	@Test
+	void refusesHeadRequestsWithoutOpeningAStream() {
+		int before = this.broker.connectionCount();
+		java.net.http.HttpResponse<String> response = this.client.send("HEAD", "/sse",
+				Map.of("Authorization", "Bearer " + TestTokens.forUser("header", "chat")));
+		assertThat(response.statusCode()).isEqualTo(405);
+		assertThat(response.headers().firstValue("Allow")).hasValue("GET");
+		assertThat(this.broker.connectionCount()).isEqualTo(before);
+		assertThat(this.broker.isOnline("header")).isFalse();
 	}
 
 	@Test

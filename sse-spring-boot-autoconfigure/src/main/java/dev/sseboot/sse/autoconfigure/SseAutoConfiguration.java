@@ -47,7 +47,7 @@ public final class SseAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(ReplayBuffer.class)
 	@ConditionalOnBooleanProperty(name = "sse.replay.enabled", matchIfMissing = true)
 	InMemoryReplayBuffer sseReplayBuffer(SseProperties properties) {
 		SseProperties.Replay replay = properties.getReplay();

@@ -244,7 +244,8 @@ public final class SseSecurityAutoConfiguration {
 			if (secret == null) {
 				throw new IllegalStateException("sse.security.jwt.secret is not set");
 			}
-			return new JwtTokenIssuer(secret, jwt.getEncryptionSecret());
+			return new JwtTokenIssuer(secret, jwt.getEncryptionSecret(), jwt.getIssuer(), jwt.getAudience(),
+					jwt.getType());
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.sseboot.sse.broker;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -40,13 +42,15 @@ import org.springframework.context.SmartLifecycle;
  * once and queues it on every recipient. A single lock orders publishing and stream
  * registration, so every stream sees events in id order.
  */
-public class LocalSseBroker implements SseBroker, SmartLifecycle {
+public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(LocalSseBroker.class);
 
 	private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
 
 	private static final Duration SHUTDOWN_POLL = Duration.ofMillis(5);
+
+	private static final Duration WRITER_STOP_WAIT = Duration.ofMillis(200);
 
 	/** How long a closing stream may take to write its close frame. */
 	private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
@@ -222,9 +226,17 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 			checkLimits(request.principal().userId());
 			String resumeAfter = resumeAfter(request);
 			Replay replay = resume(resumeAfter);
-			stream.offer(Frame.of(connectedFrame(stream, replay.status())));
-			queueReplay(stream, replay);
-			if (replay.status() == ResumeStatus.RECOVERED || replay.status() == ResumeStatus.GAP) {
+			ResumeStatus status = replay.status();
+			List<Frame> replayed = replayFrames(stream, replay);
+			int room = this.settings.queueCapacity() - 1;
+			if (replayed.size() > room) {
+				// More than the queue holds: the oldest are left out, and the client is told.
+				replayed = replayed.subList(replayed.size() - room, replayed.size());
+				status = ResumeStatus.GAP;
+			}
+			stream.offer(Frame.of(connectedFrame(stream, status)));
+			replayed.forEach(stream::offer);
+			if (status == ResumeStatus.RECOVERED || status == ResumeStatus.GAP) {
 				stream.resumedAfter(resumeAfter);
 			}
 			this.registry.add(stream);
@@ -261,10 +273,11 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 	}
 
 	/**
-	 * Queues the replayed events the stream may receive, coalesced into a few large frames
-	 * so that a long replay does not count against the queue's capacity.
+	 * Renders the replayed events the stream may receive, coalesced into a few large
+	 * frames so that a long replay takes few places in the stream's queue.
 	 */
-	private void queueReplay(SseStream stream, Replay replay) {
+	private static List<Frame> replayFrames(SseStream stream, Replay replay) {
+		List<Frame> frames = new ArrayList<>();
 		List<BufferedEvent> chunk = new ArrayList<>();
 		int chunkBytes = 0;
 		for (BufferedEvent buffered : replay.events()) {
@@ -272,7 +285,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 				continue;
 			}
 			if (chunkBytes + buffered.frame().length > StreamWriter.MAX_BATCH_BYTES && !chunk.isEmpty()) {
-				stream.offer(joined(chunk, chunkBytes));
+				frames.add(joined(chunk, chunkBytes));
 				chunk.clear();
 				chunkBytes = 0;
 			}
@@ -280,8 +293,9 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 			chunkBytes += buffered.frame().length;
 		}
 		if (!chunk.isEmpty()) {
-			stream.offer(joined(chunk, chunkBytes));
+			frames.add(joined(chunk, chunkBytes));
 		}
+		return frames;
 	}
 
 	private static Frame joined(List<BufferedEvent> events, int size) {
@@ -390,7 +404,9 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 				this.replayBuffer.append(new SseEvent(id, name, payload, Instant.now(), userId, channel, Map.of()), bytes);
 			}
 			for (SseStream stream : recipients(userId, channel, connectionId)) {
-				if (channel == null || stream.channels().contains(channel)) {
+				// The indexes narrow the candidates; the one rule of SseEvent decides.
+				if (connectionId != null || SseEvent.isAddressedTo(userId, channel, stream.principal().userId(),
+						stream.channels())) {
 					deliver(stream, frame);
 				}
 			}
@@ -461,18 +477,29 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 		if (stream.claimCompletion()) {
 			this.writer.complete(stream);
 		}
-		else {
+		else if (stream.isCompleted()) {
 			ended(stream);
 		}
+		// Otherwise a writer is on it: it finishes the stream, or the next sweep does.
 	}
 
 	private void writeFailed(SseStream stream, Throwable failure) {
 		// The usual cause is a client that went away: not worth a stack trace. The
 		// container ends such a request itself; completing it here would send the
 		// resulting error to the application's exception handlers.
-		logger.debug("Stream " + stream + " ended on a failed write: " + failure);
 		this.registry.remove(stream);
-		stream.abandon();
+		boolean live = stream.abandon();
+		if (failure instanceof IOException) {
+			logger.debug("Stream " + stream + " ended on a failed write: " + failure);
+		}
+		else {
+			// Not the client's doing: the container would keep such a request open.
+			logger.warn("Stream " + stream + " failed", failure);
+			if (live) {
+				this.writer.complete(stream);
+				return;
+			}
+		}
 		ended(stream);
 	}
 
@@ -570,23 +597,47 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle {
 	 */
 	@Override
 	public void stop() {
-		this.stopping = true;
-		ScheduledExecutorService scheduler = this.sweeper;
+		ScheduledExecutorService scheduler;
+		synchronized (this.publishLock) {
+			// Under the lock, so that no stream opens after the snapshot below.
+			this.stopping = true;
+			scheduler = this.sweeper;
+			this.sweeper = null;
+			for (SseStream stream : this.registry.all()) {
+				close(stream, CloseReason.SHUTDOWN);
+			}
+		}
 		if (scheduler != null) {
 			scheduler.shutdownNow();
-			this.sweeper = null;
-		}
-		for (SseStream stream : this.registry.all()) {
-			close(stream, CloseReason.SHUTDOWN);
 		}
 		long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
 		while (!this.closing.isEmpty() && System.nanoTime() < deadline) {
 			LockSupport.parkNanos(SHUTDOWN_POLL.toNanos());
 		}
+		this.writer.shutdown(WRITER_STOP_WAIT);
+		// What is left could not write its close frame in time: end it without.
 		for (SseStream stream : this.closing) {
-			forceComplete(stream);
+			if (stream.abandon()) {
+				this.writer.complete(stream);
+			}
+			else {
+				ended(stream);
+			}
 		}
-		this.writer.shutdown();
+	}
+
+	/**
+	 * Stops the broker's threads when the context is closed without having been started,
+	 * as after a failed refresh.
+	 */
+	@Override
+	public void destroy() {
+		if (isRunning()) {
+			stop();
+		}
+		else {
+			this.writer.shutdown(Duration.ZERO);
+		}
 	}
 
 	@Override

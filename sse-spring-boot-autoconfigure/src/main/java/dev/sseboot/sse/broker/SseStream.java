@@ -260,6 +260,10 @@ public final class SseStream {
 		return true;
 	}
 
+	synchronized boolean isCompleted() {
+		return this.completed;
+	}
+
 	synchronized long closingSinceNanos() {
 		return this.closingSinceNanos;
 	}

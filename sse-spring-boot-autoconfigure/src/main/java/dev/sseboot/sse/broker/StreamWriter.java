@@ -1,6 +1,7 @@
 package dev.sseboot.sse.broker;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -124,8 +125,21 @@ final class StreamWriter {
 		return this.executor.getQueue().size();
 	}
 
-	void shutdown() {
-		this.executor.shutdownNow();
+	/**
+	 * Stops taking work, lets the drains under way finish for a while, then interrupts.
+	 * @param wait how long the drains under way may take
+	 */
+	void shutdown(Duration wait) {
+		this.executor.shutdown();
+		try {
+			if (!this.executor.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+				this.executor.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			this.executor.shutdownNow();
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }

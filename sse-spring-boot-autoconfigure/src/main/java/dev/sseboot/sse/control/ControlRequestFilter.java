@@ -91,6 +91,7 @@ public final class ControlRequestFilter extends OncePerRequestFilter {
 			return;
 		}
 		try {
+			refuseBrowsers(request);
 			authenticate(request);
 			write(response, serve(request, response));
 		}
@@ -101,6 +102,31 @@ public final class ControlRequestFilter extends OncePerRequestFilter {
 			logger.error("Control request " + request.getMethod() + " " + request.getRequestURI() + " failed", ex);
 			this.errors.write(response, SseErrorCode.SERVER_ERROR, "Control request failed", null);
 		}
+	}
+
+	/**
+	 * Refuses what only a browser would send. A web page can post a form to a loopback
+	 * address without asking first, and with DNS rebinding it can even read the answer:
+	 * without this, any site its user visits could mint tokens through a keyless control
+	 * API. Publishers outside browsers send no {@code Origin}, and name the host they
+	 * connect to.
+	 */
+	private void refuseBrowsers(HttpServletRequest request) {
+		if (request.getHeader(HttpHeaders.ORIGIN) != null) {
+			logger.warn("Control request from " + request.getRemoteAddr() + " refused: sent by a browser page");
+			throw new SseRequestException(SseErrorCode.FORBIDDEN, "The control API does not serve browsers");
+		}
+		if (this.apiKeyDigest == null && !isLoopbackHost(request.getServerName())) {
+			logger.warn("Control request from " + request.getRemoteAddr() + " refused: host is not loopback");
+			throw new SseRequestException(SseErrorCode.FORBIDDEN,
+					"Without an API key the control API answers only to loopback host names");
+		}
+	}
+
+	private static boolean isLoopbackHost(String host) {
+		String name = (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1) : host;
+		return name.equalsIgnoreCase("localhost") || name.startsWith("127.") || name.equals("::1")
+				|| name.equals("0:0:0:0:0:0:0:1");
 	}
 
 	private void authenticate(HttpServletRequest request) {

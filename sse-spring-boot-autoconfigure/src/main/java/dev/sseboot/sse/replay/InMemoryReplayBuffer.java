@@ -28,6 +28,9 @@ public final class InMemoryReplayBuffer implements ReplayBuffer {
 
 	private long bytes;
 
+	/** Counted here: the skip list counts its entries one by one. Written under the lock. */
+	private volatile int size;
+
 	/** Sequence of the newest event evicted so far: resuming from below it is a gap. */
 	private long evictedThrough;
 
@@ -57,6 +60,7 @@ public final class InMemoryReplayBuffer implements ReplayBuffer {
 		EventId id = EventId.parse(event.id());
 		Assert.isTrue(id != null && id.epoch().equals(this.epoch), () -> "Event id " + event.id() + " is not of epoch " + this.epoch);
 		this.events.put(id.sequence(), new Entry(new BufferedEvent(event, frame), System.nanoTime()));
+		this.size++;
 		this.bytes += frame.length;
 		evict();
 	}
@@ -77,7 +81,7 @@ public final class InMemoryReplayBuffer implements ReplayBuffer {
 
 	@Override
 	public int size() {
-		return this.events.size();
+		return this.size;
 	}
 
 	/**
@@ -93,10 +97,11 @@ public final class InMemoryReplayBuffer implements ReplayBuffer {
 		while (!this.events.isEmpty()) {
 			Map.Entry<Long, Entry> oldest = this.events.firstEntry();
 			boolean expired = now - oldest.getValue().appendedAtNanos() > this.ttlNanos;
-			if (!expired && this.events.size() <= this.maxEvents && this.bytes <= this.maxBytes) {
+			if (!expired && this.size <= this.maxEvents && this.bytes <= this.maxBytes) {
 				return;
 			}
 			this.events.pollFirstEntry();
+			this.size--;
 			this.bytes -= oldest.getValue().event().frame().length;
 			this.evictedThrough = oldest.getKey();
 		}

@@ -33,6 +33,12 @@ public final class JwtTokenIssuer {
 
 	private final @Nullable DirectEncrypter encrypter;
 
+	private final @Nullable String issuer;
+
+	private final @Nullable String audience;
+
+	private final JOSEObjectType type;
+
 	/**
 	 * Creates an issuer of signed tokens.
 	 * @param secret the shared secret, at least 32 bytes
@@ -48,6 +54,23 @@ public final class JwtTokenIssuer {
 	 * for tokens that are signed only
 	 */
 	public JwtTokenIssuer(String secret, @Nullable String encryptionSecret) {
+		this(secret, encryptionSecret, null, null, null);
+	}
+
+	/**
+	 * Creates an issuer of tokens that the default validator accepts when it also checks
+	 * {@code iss}, {@code aud} and {@code typ}.
+	 * @param secret the shared secret, at least 32 bytes
+	 * @param encryptionSecret the Base64-encoded 256-bit encryption key, or {@code null}
+	 * @param issuer the {@code iss} claim, or {@code null} for none
+	 * @param audience the {@code aud} claim, or {@code null} for none
+	 * @param type the {@code typ} header, or {@code null} for {@code JWT}
+	 */
+	public JwtTokenIssuer(String secret, @Nullable String encryptionSecret, @Nullable String issuer,
+			@Nullable String audience, @Nullable String type) {
+		this.issuer = issuer;
+		this.audience = audience;
+		this.type = (type != null) ? new JOSEObjectType(type) : JOSEObjectType.JWT;
 		try {
 			this.signer = new MACSigner(JwtTokenValidator.checkedSecret(secret));
 			this.encrypter = (encryptionSecret != null)
@@ -70,12 +93,13 @@ public final class JwtTokenIssuer {
 		Instant expiresAt = now.plus(ttl);
 		JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(userId)
 			.claim("channels", List.copyOf(channels))
+			.issuer(this.issuer)
+			.audience(this.audience)
 			.issueTime(Date.from(now))
 			.expirationTime(Date.from(expiresAt))
 			.jwtID(UUID.randomUUID().toString())
 			.build();
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
-				claims);
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(this.type).build(), claims);
 		String token;
 		try {
 			jwt.sign(this.signer);

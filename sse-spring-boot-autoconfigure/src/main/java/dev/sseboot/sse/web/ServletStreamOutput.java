@@ -62,6 +62,9 @@ final class ServletStreamOutput implements StreamOutput, WriteListener, Deferred
 	 */
 	@Override
 	public <T> void preProcess(NativeWebRequest request, DeferredResult<T> deferredResult) throws IOException {
+		// The response is Spring MVC's async wrapper: once the container has ended the
+		// request (timeout, error, completion), a late write fails with
+		// AsyncRequestNotUsableException instead of reaching a recycled response.
 		ServletOutputStream stream = this.response.getOutputStream();
 		this.out = stream;
 		stream.setWriteListener(this);

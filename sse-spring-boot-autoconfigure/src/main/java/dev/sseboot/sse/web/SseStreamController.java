@@ -16,6 +16,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -74,6 +75,11 @@ public class SseStreamController {
 			HttpServletResponse response) {
 		if (principal == null) {
 			throw new SseRequestException(SseErrorCode.UNAUTHORIZED, "Missing token/api-key");
+		}
+		if (HttpMethod.HEAD.matches(request.getMethod())) {
+			// Spring MVC routes HEAD here too, but a stream without a body would never end.
+			response.setHeader(HttpHeaders.ALLOW, HttpMethod.GET.name());
+			throw new SseRequestException(SseErrorCode.METHOD_NOT_ALLOWED, "Streams are opened with GET");
 		}
 		Set<String> channels = ChannelSelection.resolve(principal, request.getParameterValues("channel"),
 				this.maxChannels);

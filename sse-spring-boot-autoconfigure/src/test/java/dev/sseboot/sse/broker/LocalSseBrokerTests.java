@@ -3,10 +3,13 @@ package dev.sseboot.sse.broker;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
 import dev.sseboot.sse.SsePrincipal;
+import dev.sseboot.sse.replay.InMemoryReplayBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -78,6 +81,33 @@ class LocalSseBrokerTests {
 				.endsWith("id: " + id + "\nevent: message\ndata: hi\n\n"));
 		assertThat(output.completed).as("stream completed right away").isFalse();
 		assertThat(this.broker.connectionCount()).isEqualTo(1);
+	}
+
+	@Test
+	void replaysOnlyWhatTheQueueHoldsAndReportsAGap() {
+		InMemoryReplayBuffer buffer = new InMemoryReplayBuffer(LocalSseBroker.newEpoch(), 100, Duration.ofMinutes(1),
+				1 << 24);
+		LocalSseBroker small = new LocalSseBroker(new BrokerSettings(Duration.ofSeconds(3), Duration.ofSeconds(15),
+				false, 3, Duration.ofHours(1), 0, 0, 0, Duration.ofSeconds(30), 2), JsonMapper.builder().build(), buffer,
+				null);
+		try {
+			String big = "x".repeat(60 * 1024);
+			String first = small.toUser("alex").send("message", big);
+			List<String> missed = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				missed.add(small.toUser("alex").send("message", big));
+			}
+			RecordingOutput output = new RecordingOutput();
+			small.open(new StreamRequest(SsePrincipal.of("alex", Set.of()), Set.of(), first, null), output);
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(output.text()).contains("id: " + missed.get(3) + "\n"));
+			assertThat(output.text()).contains("\"resume\":\"gap\"")
+				.contains("id: " + missed.get(2) + "\n")
+				.doesNotContain("id: " + missed.get(1) + "\n");
+		}
+		finally {
+			small.stop();
+		}
 	}
 
 	private static StreamRequest request(String userId) {

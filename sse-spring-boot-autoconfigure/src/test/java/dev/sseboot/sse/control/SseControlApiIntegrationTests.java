@@ -72,6 +72,20 @@ class SseControlApiIntegrationTests {
 	}
 
 	@Test
+	void refusesRequestsFromBrowserPagesEvenWithTheKey() {
+		HttpResponse<String> response = send(HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.controlServer.getPort() + "/token"))
+			.header("Authorization", "Bearer " + API_KEY)
+			.header("Origin", "https://evil.example")
+			.header("Content-Type", FORM)
+			.POST(HttpRequest.BodyPublishers.ofString("userId=alex&channel=chat"))
+			.build());
+		assertThat(response.statusCode()).isEqualTo(403);
+		assertThat(read(response).get("code").asString()).isEqualTo("FORBIDDEN");
+		assertThat(response.body()).doesNotContain("token\"");
+	}
+
+	@Test
 	void listensOnItsOwnLoopbackPort() {
 		assertThat(this.controlServer.getAddress().isLoopbackAddress()).isTrue();
 		assertThat(this.controlServer.getPort()).isPositive().isNotEqualTo(this.publicPort);

@@ -279,6 +279,20 @@ class JwtTokenValidatorTests {
 	}
 
 	@Test
+	void acceptsTokensOfTheIssuerWhenIssuerAudienceAndTypeAreRequired() {
+		String token = new JwtTokenIssuer(TestTokens.SECRET, null, "https://login.example.com", "sse", "sse+jwt")
+			.issue("alex", List.of("chat"), Duration.ofMinutes(5))
+			.token();
+		JwtTokenValidator validator = JwtTokenValidator.withSecret(TestTokens.SECRET)
+			.issuer("https://login.example.com")
+			.audience("sse")
+			.type("sse+jwt")
+			.build();
+		assertThat(validator.validate(token).orElseThrow().userId()).isEqualTo("alex");
+		assertInvalid(JwtTokenValidator.withSecret(TestTokens.SECRET).audience("other").build(), token);
+	}
+
+	@Test
 	void refusesEncryptionSecretThatIsNot256BitsOfBase64() {
 		assertThatIllegalStateException()
 			.isThrownBy(() -> JwtTokenValidator.withSecret(TestTokens.SECRET).encryptionSecret("too-short"))
