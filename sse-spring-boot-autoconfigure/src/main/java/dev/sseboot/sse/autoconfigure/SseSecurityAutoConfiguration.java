@@ -125,8 +125,8 @@ public final class SseSecurityAutoConfiguration {
 			http.cors((configurer) -> configurer.configurationSource(cors));
 		}
 		else {
-			// Without sse.cors.* the stream endpoint is same-origin only, whatever the
-			// application allows elsewhere.
+			// Without sse.cors.* this chain answers no preflight and adds no CORS headers,
+			// whatever the application's other chains allow.
 			http.cors(AbstractHttpConfigurer::disable);
 		}
 		if (failedAttempts != null) {
