@@ -142,6 +142,7 @@
     const state = ticker(view);
     let source = null;
     const connect = () => {
+      view.log('connect', 'lastEventId=' + state.lastId);
       source = open(streamUrl({ token: token, channel: 'ticker', lastEventId: state.lastId }), view, { tick: state.onTick });
       source.addEventListener('sse-connected', (event) => view.set('resume', JSON.parse(event.data).resume));
     };

@@ -134,7 +134,9 @@ class DemoPageBrowserTests {
 	}
 
 	private void awaitText(String selector, String expected) {
-		new WebDriverWait(browser, WAIT).withMessage(() -> selector + " never showed '" + expected + "': " + text(selector))
+		new WebDriverWait(browser, WAIT)
+			.withMessage(() -> selector + " never showed '" + expected + "': " + text(selector) + "; page: "
+					+ text("main"))
 			.until((driver) -> text(selector).contains(expected));
 	}
 
