@@ -103,6 +103,7 @@ class DemoPageBrowserTests {
 	void droppingAndRestoringTheConnectionLosesNoEvent() {
 		awaitNumber("#resume .received", 3);
 		click("#resume .drop");
+		awaitNumber("#resume .drops", 1);
 		awaitText("#resume .resume", "recovered");
 		int afterResume = number("#resume .received");
 		awaitNumber("#resume .received", afterResume + 5);
