@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Side-by-side SSE load runs: starts each server in turn on 127.0.0.1, runs the same
+# scenarios against it with the NIO load generator, stops it, and writes
+# results/benchmarks.md and results/benchmarks.json.
+#
+#   ./mvnw -B -Pbenchmarks -pl benchmarks -am -DskipTests package
+#   benchmarks/run.sh [scale] [server ...]
+#
+# scale multiplies every connection and event count (1 = 19 000 streams; 0.05 for a smoke
+# run). Servers: ours naive nchan better-sse raw (default: all, in that order).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+SCALE=${1:-1}
+shift || true
+SERVERS=${*:-ours naive nchan better-sse raw}
+JAVA=${JAVA:-java}
+CP="target/classes:target/lib/*"
+SECRET=bench-secret-bench-secret-bench-secret-0123
+RUN=$(mktemp -d /tmp/sse-bench.XXXXXX)
+mkdir -p results/raw
+SERVER_PID=
+
+stop_server() {
+  if [[ -n "${SERVER_PID}" ]] && kill -0 "${SERVER_PID}" 2>/dev/null; then
+    kill "${SERVER_PID}" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "${SERVER_PID}" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "${SERVER_PID}" 2>/dev/null || true
+  fi
+  SERVER_PID=
+}
+cleanup() {
+  stop_server
+  if [[ -f "${RUN}/nginx.pid" ]]; then kill "$(cat "${RUN}/nginx.pid")" 2>/dev/null || true; fi
+  rm -rf "${RUN}"
+}
+trap cleanup EXIT INT TERM
+
+wait_port() {
+  for _ in $(seq 1 600); do
+    if (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  echo "server on port $1 did not start" >&2
+  return 1
+}
+
+drive() { # name port path trigger stats connected-event resume auth [runtime]
+  "${JAVA}" -Xmx1g -cp "${CP}" dev.sseboot.benchmarks.LoadDriver --name "$1" --port "$2" --path "$3" \
+    --trigger "$4" --stats "$5" --connected-event "$6" --resume "$7" --auth "$8" --runtime "${9:-jvm}" \
+    --pid "${SERVER_PID}" --secret "${SECRET}" --scale "${SCALE}" --out "results/raw/$1.json"
+}
+
+JVM_SERVER=(-Xms3g -Xmx3g -XX:+AlwaysPreTouch -Xss512k)
+
+for server in ${SERVERS}; do
+  echo "=== ${server} ($(date -u +%H:%M:%S))" >&2
+  case "${server}" in
+    ours)
+      "${JAVA}" "${JVM_SERVER[@]}" -cp "${CP}" dev.sseboot.benchmarks.BenchApplication \
+        --spring.profiles.active=starter --server.port=8081 >"${RUN}/ours.log" 2>&1 &
+      SERVER_PID=$!; wait_port 8081
+      drive ours 8081 '/sse?token={token}' bench bench true true true ;;
+    naive)
+      "${JAVA}" "${JVM_SERVER[@]}" -cp "${CP}" dev.sseboot.benchmarks.BenchApplication \
+        --spring.profiles.active=naive --server.port=8082 >"${RUN}/naive.log" 2>&1 &
+      SERVER_PID=$!; wait_port 8082
+      drive naive 8082 '/sse?token={token}' bench bench true false true ;;
+    nchan)
+      mkdir -p "${RUN}/nchan"
+      sed -e "s#PREFIX#${RUN}/nchan#g" -e "s#PORT#8084#g" peers/nchan/nginx.conf.template >"${RUN}/nchan/nginx.conf"
+      nginx -c "${RUN}/nchan/nginx.conf" -g 'daemon off;' >"${RUN}/nchan.log" 2>&1 &
+      SERVER_PID=$!; wait_port 8084
+      drive nchan 8084 '/sub?user={user}' nchan none false true false native ;;
+    better-sse)
+      if [[ ! -d peers/better-sse/node_modules/better-sse ]]; then
+        npm --prefix peers/better-sse install --no-audit --no-fund >&2
+      fi
+      node --expose-gc peers/better-sse/server.js 8083 "${SECRET}" >"${RUN}/better-sse.log" 2>&1 &
+      SERVER_PID=$!; wait_port 8083
+      drive better-sse 8083 '/sse?token={token}' bench bench true false true node ;;
+    raw)
+      "${JAVA}" -Xms512m -Xmx512m -XX:+AlwaysPreTouch -cp "${CP}" dev.sseboot.benchmarks.RawFanoutServer 8085 \
+        >"${RUN}/raw.log" 2>&1 &
+      SERVER_PID=$!; wait_port 8085
+      drive raw 8085 '/sse?user={user}' bench bench true false false ;;
+    *) echo "unknown server ${server}" >&2; exit 2 ;;
+  esac
+  stop_server
+  sleep 2
+done
+
+"${JAVA}" -cp "${CP}" dev.sseboot.benchmarks.LoadDriver --report results
