@@ -1,8 +1,14 @@
 package dev.sseboot.benchmarks;
 
+import java.util.Map;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.web.SecurityFilterChain;
@@ -18,6 +24,18 @@ public class BenchApplication {
 
 	public static void main(String[] args) {
 		SpringApplication.run(BenchApplication.class, args);
+	}
+
+	/**
+	 * Connector properties under {@code bench.connector.*} (e.g. {@code socket.appReadBufSize}),
+	 * for trying Tomcat settings that Boot does not expose.
+	 */
+	@Bean
+	TomcatConnectorCustomizer benchConnectorProperties(Environment environment) {
+		Map<String, String> properties = Binder.get(environment)
+			.bind("bench.connector", Bindable.mapOf(String.class, String.class))
+			.orElse(Map.of());
+		return (connector) -> properties.forEach(connector::setProperty);
 	}
 
 	/** The trigger endpoints and the naive stream are open: the starter guards its own path. */

@@ -35,6 +35,10 @@ public final class LoadWorker {
 
 	private static final int LINE_MAX = 256;
 
+	private static final long HANDSHAKE_TIMEOUT_NANOS = 15_000_000_000L;
+
+	private long lastTimeoutScan;
+
 	private final Selector selector;
 
 	private final ConcurrentLinkedQueue<String> commands = new ConcurrentLinkedQueue<>();
@@ -297,6 +301,15 @@ public final class LoadWorker {
 			return;
 		}
 		long now = System.nanoTime();
+		if (p.conns != null && now - this.lastTimeoutScan > 200_000_000L) {
+			// A connection the server never answers (backlog full, connection limit) fails.
+			this.lastTimeoutScan = now;
+			for (Conn conn : p.conns) {
+				if (!conn.handshakeDone && conn.channel != null && now - conn.startNanos > HANDSHAKE_TIMEOUT_NANOS) {
+					conn.failed();
+				}
+			}
+		}
 		if (p.conns != null) {
 			int ok = 0;
 			int failed = 0;

@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The physical ceiling: a single-threaded Java NIO server that writes each event's bytes,
- * rendered once, straight to every subscribed socket, keeping only what a socket did not
- * take. No framework, no authentication, no replay. Same trigger endpoints as the bench
+ * The physical ceiling: a single-threaded Java NIO server that writes the bytes of each
+ * publish request, rendered once, straight to every subscribed socket in one write,
+ * keeping only what a socket did not take. No framework, no authentication, no replay. Same trigger endpoints as the bench
  * app. Usage: {@code RawFanoutServer <port>}.
  */
 public final class RawFanoutServer {
@@ -108,11 +108,15 @@ public final class RawFanoutServer {
 				long seq = Long.parseLong(query.get("seq"));
 				int pad = Integer.parseInt(query.getOrDefault("pad", "0"));
 				long t = Long.parseLong(query.getOrDefault("t", "0"));
+				// The ceiling: one write per subscriber per publish request, however many events.
+				java.io.ByteArrayOutputStream frames = new java.io.ByteArrayOutputStream();
 				for (int i = 0; i < count; i++) {
-					byte[] frame = frame(seq + i, t, pad);
-					for (int s = 0; s < this.subscribers.size(); s++) {
-						this.subscribers.get(s).send(frame);
-					}
+					frames.writeBytes(frame(seq + i, t, pad));
+				}
+				byte[] bytes = frames.toByteArray();
+				// A failed write removes its subscriber: iterate over a copy.
+				for (Client subscriber : this.subscribers.toArray(new Client[0])) {
+					subscriber.send(bytes);
 				}
 				respond(client, "{\"published\":" + count + "}");
 			}
