@@ -127,6 +127,12 @@ public final class LoadDriver {
 			open("main", Integer.parseInt(quick[0]), 300, true);
 			burst("warmup", Integer.parseInt(quick[1]) / 4, 100);
 			burst("burst_" + quick[0], Integer.parseInt(quick[1]), 100);
+			if (quick.length > 2) {
+				burst("pad400", Integer.parseInt(quick[1]), 400);
+				open("nonread", Integer.parseInt(quick[2]), 200, false, false);
+				burst("pad400_slow", Integer.parseInt(quick[1]), 400);
+				all("CLOSE nonread 0");
+			}
 			paced("latency_" + quick[0], 50, 100);
 			write();
 			return;
@@ -144,6 +150,8 @@ public final class LoadDriver {
 		this.nextUser = 1_000_000;
 		String[] sub = open("sub", n(3_000), 1000, true);
 		this.results.put("subscribe_per_s", rate(sub));
+		this.results.put("subscribe_failed", failed(sub));
+		this.results.put("subscribe_retries", retries(sub));
 		all("CLOSE sub 0");
 		reap();
 		this.nextUser = 0;
@@ -159,6 +167,7 @@ public final class LoadDriver {
 		this.results.put("connect_all_ms", ms(first) + ms(second));
 		this.results.put("connect_max_ms", Math.max(maxConnect(first), maxConnect(second)));
 		this.results.put("connect_failed", failed(first) + failed(second));
+		this.results.put("connect_retries", retries(first) + retries(second));
 		double streams = (double) (hold - mid);
 		double heapPerStream = (atHold.get("heap") - atMid.get("heap")) / streams;
 		double rssPerStream = (atHold.get("rss") - atMid.get("rss")) / streams;
@@ -339,6 +348,7 @@ public final class LoadDriver {
 		r.put("drain_ms", drainMillis);
 		r.put("server_cpu_s", cpuSeconds);
 		r.put("connect_max_ms", Arrays.stream(reconnected).mapToLong(LoadDriver::maxConnect).max().orElse(0));
+		r.put("connect_retries", retries(reconnected));
 		r.put("expected", m.expected);
 		r.put("lost", m.lost);
 		r.put("duplicates", m.duplicates);
@@ -507,6 +517,10 @@ public final class LoadDriver {
 
 	private static int failed(String[] replies) {
 		return Arrays.stream(replies).mapToInt((r) -> Integer.parseInt(r.split(" ")[2])).sum();
+	}
+
+	private static long retries(String[] replies) {
+		return Arrays.stream(replies).mapToLong((r) -> Long.parseLong(r.split(" ")[6])).sum();
 	}
 
 	private static long ms(String[] replies) {

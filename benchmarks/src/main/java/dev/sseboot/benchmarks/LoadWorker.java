@@ -39,6 +39,15 @@ public final class LoadWorker {
 
 	private long lastTimeoutScan;
 
+	/** Like EventSource, a client whose handshake fails tries again, after a second. */
+	private static final int MAX_ATTEMPTS = 3;
+
+	private static final long RETRY_NANOS = 1_000_000_000L;
+
+	private long retries;
+
+	private int failuresLogged;
+
 	private final Selector selector;
 
 	private final ConcurrentLinkedQueue<String> commands = new ConcurrentLinkedQueue<>();
@@ -149,6 +158,10 @@ public final class LoadWorker {
 					}
 				}
 				catch (IOException | RuntimeException ex) {
+					if (!conn.handshakeDone && this.failuresLogged++ < 5) {
+						System.err.println("handshake failed: " + ex + " after "
+								+ conn.headers.toString().replace("\r\n", " | "));
+					}
 					conn.failed();
 				}
 			}
@@ -194,6 +207,7 @@ public final class LoadWorker {
 					this.toStart.add(conn);
 				}
 				this.connectTimes = new Histogram(3_600_000_000L, 3);
+				this.retries = 0;
 				this.pending = new Pending("OPENED", opened, System.nanoTime(), 0, 0);
 			}
 			case "EXPECT" -> {
@@ -236,10 +250,13 @@ public final class LoadWorker {
 				List<Conn> conns = readers();
 				long now = System.nanoTime();
 				List<Conn> ordered = new ArrayList<>(conns);
+				this.retries = 0;
 				for (Conn conn : ordered) {
 					conn.handshakeDone = false;
 					conn.connected = false;
 					conn.channel = null;
+					conn.abandoned = false;
+					conn.attempts = 1;
 					conn.startAtNanos = now + ((jitterNanos > 0) ? ThreadLocalRandom.current().nextLong(jitterNanos) : 0);
 				}
 				ordered.sort((a, b) -> Long.compare(a.startAtNanos, b.startAtNanos));
@@ -290,6 +307,9 @@ public final class LoadWorker {
 				break;
 			}
 			this.toStart.poll();
+			if (conn.abandoned) {
+				continue;
+			}
 			this.inflight++;
 			conn.start();
 		}
@@ -306,6 +326,9 @@ public final class LoadWorker {
 			this.lastTimeoutScan = now;
 			for (Conn conn : p.conns) {
 				if (!conn.handshakeDone && conn.channel != null && now - conn.startNanos > HANDSHAKE_TIMEOUT_NANOS) {
+					if (this.failuresLogged++ < 5) {
+						System.err.println("handshake timed out after " + conn.headers.toString().replace("\r\n", " | "));
+					}
 					conn.failed();
 				}
 			}
@@ -326,7 +349,8 @@ public final class LoadWorker {
 			if (ok + failed == p.conns.size()) {
 				this.pending = null;
 				reply(p.verb + " " + ok + " " + failed + " " + (now - p.startNanos) / 1_000_000 + " "
-						+ this.connectTimes.getValueAtPercentile(99) / 1000 + " " + this.connectTimes.getMaxValue() / 1000);
+						+ this.connectTimes.getValueAtPercentile(99) / 1000 + " " + this.connectTimes.getMaxValue() / 1000
+						+ " " + this.retries);
 			}
 			return;
 		}
@@ -414,6 +438,10 @@ public final class LoadWorker {
 		private boolean handshakeDone;
 
 		private boolean connected;
+
+		private boolean abandoned;
+
+		private int attempts = 1;
 
 		// HTTP
 		private boolean headersDone;
@@ -524,6 +552,9 @@ public final class LoadWorker {
 				buffer.clear();
 				int n = this.channel.read(buffer);
 				if (n < 0) {
+					if (!this.handshakeDone && LoadWorker.this.failuresLogged++ < 5) {
+						System.err.println("closed before connected after " + this.headers.toString().replace("\r\n", " | "));
+					}
 					LoadWorker.this.closedByServer++;
 					failed();
 					return;
@@ -740,19 +771,28 @@ public final class LoadWorker {
 		}
 
 		void failed() {
-			if (!this.handshakeDone) {
-				this.handshakeDone = true;
-				LoadWorker.this.inflight--;
-			}
 			this.connected = false;
 			closeChannel();
+			if (!this.handshakeDone) {
+				LoadWorker.this.inflight--;
+				if (this.attempts < MAX_ATTEMPTS && !this.abandoned) {
+					this.attempts++;
+					LoadWorker.this.retries++;
+					this.channel = null;
+					this.startAtNanos = System.nanoTime() + RETRY_NANOS;
+					LoadWorker.this.toStart.add(this);
+					return;
+				}
+				this.handshakeDone = true;
+			}
 		}
 
 		void close() {
+			this.abandoned = true;
 			if (!this.handshakeDone && this.channel != null) {
-				this.handshakeDone = true;
 				LoadWorker.this.inflight--;
 			}
+			this.handshakeDone = true;
 			this.connected = false;
 			closeChannel();
 		}

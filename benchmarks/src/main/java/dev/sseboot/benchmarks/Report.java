@@ -52,6 +52,8 @@ final class Report {
 		figures.add(new Figure("(a) streams held", (j) -> j.path("held"), true, "%.0f"));
 		figures.add(new Figure("(a) time to connect all, ms", (j) -> j.path("connect_all_ms"), false, "%.0f"));
 		figures.add(new Figure("(a) slowest single connect, ms", (j) -> j.path("connect_max_ms"), false, "%.0f"));
+		figures.add(new Figure("(a) handshakes retried (client retries after 1 s, 3 attempts)", (j) -> j.path("connect_retries"), false, "%.0f"));
+		figures.add(new Figure("(a) connects failed after 3 attempts", (j) -> j.path("connect_failed"), false, "%.0f"));
 		figures.add(new Figure("(a) memory per stream, KB (heap + native slope)", (j) -> j.path("memory_kb_per_stream"), false, "%.1f"));
 		figures.add(new Figure("(a) of which heap, KB", (j) -> j.path("heap_kb_per_stream"), false, "%.1f"));
 		figures.add(new Figure("(b) broadcast burst, deliveries/s @" + hold, (j) -> j.path("burst_" + hold).path("deliveries_per_s"), true, "%.0f"));
@@ -79,9 +81,11 @@ final class Report {
 				figures.add(new Figure(label + "lost + dup + reordered", (j) -> errors(j.path(key)), false, "%.0f"));
 				figures.add(new Figure(label + "time to drain, ms", (j) -> j.path(key).path("drain_ms"), false, "%.0f"));
 				figures.add(new Figure(label + "server CPU, s", (j) -> j.path(key).path("server_cpu_s"), false, "%.2f"));
+				figures.add(new Figure(label + "handshakes retried", (j) -> j.path(key).path("connect_retries"), false, "%.0f"));
 			}
 		}
 		figures.add(new Figure("(e) subscribe rate, streams/s (HS256 where auth)", (j) -> j.path("subscribe_per_s"), true, "%.0f"));
+		figures.add(new Figure("(e) handshakes retried in the subscribe burst", (j) -> j.path("subscribe_retries"), false, "%.0f"));
 
 		StringBuilder md = new StringBuilder();
 		md.append("| figure | ");
