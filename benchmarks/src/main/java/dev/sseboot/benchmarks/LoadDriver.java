@@ -120,6 +120,22 @@ public final class LoadDriver {
 		int mid = n(10_000);
 		int low = n(1_000);
 		this.results.put("auth", auth);
+		this.results.put("revision", this.options.getOrDefault("revision", "unknown"));
+		if ("subscribe".equals(this.options.get("only"))) {
+			// Only the authenticated subscribe rate (a second key type), after a warm-up.
+			this.nextUser = 2_000_000;
+			open("warm", n(2_000), 200, true);
+			all("CLOSE warm 0");
+			reap();
+			this.nextUser = 1_000_000;
+			String[] sub = open("sub", n(3_000), 1000, true);
+			this.results.put("subscribe_per_s", rate(sub));
+			this.results.put("subscribe_failed", failed(sub));
+			this.results.put("subscribe_retries", retries(sub));
+			all("CLOSE sub 0");
+			write();
+			return;
+		}
 
 		if (this.options.containsKey("quick")) {
 			// Tuning runs: N streams, a burst of B events, then latency at 10/s.
@@ -156,26 +172,31 @@ public final class LoadDriver {
 		reap();
 		this.nextUser = 0;
 
-		// (a) Connections held: two levels, memory slope, time to connect, stalls.
+		// (a) Connections held: memory slope between two levels below Tomcat's default
+		// 8192 (so the naive baseline reaches both), then on to the full count.
 		Map<String, Long> base = stats();
-		String[] first = open("main", mid, 1000, true);
-		Map<String, Long> atMid = stats();
-		String[] second = open("main", hold - mid, 1000, true);
-		Map<String, Long> atHold = stats();
+		String[] first = open("main", n(4_000), 1000, true);
+		int held1 = count();
+		Map<String, Long> atFirst = stats();
+		String[] second = open("main", n(4_000), 1000, true);
+		int held2 = count();
+		Map<String, Long> atSecond = stats();
+		String[] third = open("main", hold - 2 * n(4_000), 1000, true);
 		int held = count();
 		this.results.put("held", held);
-		this.results.put("connect_all_ms", ms(first) + ms(second));
-		this.results.put("connect_max_ms", Math.max(maxConnect(first), maxConnect(second)));
-		this.results.put("connect_failed", failed(first) + failed(second));
-		this.results.put("connect_retries", retries(first) + retries(second));
-		double streams = (double) (hold - mid);
-		double heapPerStream = (atHold.get("heap") - atMid.get("heap")) / streams;
-		double rssPerStream = (atHold.get("rss") - atMid.get("rss")) / streams;
+		this.results.put("connect_all_ms", ms(first) + ms(second) + ms(third));
+		this.results.put("connect_max_ms", Math.max(maxConnect(first), Math.max(maxConnect(second), maxConnect(third))));
+		this.results.put("connect_failed", failed(first) + failed(second) + failed(third));
+		this.results.put("connect_retries", retries(first) + retries(second) + retries(third));
+		double streams = Math.max(1, held2 - held1);
+		double heapPerStream = (atSecond.get("heap") - atFirst.get("heap")) / streams;
+		double rssPerStream = (atSecond.get("rss") - atFirst.get("rss")) / streams;
+		this.results.put("memory_levels", held1 + " -> " + held2);
 		this.results.put("baseline_rss_mb", base.get("rss") / 1048576.0);
-		this.results.put("heap_kb_per_stream", (atHold.get("heap") >= 0) ? heapPerStream / 1024 : null);
+		this.results.put("heap_kb_per_stream", (atSecond.get("heap") >= 0) ? heapPerStream / 1024 : null);
 		this.results.put("rss_kb_per_stream", rssPerStream / 1024);
 		// JVM servers run with a pre-touched fixed heap, so RSS grows only by native memory.
-		boolean jvm = atHold.get("heap") >= 0 && !"node".equals(this.options.get("runtime"));
+		boolean jvm = atSecond.get("heap") >= 0 && !"node".equals(this.options.get("runtime"));
 		this.results.put("memory_kb_per_stream", (jvm ? heapPerStream + rssPerStream : rssPerStream) / 1024);
 
 		// (b) Broadcast bursts at every level.
@@ -194,7 +215,8 @@ public final class LoadDriver {
 
 		// (b) Targeted per-user sends at a fixed rate: every user gets one event per round.
 		if (targeted) {
-			targeted("targeted_" + mid, mid, 4, 500);
+			// Users are numbered over the whole ramp: address them all, connected or not.
+			targeted("targeted_" + mid, hold, 4, 500);
 		}
 
 		// (c) Latency under an open-loop publisher, 10 broadcasts/s; then a paced 20/s.
@@ -272,7 +294,8 @@ public final class LoadDriver {
 		Merged m = report();
 		double seconds = Math.max(1, m.lastDelivery - start) / 1e6;
 		Map<String, Object> r = new LinkedHashMap<>();
-		r.put("offered_per_s", users * 1000.0 / periodMillis);
+		r.put("readers", m.readers);
+		r.put("offered_per_s", m.readers * 1000.0 / periodMillis);
 		r.put("delivered", m.received);
 		r.put("deliveries_per_s", m.received / seconds);
 		r.put("lost", m.lost);

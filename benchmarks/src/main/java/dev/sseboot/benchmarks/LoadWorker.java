@@ -223,8 +223,9 @@ public final class LoadWorker {
 				this.lastDeliveryMicros = 0;
 				this.closedByServer = 0;
 				this.resumes.clear();
+				// Only connected streams are expected to receive the range.
 				for (Conn conn : readers()) {
-					conn.seen = new BitSet(size);
+					conn.seen = conn.connected ? new BitSet(size) : null;
 					conn.maxSeq = -1;
 				}
 				reply("OK");

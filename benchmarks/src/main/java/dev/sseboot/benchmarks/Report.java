@@ -41,7 +41,12 @@ final class Report {
 		for (String server : SERVERS) {
 			Path file = dir.resolve("raw").resolve(server + ".json");
 			if (Files.exists(file)) {
-				servers.put(server, JSON.readTree(Files.readString(file)));
+				JsonNode json = JSON.readTree(Files.readString(file));
+				Path rs256 = dir.resolve("raw").resolve(server + "-rs256.json");
+				if (Files.exists(rs256) && json instanceof tools.jackson.databind.node.ObjectNode object) {
+					object.set("rs256", JSON.readTree(Files.readString(rs256)));
+				}
+				servers.put(server, json);
 			}
 		}
 		JsonNode any = servers.values().iterator().next();
@@ -85,6 +90,7 @@ final class Report {
 			}
 		}
 		figures.add(new Figure("(e) subscribe rate, streams/s (HS256 where auth)", (j) -> j.path("subscribe_per_s"), true, "%.0f"));
+		figures.add(new Figure("(e) subscribe rate with RS256 tokens, streams/s", (j) -> j.path("rs256").path("subscribe_per_s"), true, "%.0f"));
 		figures.add(new Figure("(e) handshakes retried in the subscribe burst", (j) -> j.path("subscribe_retries"), false, "%.0f"));
 
 		StringBuilder md = new StringBuilder();

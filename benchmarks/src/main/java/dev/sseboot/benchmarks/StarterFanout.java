@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
  * The starter: events go through {@link SseBroker}, streams are served at {@code /sse}.
  */
 @Component
-@Profile("starter")
+@Profile({ "starter", "rs256" })
 class StarterFanout implements Fanout {
 
 	private final SseBroker broker;
