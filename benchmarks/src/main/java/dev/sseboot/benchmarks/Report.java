@@ -82,7 +82,7 @@ final class Report {
 		for (int behind : new int[] { 0, 10, 100 }) {
 			for (String mode : new String[] { "burst", "jitter" }) {
 				String key = "storm_" + behind + "_" + mode;
-				String label = "(d) " + mid + " reconnect " + (mode.equals("burst") ? "at once" : "jittered 2 s") + ", " + behind + " behind: ";
+				String label = "(d) reconnect storm " + (mode.equals("burst") ? "at once" : "over 2 s") + ", " + behind + " behind: ";
 				figures.add(new Figure(label + "lost + dup + reordered", (j) -> errors(j.path(key)), false, "%.0f"));
 				figures.add(new Figure(label + "time to drain, ms", (j) -> j.path(key).path("drain_ms"), false, "%.0f"));
 				figures.add(new Figure(label + "server CPU, s", (j) -> j.path(key).path("server_cpu_s"), false, "%.2f"));
@@ -90,6 +90,7 @@ final class Report {
 			}
 		}
 		figures.add(new Figure("(e) subscribe rate, streams/s (HS256 where auth)", (j) -> j.path("subscribe_per_s"), true, "%.0f"));
+		figures.add(new Figure("(d) clients per storm", (j) -> j.path("storm_0_burst").path("clients"), true, "%.0f"));
 		figures.add(new Figure("(e) subscribe rate with RS256 tokens, streams/s", (j) -> j.path("rs256").path("subscribe_per_s"), true, "%.0f"));
 		figures.add(new Figure("(e) handshakes retried in the subscribe burst", (j) -> j.path("subscribe_retries"), false, "%.0f"));
 
