@@ -268,6 +268,14 @@ public final class LoadWorker {
 			case "CLOSE" -> {
 				List<Conn> conns = this.groups.getOrDefault(c[1], new ArrayList<>());
 				int keep = Integer.parseInt(c[2]);
+				// Connections that never connected go first: keep live streams.
+				conns.removeIf((conn) -> {
+					if (!conn.connected && conn.handshakeDone) {
+						conn.close();
+						return true;
+					}
+					return false;
+				});
 				while (conns.size() > keep) {
 					conns.remove(conns.size() - 1).close();
 				}
