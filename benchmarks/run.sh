@@ -52,10 +52,11 @@ wait_port() {
 }
 
 drive() { # name port path trigger stats connected-event resume auth [runtime]
+  # A driver that fails leaves its server out of the table; the other servers still run.
   "${JAVA}" -Xmx1g -cp "${CP}" dev.sseboot.benchmarks.LoadDriver --name "$1" --port "$2" --path "$3" \
     --trigger "$4" --stats "$5" --connected-event "$6" --resume "$7" --auth "$8" --runtime "${9:-jvm}" \
     --pid "${SERVER_PID}" --secret "${TOKEN_KEY:-${SECRET}}" --scale "${SCALE}" --revision "${REVISION}" \
-    --out "results/raw/$1.json" ${ONLY:+--only "${ONLY}"}
+    --out "results/raw/$1.json" ${ONLY:+--only "${ONLY}"} || echo "driver for $1 failed" >&2
 }
 
 JVM_SERVER=(-Xms3g -Xmx3g -XX:+AlwaysPreTouch -Xss512k)

@@ -173,9 +173,25 @@ public final class LoadDriver {
 		String[] second = open("main", n(4_000), 1000, true);
 		int held2 = count();
 		Map<String, Long> atSecond = stats();
-		String[] third = open("main", hold - 2 * n(4_000), 1000, true);
+		// A probe first: a server at its connection limit leaves every further handshake
+		// unanswered (3 attempts of 15 s each), so the ramp stops where it cannot go on.
+		int rest = hold - 2 * n(4_000);
+		int probe = Math.min(rest, n(1_000));
+		String[] third = open("main", probe, 1000, true);
+		if (failed(third) * 10 > probe) {
+			this.results.put("ramp_stopped", "probe of " + probe + ": " + failed(third) + " failed");
+			// At its connection limit the server would not even accept the publisher's
+			// connection: give back a few slots.
+			this.results.put("held", count());
+			all("CLOSE main " + ((count() - 300) / WORKERS));
+			reap();
+		}
+		else if (rest > probe) {
+			String[] fourth = open("main", rest - probe, 1000, true);
+			third = merge(third, fourth);
+		}
 		int held = count();
-		this.results.put("held", held);
+		this.results.putIfAbsent("held", held);
 		this.results.put("connect_all_ms", ms(first) + ms(second) + ms(third));
 		this.results.put("connect_max_ms", Math.max(maxConnect(first), Math.max(maxConnect(second), maxConnect(third))));
 		this.results.put("connect_failed", failed(first) + failed(second) + failed(third));
@@ -321,7 +337,12 @@ public final class LoadDriver {
 			// were due; one publishing thread keeps them in sequence order.
 			sends.add(publishAsync(first + i, start + i * periodMillis * 1000, 100));
 		}
-		CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+		try {
+			CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+		}
+		catch (RuntimeException ex) {
+			log("a publish failed: " + ex);
+		}
 		all("WAIT 60000 5000");
 		Merged m = report();
 		double seconds = Math.max(1, m.lastDelivery - start) / 1e6;
@@ -414,6 +435,7 @@ public final class LoadDriver {
 					.POST(HttpRequest.BodyPublishers.ofString(BenchTrigger.data(s, dueMicros, pad)))
 					.build()
 				: HttpRequest.newBuilder(uri("/bench/publish?count=1&seq=" + s + "&pad=" + pad + "&t=" + dueMicros))
+					.timeout(Duration.ofSeconds(120))
 					.POST(HttpRequest.BodyPublishers.noBody())
 					.build();
 		return CompletableFuture.runAsync(() -> {
@@ -434,7 +456,10 @@ public final class LoadDriver {
 	}
 
 	private CompletableFuture<String> post(String target) {
-		HttpRequest request = HttpRequest.newBuilder(uri(target)).POST(HttpRequest.BodyPublishers.noBody()).build();
+		HttpRequest request = HttpRequest.newBuilder(uri(target))
+			.timeout(Duration.ofSeconds(120))
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build();
 		return this.http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(HttpResponse::body);
 	}
 
@@ -543,6 +568,21 @@ public final class LoadDriver {
 
 	private static int failed(String[] replies) {
 		return Arrays.stream(replies).mapToInt((r) -> Integer.parseInt(r.split(" ")[2])).sum();
+	}
+
+	/** Adds up two OPENED replies per worker: ok, failed, milliseconds, p99, max and retries. */
+	private static String[] merge(String[] a, String[] b) {
+		String[] merged = new String[a.length];
+		for (int w = 0; w < a.length; w++) {
+			String[] x = a[w].split(" ");
+			String[] y = b[w].split(" ");
+			merged[w] = x[0] + " " + (Long.parseLong(x[1]) + Long.parseLong(y[1])) + " "
+					+ (Long.parseLong(x[2]) + Long.parseLong(y[2])) + " " + (Long.parseLong(x[3]) + Long.parseLong(y[3]))
+					+ " " + Math.max(Long.parseLong(x[4]), Long.parseLong(y[4])) + " "
+					+ Math.max(Long.parseLong(x[5]), Long.parseLong(y[5])) + " "
+					+ (Long.parseLong(x[6]) + Long.parseLong(y[6]));
+		}
+		return merged;
 	}
 
 	private static long retries(String[] replies) {
