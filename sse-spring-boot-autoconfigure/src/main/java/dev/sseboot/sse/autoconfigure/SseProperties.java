@@ -188,6 +188,13 @@ public class SseProperties {
 		 */
 		private @Nullable Integer writerThreads;
 
+		/**
+		 * Whether Tomcat's connection limit and accept queue are raised for long-lived
+		 * streams where the application does not set server.tomcat.max-connections or
+		 * server.tomcat.accept-count.
+		 */
+		private boolean tuneTomcat = true;
+
 		public int getQueueCapacity() {
 			return this.queueCapacity;
 		}
@@ -248,6 +255,14 @@ public class SseProperties {
 		public void setWriterThreads(@Nullable Integer writerThreads) {
 			Assert.isTrue(writerThreads == null || writerThreads > 0, "sse.connection.writer-threads must be positive");
 			this.writerThreads = writerThreads;
+		}
+
+		public boolean isTuneTomcat() {
+			return this.tuneTomcat;
+		}
+
+		public void setTuneTomcat(boolean tuneTomcat) {
+			this.tuneTomcat = tuneTomcat;
 		}
 
 	}

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Side-by-side SSE load runs: starts each server in turn on 127.0.0.1, runs the same
+# scenarios against it with the NIO load generator, stops it, and writes
+# results/benchmarks.md and results/benchmarks.json.
+#
+#   ./mvnw -B -Pbenchmarks -pl benchmarks -am -DskipTests package
+#   benchmarks/run.sh [scale] [server ...]
+#
+# scale multiplies every connection and event count (1 = 19 000 streams; 0.05 for a smoke
+# run). Servers: ours naive nchan better-sse raw (default: all, in that order); "ours" also
+# measures the subscribe rate with RS256 tokens. STARTER_DIR=<a built benchmarks module>
+# runs the starter's bench app from another checkout (e.g. a merge candidate).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+SCALE=${1:-1}
+shift || true
+SERVERS=${*:-ours naive nchan better-sse raw}
+JAVA=${JAVA:-java}
+CP="target/classes:target/lib/*"
+STARTER_DIR=${STARTER_DIR:-.}
+STARTER_CP="${STARTER_DIR}/target/classes:${STARTER_DIR}/target/lib/*"
+REVISION=$(git -C "${STARTER_DIR}" describe --always --dirty 2>/dev/null || echo "${STARTER_REVISION:-unknown}")
+SECRET=bench-secret-bench-secret-bench-secret-0123
+RUN=$(mktemp -d /tmp/sse-bench.XXXXXX)
+mkdir -p results/raw
+SERVER_PID=
+
+stop_server() {
+  if [[ -n "${SERVER_PID}" ]] && kill -0 "${SERVER_PID}" 2>/dev/null; then
+    kill "${SERVER_PID}" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "${SERVER_PID}" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "${SERVER_PID}" 2>/dev/null || true
+  fi
+  SERVER_PID=
+}
+cleanup() {
+  stop_server
+  if [[ -f "${RUN}/nginx.pid" ]]; then kill "$(cat "${RUN}/nginx.pid")" 2>/dev/null || true; fi
+  rm -rf "${RUN}"
+}
+trap cleanup EXIT INT TERM
+
+wait_port() {
+  for _ in $(seq 1 600); do
+    if (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    if ! kill -0 "${SERVER_PID}" 2>/dev/null; then break; fi
+    sleep 0.2
+  done
+  echo "server on port $1 did not start" >&2
+  return 1
+}
+
+drive() { # name port path trigger stats connected-event resume auth [runtime]
+  # A driver that fails leaves its server out of the table; the other servers still run.
+  "${JAVA}" -Xmx1g -cp "${CP}" dev.sseboot.benchmarks.LoadDriver --name "$1" --port "$2" --path "$3" \
+    --trigger "$4" --stats "$5" --connected-event "$6" --resume "$7" --auth "$8" --runtime "${9:-jvm}" \
+    --pid "${SERVER_PID}" --secret "${TOKEN_KEY:-${SECRET}}" --scale "${SCALE}" --revision "${REVISION}" \
+    --out "results/raw/$1.json" ${ONLY:+--only "${ONLY}"} || echo "driver for $1 failed" >&2
+}
+
+JVM_SERVER=(-Xms3g -Xmx3g -XX:+AlwaysPreTouch -Xss512k)
+
+for server in ${SERVERS}; do
+  echo "=== ${server} ($(date -u +%H:%M:%S))" >&2
+  case "${server}" in
+    ours)
+      "${JAVA}" "${JVM_SERVER[@]}" -cp "${STARTER_CP}" dev.sseboot.benchmarks.BenchApplication \
+        --spring.profiles.active=starter --server.port=8081 >"${RUN}/ours.log" 2>&1 &
+      SERVER_PID=$!; wait_port 8081
+      drive ours 8081 '/sse?token={token}' bench bench true true true
+      stop_server
+      # The same subscribe burst with RS256 tokens checked against a public key.
+      openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "${RUN}/rsa.pem" 2>/dev/null
+      openssl pkey -in "${RUN}/rsa.pem" -pubout -out "${RUN}/rsa.pub.pem"
+      BENCH_RSA_PUBLIC_KEY="${RUN}/rsa.pub.pem" "${JAVA}" "${JVM_SERVER[@]}" -cp "${STARTER_CP}" \
+        dev.sseboot.benchmarks.BenchApplication --spring.profiles.active=rs256 --server.port=8086 \
+        >"${RUN}/ours-rs256.log" 2>&1 &
+      SERVER_PID=$!
+      if wait_port 8086; then
+        TOKEN_KEY="rsa:${RUN}/rsa.pem" ONLY=subscribe drive ours-rs256 8086 '/sse?token={token}' bench bench true true true
+      else
+        echo "RS256 not measured: this starter build does not start with sse.security.jwt.public-key-location" >&2
+        tail -5 "${RUN}/ours-rs256.log" >&2
+      fi ;;
+    naive)
+      "${JAVA}" "${JVM_SERVER[@]}" -cp "${CP}" dev.sseboot.benchmarks.BenchApplication \
+        --spring.profiles.active=naive --server.port=8082 >"${RUN}/naive.log" 2>&1 &
+      SERVER_PID=$!; wait_port 8082
+      REVISION=$(git describe --always --dirty 2>/dev/null || echo unknown)
+      drive naive 8082 '/sse?token={token}' bench bench true false true ;;
+    nchan)
+      mkdir -p "${RUN}/nchan"
+      sed -e "s#PREFIX#${RUN}/nchan#g" -e "s#PORT#8084#g" peers/nchan/nginx.conf.template >"${RUN}/nchan/nginx.conf"
+      nginx -c "${RUN}/nchan/nginx.conf" -g 'daemon off;' >"${RUN}/nchan.log" 2>&1 &
+      SERVER_PID=$!; wait_port 8084
+      drive nchan 8084 '/sub?user={user}' nchan none false true false native ;;
+    better-sse)
+      if [[ ! -d peers/better-sse/node_modules/better-sse ]]; then
+        npm --prefix peers/better-sse install --no-audit --no-fund >&2
+      fi
+      node --expose-gc peers/better-sse/server.js 8083 "${SECRET}" >"${RUN}/better-sse.log" 2>&1 &
+      SERVER_PID=$!; wait_port 8083
+      drive better-sse 8083 '/sse?token={token}' bench bench true false true node ;;
+    raw)
+      "${JAVA}" -Xms512m -Xmx512m -XX:+AlwaysPreTouch -cp "${CP}" dev.sseboot.benchmarks.RawFanoutServer 8085 \
+        >"${RUN}/raw.log" 2>&1 &
+      SERVER_PID=$!; wait_port 8085
+      drive raw 8085 '/sse?user={user}' bench bench true false false ;;
+    *) echo "unknown server ${server}" >&2; exit 2 ;;
+  esac
+  stop_server
+  sleep 2
+done
+
+"${JAVA}" -cp "${CP}" dev.sseboot.benchmarks.LoadDriver --report results

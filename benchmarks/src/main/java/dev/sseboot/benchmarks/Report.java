@@ -1,0 +1,183 @@
+package dev.sseboot.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Merges the per-server JSON files of one run into {@code benchmarks.md} and
+ * {@code benchmarks.json}: each figure, ours, each peer, and the ratio ours/peer.
+ */
+final class Report {
+
+	static final String[] SERVERS = { "ours", "naive", "nchan", "better-sse", "raw" };
+
+	private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+	private Report() {
+	}
+
+	static String toJson(Object value) {
+		return JSON.writeValueAsString(value);
+	}
+
+	/** A row: label, how to read it from a server's JSON, whether higher is better, number format. */
+	private record Figure(String label, Function<JsonNode, JsonNode> value, boolean higherIsBetter, String format) {
+	}
+
+	static void write(Path dir) throws IOException {
+		Map<String, JsonNode> servers = new LinkedHashMap<>();
+		for (String server : SERVERS) {
+			Path file = dir.resolve("raw").resolve(server + ".json");
+			if (Files.exists(file)) {
+				JsonNode json = JSON.readTree(Files.readString(file));
+				Path rs256 = dir.resolve("raw").resolve(server + "-rs256.json");
+				if (Files.exists(rs256) && json instanceof tools.jackson.databind.node.ObjectNode object) {
+					object.set("rs256", JSON.readTree(Files.readString(rs256)));
+				}
+				servers.put(server, json);
+			}
+		}
+		JsonNode any = servers.values().iterator().next();
+		String hold = keySuffix(any, "burst_", 0);
+		String mid = keySuffix(any, "burst_", 1);
+		String low = keySuffix(any, "burst_", -1);
+		List<Figure> figures = new ArrayList<>();
+		figures.add(new Figure("(a) streams held", (j) -> j.path("held"), true, "%.0f"));
+		figures.add(new Figure("(a) time to connect all, ms", (j) -> j.path("connect_all_ms"), false, "%.0f"));
+		figures.add(new Figure("(a) slowest single connect, ms", (j) -> j.path("connect_max_ms"), false, "%.0f"));
+		figures.add(new Figure("(a) handshakes retried (client retries after 1 s, 3 attempts)", (j) -> j.path("connect_retries"), false, "%.0f"));
+		figures.add(new Figure("(a) connects failed after 3 attempts", (j) -> j.path("connect_failed"), false, "%.0f"));
+		figures.add(new Figure("(a) memory per stream, KB (heap + native slope)", (j) -> j.path("memory_kb_per_stream"), false, "%.1f"));
+		figures.add(new Figure("(a) of which heap, KB", (j) -> j.path("heap_kb_per_stream"), false, "%.1f"));
+		figures.add(new Figure("(b) broadcast burst, deliveries/s @" + hold, (j) -> j.path("burst_" + hold).path("deliveries_per_s"), true, "%.0f"));
+		figures.add(new Figure("(b) broadcast burst, deliveries/s @" + mid, (j) -> j.path("burst_" + mid).path("deliveries_per_s"), true, "%.0f"));
+		figures.add(new Figure("(b) broadcast burst, deliveries/s @" + low, (j) -> j.path("burst_" + low).path("deliveries_per_s"), true, "%.0f"));
+		figures.add(new Figure("(b) paced 20/s @" + mid + ", deliveries/s", (j) -> j.path("paced20_" + mid).path("deliveries_per_s"), true, "%.0f"));
+		figures.add(new Figure("(b) paced 20/s @" + mid + ", p99 ms", (j) -> j.path("paced20_" + mid).path("p99_ms"), false, "%.1f"));
+		figures.add(new Figure("(b) 400 B events @" + mid + ", deliveries/s", (j) -> j.path("burst_" + mid + "_pad400").path("deliveries_per_s"), true, "%.0f"));
+		figures.add(new Figure("(b) same, 1 % not reading, deliveries/s to readers", (j) -> j.path("burst_" + mid + "_pad400_slow1pct").path("deliveries_per_s"), true, "%.0f"));
+		figures.add(new Figure("(b) throughput lost to 1 % non-readers, %", Report::slowdown, false, "%.1f"));
+		figures.add(new Figure("(b) targeted sends @" + mid + " users, deliveries/s", (j) -> j.path("targeted_" + mid).path("deliveries_per_s"), true, "%.0f"));
+		figures.add(new Figure("(b) targeted sends, p99 ms", (j) -> j.path("targeted_" + mid).path("p99_ms"), false, "%.1f"));
+		for (String level : new String[] { low, mid }) {
+			String key = "latency_" + level;
+			figures.add(new Figure("(c) 10 broadcasts/s @" + level + ": p50 ms", (j) -> j.path(key).path("p50_ms"), false, "%.2f"));
+			figures.add(new Figure("(c) 10 broadcasts/s @" + level + ": p99 ms", (j) -> j.path(key).path("p99_ms"), false, "%.2f"));
+			figures.add(new Figure("(c) 10 broadcasts/s @" + level + ": p99.9 ms", (j) -> j.path(key).path("p999_ms"), false, "%.2f"));
+			figures.add(new Figure("(c) 10 broadcasts/s @" + level + ": time to last subscriber, max ms", (j) -> j.path(key).path("last_subscriber_max_ms"), false, "%.1f"));
+			figures.add(new Figure("(c) 10 broadcasts/s @" + level + ": lost + dup + reordered", (j) -> errors(j.path(key)), false, "%.0f"));
+		}
+		for (int behind : new int[] { 0, 10, 100 }) {
+			for (String mode : new String[] { "burst", "jitter" }) {
+				String key = "storm_" + behind + "_" + mode;
+				String label = "(d) reconnect storm " + (mode.equals("burst") ? "at once" : "over 2 s") + ", " + behind + " behind: ";
+				figures.add(new Figure(label + "lost + dup + reordered", (j) -> errors(j.path(key)), false, "%.0f"));
+				figures.add(new Figure(label + "time to drain, ms", (j) -> j.path(key).path("drain_ms"), false, "%.0f"));
+				figures.add(new Figure(label + "server CPU, s", (j) -> j.path(key).path("server_cpu_s"), false, "%.2f"));
+				figures.add(new Figure(label + "handshakes retried", (j) -> j.path(key).path("connect_retries"), false, "%.0f"));
+			}
+		}
+		figures.add(new Figure("(e) subscribe rate, streams/s (HS256 where auth)", (j) -> j.path("subscribe_per_s"), true, "%.0f"));
+		figures.add(new Figure("(d) clients per storm", (j) -> j.path("storm_0_burst").path("clients"), true, "%.0f"));
+		figures.add(new Figure("(e) subscribe rate with RS256 tokens, streams/s", (j) -> j.path("rs256").path("subscribe_per_s"), true, "%.0f"));
+		figures.add(new Figure("(e) handshakes retried in the subscribe burst", (j) -> j.path("subscribe_retries"), false, "%.0f"));
+
+		StringBuilder md = new StringBuilder();
+		md.append("| figure | ");
+		List<String> names = new ArrayList<>(servers.keySet());
+		md.append(String.join(" | ", names.stream().map(Report::title).toList()));
+		for (String peer : names.subList(1, names.size())) {
+			md.append(" | ours/").append(title(peer));
+		}
+		md.append(" |\n|---|");
+		md.append("---:|".repeat(names.size() * 2 - 1)).append('\n');
+		List<Map<String, Object>> rows = new ArrayList<>();
+		for (Figure figure : figures) {
+			Map<String, Object> row = new LinkedHashMap<>();
+			row.put("figure", figure.label());
+			md.append("| ").append(figure.label());
+			Double ours = null;
+			for (String server : names) {
+				JsonNode node = figure.value().apply(servers.get(server));
+				Double value = (node == null || node.isMissingNode() || node.isNull()) ? null : node.asDouble();
+				if (server.equals("ours")) {
+					ours = value;
+				}
+				row.put(server, value);
+				md.append(" | ").append((value != null) ? String.format(Locale.ROOT, figure.format(), value) : "n/a");
+			}
+			for (String peer : names.subList(1, names.size())) {
+				Object value = row.get(peer);
+				Double ratio = (ours != null && value instanceof Double v && v != 0) ? ours / v : null;
+				row.put("ours/" + peer, ratio);
+				md.append(" | ").append((ratio != null) ? String.format(Locale.ROOT, "%.2f", ratio) : "n/a");
+			}
+			md.append(" |\n");
+			row.put("higher_is_better", figure.higherIsBetter());
+			rows.add(row);
+		}
+		Map<String, Object> document = new LinkedHashMap<>();
+		document.put("generated", Instant.now().toString());
+		document.put("rows", rows);
+		document.put("servers", servers);
+		Files.writeString(dir.resolve("benchmarks.json"), toJson(document));
+		Files.writeString(dir.resolve("benchmarks.md"), md.toString());
+		System.out.println(md);
+	}
+
+	private static String title(String server) {
+		return switch (server) {
+			case "ours" -> "starter";
+			case "naive" -> "naive SseEmitter";
+			case "nchan" -> "nginx+nchan";
+			case "better-sse" -> "better-sse";
+			default -> "raw NIO";
+		};
+	}
+
+	private static JsonNode slowdown(JsonNode j) {
+		String mid = keySuffix(j, "burst_", 1);
+		JsonNode before = j.path("burst_" + mid + "_pad400").path("deliveries_per_s");
+		JsonNode after = j.path("burst_" + mid + "_pad400_slow1pct").path("deliveries_per_s");
+		if (before.isMissingNode() || after.isMissingNode()) {
+			return before.path("missing");
+		}
+		return JSON.getNodeFactory().numberNode(100.0 * (1 - after.asDouble() / before.asDouble()));
+	}
+
+	private static JsonNode errors(JsonNode scenario) {
+		if (scenario.isMissingNode()) {
+			return scenario;
+		}
+		return JSON.getNodeFactory()
+			.numberNode(scenario.path("lost").asDouble() + scenario.path("duplicates").asDouble()
+					+ scenario.path("out_of_order").asDouble());
+	}
+
+	/** The level of the n-th plain burst scenario ({@code burst_<level>}), -1 for the last. */
+	private static String keySuffix(JsonNode json, String prefix, int index) {
+		List<String> levels = new ArrayList<>();
+		for (String name : json.propertyNames()) {
+			if (name.startsWith(prefix) && name.substring(prefix.length()).matches("\\d+")) {
+				levels.add(name.substring(prefix.length()));
+			}
+		}
+		if (levels.isEmpty()) {
+			return "?";
+		}
+		return levels.get((index < 0) ? levels.size() + index : Math.min(index, levels.size() - 1));
+	}
+
+}

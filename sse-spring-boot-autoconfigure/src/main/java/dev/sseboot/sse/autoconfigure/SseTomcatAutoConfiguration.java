@@ -1,0 +1,32 @@
+package dev.sseboot.sse.autoconfigure;
+
+import dev.sseboot.sse.web.StreamConnectorCustomizer;
+import org.apache.catalina.startup.Tomcat;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of Tomcat's connector for long-lived streams: a higher connection
+ * limit and accept queue, unless the application sets them.
+ */
+@AutoConfiguration(after = SseAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({ Tomcat.class, ConfigurableTomcatWebServerFactory.class })
+@ConditionalOnBooleanProperty(name = "sse.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "sse.connection.tune-tomcat", matchIfMissing = true)
+public final class SseTomcatAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	StreamConnectorCustomizer sseStreamConnectorCustomizer(Environment environment) {
+		return new StreamConnectorCustomizer(environment);
+	}
+
+}
