@@ -183,8 +183,8 @@ public class SseProperties {
 		private int maxChannels = 32;
 
 		/**
-		 * Number of threads writing to streams. Defaults to twice the number of
-		 * processors, at least 4.
+		 * Number of threads writing to streams. Defaults to the number of processors:
+		 * writes never block, so more threads only compete with publishers.
 		 */
 		private @Nullable Integer writerThreads;
 

@@ -37,7 +37,7 @@ public record BrokerSettings(Duration retry, Duration heartbeatInterval, boolean
 	 */
 	public static BrokerSettings defaults() {
 		return new BrokerSettings(Duration.ofSeconds(3), Duration.ofSeconds(15), false, 1024, Duration.ofHours(1), 0.1,
-				0, 0, Duration.ofSeconds(30), Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+				0, 0, Duration.ofSeconds(30), Runtime.getRuntime().availableProcessors());
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.sseboot.sse.broker;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +24,20 @@ public final class FrameEncoder {
 	 */
 	public static byte[] event(@Nullable String id, String name, String data) {
 		return render(null, id, name, data);
+	}
+
+	/**
+	 * Puts an id line in front of a frame rendered without one, so that the frame can be
+	 * rendered before its id is known.
+	 * @param id the event id, a single line
+	 * @param frame the frame, rendered without id
+	 * @return the frame with its id
+	 */
+	static byte[] withId(String id, byte[] frame) {
+		byte[] line = ("id: " + id + "\n").getBytes(StandardCharsets.UTF_8);
+		byte[] result = Arrays.copyOf(line, line.length + frame.length);
+		System.arraycopy(frame, 0, result, line.length, frame.length);
+		return result;
 	}
 
 	/**

@@ -234,8 +234,9 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 				replayed = replayed.subList(replayed.size() - room, replayed.size());
 				status = ResumeStatus.GAP;
 			}
-			stream.offer(Frame.of(connectedFrame(stream, status)));
-			replayed.forEach(stream::offer);
+			long now = System.nanoTime();
+			stream.offer(Frame.of(connectedFrame(stream, status)), now);
+			replayed.forEach((frame) -> stream.offer(frame, now));
 			if (status == ResumeStatus.RECOVERED || status == ResumeStatus.GAP) {
 				stream.resumedAfter(resumeAfter);
 			}
@@ -395,23 +396,29 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			throw new IllegalArgumentException("Event name '" + name + "' is reserved for the server");
 		}
 		String payload = (data instanceof String text) ? text : toJson(data);
+		// Rendered before taking the lock: only the id line depends on the order.
+		byte[] body = FrameEncoder.event(null, name, payload);
+		List<SseStream> toWrite = new ArrayList<>();
+		String id;
 		synchronized (this.publishLock) {
-			String id = this.epoch + "-" + (++this.sequence);
-			byte[] bytes = FrameEncoder.event(id, name, payload);
+			id = this.epoch + "-" + (++this.sequence);
+			byte[] bytes = FrameEncoder.withId(id, body);
 			Frame frame = new Frame(bytes, id);
 			if (this.replayBuffer != null && connectionId == null) {
 				// Per-connection events are not replayed: a reconnect is a new connection.
 				this.replayBuffer.append(new SseEvent(id, name, payload, Instant.now(), userId, channel, Map.of()), bytes);
 			}
+			long now = System.nanoTime();
 			for (SseStream stream : recipients(userId, channel, connectionId)) {
 				// The indexes narrow the candidates; the one rule of SseEvent decides.
 				if (connectionId != null || SseEvent.isAddressedTo(userId, channel, stream.principal().userId(),
 						stream.channels())) {
-					deliver(stream, frame);
+					deliver(stream, frame, now, toWrite);
 				}
 			}
-			return id;
 		}
+		this.writer.schedule(toWrite);
+		return id;
 	}
 
 	private Collection<SseStream> recipients(@Nullable String userId, @Nullable String channel,
@@ -429,9 +436,16 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		return this.registry.all();
 	}
 
-	private void deliver(SseStream stream, Frame frame) {
-		switch (stream.offer(frame)) {
-			case SCHEDULE -> this.writer.schedule(stream);
+	/**
+	 * Queues a frame on a stream.
+	 * @param stream the stream
+	 * @param frame the frame
+	 * @param now the time, from {@link System#nanoTime()}
+	 * @param toWrite collects the streams that need a writer, to be scheduled together
+	 */
+	private void deliver(SseStream stream, Frame frame, long now, List<SseStream> toWrite) {
+		switch (stream.offer(frame, now)) {
+			case SCHEDULE -> toWrite.add(stream);
 			case OVERFLOW -> close(stream, CloseReason.SLOW_CONSUMER);
 			default -> {
 			}
@@ -521,6 +535,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		Instant wallClock = Instant.now();
 		long heartbeatNanos = this.settings.heartbeatInterval().toNanos();
 		Frame heartbeat = null;
+		List<SseStream> toWrite = new ArrayList<>();
 		for (SseStream stream : this.closing) {
 			if (now - stream.closingSinceNanos() > CLOSE_GRACE.toNanos()) {
 				forceComplete(stream);
@@ -538,16 +553,17 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 					&& !wallClock.isBefore(expiresAt.minus(this.settings.expiryWarning()))) {
 				stream.markExpiryWarned();
 				deliver(stream, Frame.of(FrameEncoder.event(null, SseEvent.TOKEN_EXPIRING,
-						toJson(Map.of("expiresAt", expiresAt.toString())))));
+						toJson(Map.of("expiresAt", expiresAt.toString())))), now, toWrite);
 			}
 			else if (now - stream.lastActivityNanos() >= heartbeatNanos) {
 				if (heartbeat == null) {
 					heartbeat = Frame.of(this.settings.heartbeatAsComment() ? FrameEncoder.comment(" heartbeat")
 							: FrameEncoder.event(null, SseEvent.HEARTBEAT, wallClock.toString()));
 				}
-				deliver(stream, heartbeat);
+				deliver(stream, heartbeat, now, toWrite);
 			}
 		}
+		this.writer.schedule(toWrite);
 	}
 
 	private String toJson(Object value) {

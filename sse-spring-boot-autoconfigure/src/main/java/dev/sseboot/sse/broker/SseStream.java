@@ -156,7 +156,13 @@ public final class SseStream {
 		return this.output;
 	}
 
-	synchronized Offer offer(Frame frame) {
+	/**
+	 * Queues a frame.
+	 * @param frame the frame
+	 * @param now the time, from {@link System#nanoTime()}, read once per publish
+	 * @return what became of the frame
+	 */
+	synchronized Offer offer(Frame frame, long now) {
 		if (this.closing) {
 			return Offer.CLOSED;
 		}
@@ -164,7 +170,7 @@ public final class SseStream {
 			return Offer.OVERFLOW;
 		}
 		this.queue.add(frame);
-		this.lastActivityNanos = System.nanoTime();
+		this.lastActivityNanos = now;
 		return scheduleDrain();
 	}
 

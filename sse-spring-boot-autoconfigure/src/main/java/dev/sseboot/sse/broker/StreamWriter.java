@@ -2,6 +2,7 @@ package dev.sseboot.sse.broker;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -25,6 +26,9 @@ final class StreamWriter {
 
 	/** Upper bound of one coalesced write. */
 	static final int MAX_BATCH_BYTES = 64 * 1024;
+
+	/** How many streams one writer task drains, one after the other. */
+	private static final int CHUNK_SIZE = 64;
 
 	private final int threads;
 
@@ -67,11 +71,25 @@ final class StreamWriter {
 	}
 
 	void schedule(SseStream stream) {
-		try {
-			this.executor.execute(() -> drain(stream));
-		}
-		catch (RejectedExecutionException ex) {
-			this.onFailure.accept(stream, ex);
+		schedule(List.of(stream));
+	}
+
+	/**
+	 * Schedules streams in chunks: one task per stream would cost a broadcast to many
+	 * streams more in hand-offs than in writes, and a stream waiting for its chunk takes
+	 * in the frames published meanwhile, so that they go out in one write.
+	 * @param streams the streams, each with a drain claimed through its queue
+	 */
+	void schedule(List<SseStream> streams) {
+		int size = streams.size();
+		for (int from = 0; from < size; from += CHUNK_SIZE) {
+			List<SseStream> chunk = streams.subList(from, Math.min(size, from + CHUNK_SIZE));
+			try {
+				this.executor.execute(() -> chunk.forEach(this::drain));
+			}
+			catch (RejectedExecutionException ex) {
+				chunk.forEach((stream) -> this.onFailure.accept(stream, ex));
+			}
 		}
 	}
 

@@ -34,29 +34,29 @@ class SseStreamTests {
 	@Test
 	void asksForOneWriterUntilTheQueueIsDrained() {
 		SseStream stream = stream(10);
-		assertThat(stream.offer(frame("a"))).isEqualTo(SseStream.Offer.SCHEDULE);
-		assertThat(stream.offer(frame("b"))).isEqualTo(SseStream.Offer.QUEUED);
+		assertThat(stream.offer(frame("a"), 0)).isEqualTo(SseStream.Offer.SCHEDULE);
+		assertThat(stream.offer(frame("b"), 0)).isEqualTo(SseStream.Offer.QUEUED);
 		assertThat(text(stream.nextBatch(1024).frames())).isEqualTo("ab");
-		assertThat(stream.offer(frame("c"))).isEqualTo(SseStream.Offer.QUEUED);
+		assertThat(stream.offer(frame("c"), 0)).isEqualTo(SseStream.Offer.QUEUED);
 		assertThat(text(stream.nextBatch(1024).frames())).isEqualTo("c");
 		assertThat(stream.nextBatch(1024)).isNull();
-		assertThat(stream.offer(frame("d"))).isEqualTo(SseStream.Offer.SCHEDULE);
+		assertThat(stream.offer(frame("d"), 0)).isEqualTo(SseStream.Offer.SCHEDULE);
 	}
 
 	@Test
 	void reportsOverflowWhenTheQueueIsFullWithoutQueueing() {
 		SseStream stream = stream(2);
-		assertThat(stream.offer(frame("a"))).isEqualTo(SseStream.Offer.SCHEDULE);
-		assertThat(stream.offer(frame("b"))).isEqualTo(SseStream.Offer.QUEUED);
-		assertThat(stream.offer(frame("c"))).isEqualTo(SseStream.Offer.OVERFLOW);
+		assertThat(stream.offer(frame("a"), 0)).isEqualTo(SseStream.Offer.SCHEDULE);
+		assertThat(stream.offer(frame("b"), 0)).isEqualTo(SseStream.Offer.QUEUED);
+		assertThat(stream.offer(frame("c"), 0)).isEqualTo(SseStream.Offer.OVERFLOW);
 		assertThat(text(stream.nextBatch(1024).frames())).isEqualTo("ab");
 	}
 
 	@Test
 	void writesTheCloseFrameAfterQueuedFramesAndMarksItLast() {
 		SseStream stream = stream(10);
-		stream.offer(frame("a"));
-		stream.offer(frame("b"));
+		stream.offer(frame("a"), 0);
+		stream.offer(frame("b"), 0);
 		assertThat(stream.close(frame("Z"), false)).isEqualTo(SseStream.Offer.QUEUED);
 		SseStream.Batch batch = stream.nextBatch(1024);
 		assertThat(text(batch.frames())).isEqualTo("abZ");
@@ -76,8 +76,8 @@ class SseStreamTests {
 	@Test
 	void closeOfSlowConsumerDropsItsBacklog() {
 		SseStream stream = stream(2);
-		stream.offer(frame("a"));
-		stream.offer(frame("b"));
+		stream.offer(frame("a"), 0);
+		stream.offer(frame("b"), 0);
 		stream.close(frame("Z"), true);
 		SseStream.Batch batch = stream.nextBatch(1024);
 		assertThat(text(batch.frames())).isEqualTo("Z");
@@ -88,7 +88,7 @@ class SseStreamTests {
 	void closedStreamRefusesFramesAndSecondClose() {
 		SseStream stream = stream(10);
 		stream.close(frame("Z"), false);
-		assertThat(stream.offer(frame("a"))).isEqualTo(SseStream.Offer.CLOSED);
+		assertThat(stream.offer(frame("a"), 0)).isEqualTo(SseStream.Offer.CLOSED);
 		assertThat(stream.close(frame("Y"), false)).isEqualTo(SseStream.Offer.CLOSED);
 		assertThat(text(stream.nextBatch(1024).frames())).isEqualTo("Z");
 	}
@@ -96,21 +96,21 @@ class SseStreamTests {
 	@Test
 	void abandonedStreamDropsEverythingAndRefusesFrames() {
 		SseStream stream = stream(10);
-		stream.offer(frame("a"));
+		stream.offer(frame("a"), 0);
 		assertThat(stream.abandon()).isTrue();
 		assertThat(stream.abandon()).isFalse();
 		assertThat(stream.nextBatch(1024)).isNull();
-		assertThat(stream.offer(frame("b"))).isEqualTo(SseStream.Offer.CLOSED);
+		assertThat(stream.offer(frame("b"), 0)).isEqualTo(SseStream.Offer.CLOSED);
 		assertThat(stream.close(frame("Z"), false)).isEqualTo(SseStream.Offer.CLOSED);
 	}
 
 	@Test
 	void coalescesQueuedFramesUpToMaxBytes() {
 		SseStream stream = stream(10);
-		stream.offer(frame("aaa"));
-		stream.offer(frame("bbb"));
-		stream.offer(frame("ccc"));
-		stream.offer(frame("ddd"));
+		stream.offer(frame("aaa"), 0);
+		stream.offer(frame("bbb"), 0);
+		stream.offer(frame("ccc"), 0);
+		stream.offer(frame("ddd"), 0);
 		assertThat(text(stream.nextBatch(7).frames())).isEqualTo("aaabbb");
 		assertThat(text(stream.nextBatch(7).frames())).isEqualTo("cccddd");
 		assertThat(stream.nextBatch(7)).isNull();
@@ -119,9 +119,9 @@ class SseStreamTests {
 	@Test
 	void coalescesExactlyUpToMaxBytes() {
 		SseStream stream = stream(10);
-		stream.offer(frame("aaa"));
-		stream.offer(frame("bbb"));
-		stream.offer(frame("c"));
+		stream.offer(frame("aaa"), 0);
+		stream.offer(frame("bbb"), 0);
+		stream.offer(frame("c"), 0);
 		assertThat(text(stream.nextBatch(6).frames())).isEqualTo("aaabbb");
 		assertThat(text(stream.nextBatch(6).frames())).isEqualTo("c");
 	}
@@ -129,8 +129,8 @@ class SseStreamTests {
 	@Test
 	void takesAFrameLargerThanMaxBytesAlone() {
 		SseStream stream = stream(10);
-		stream.offer(frame("a".repeat(20)));
-		stream.offer(frame("b"));
+		stream.offer(frame("a".repeat(20)), 0);
+		stream.offer(frame("b"), 0);
 		assertThat(text(stream.nextBatch(8).frames())).isEqualTo("a".repeat(20));
 		assertThat(text(stream.nextBatch(8).frames())).isEqualTo("b");
 	}
@@ -138,8 +138,8 @@ class SseStreamTests {
 	@Test
 	void batchIsLastOnlyWhenItHoldsTheCloseFrame() {
 		SseStream stream = stream(10);
-		stream.offer(frame("aaaa"));
-		stream.offer(frame("bbbb"));
+		stream.offer(frame("aaaa"), 0);
+		stream.offer(frame("bbbb"), 0);
 		stream.close(frame("Z"), false);
 		SseStream.Batch first = stream.nextBatch(4);
 		assertThat(first.last()).isFalse();
