@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -278,7 +279,14 @@ public final class LoadDriver {
 		this.seq += count;
 		all("EXPECT " + first + " " + (first + count - 1));
 		long start = micros();
-		publish(first, count, pad);
+		String publishError = null;
+		try {
+			publish(first, count, pad);
+		}
+		catch (CompletionException ex) {
+			// A server whose publisher blocks on a client that stops reading never answers.
+			publishError = String.valueOf(ex.getCause());
+		}
 		String[] waited = all("WAIT 60000 5000");
 		Merged m = report();
 		double seconds = Math.max(1, m.lastDelivery - start) / 1e6;
@@ -293,6 +301,9 @@ public final class LoadDriver {
 		r.put("out_of_order", m.outOfOrder);
 		r.put("p99_ms", m.latency.getValueAtPercentile(99) / 1000.0);
 		r.put("complete", Arrays.stream(waited).allMatch((w) -> w.startsWith("WAITED 1")));
+		if (publishError != null) {
+			r.put("publish_error", publishError);
+		}
 		this.results.put(key, r);
 		log(key + " " + r);
 	}
