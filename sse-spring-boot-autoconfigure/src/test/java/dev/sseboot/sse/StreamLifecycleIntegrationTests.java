@@ -146,7 +146,8 @@ class StreamLifecycleIntegrationTests {
 				assertThat(event.id()).isEqualTo(id);
 			}
 			assertThat(this.broker.isOnline("slow")).as("slow consumer closed after %d events", sent).isFalse();
-			assertThat(this.broker.connectionCount()).isEqualTo(1);
+			// Streams other tests closed from the client side linger until a write to them fails.
+			assertThat(this.broker.connections("fast")).hasSize(1);
 			for (int i = 0; i < 20; i++) {
 				String id = this.broker.toChannel("feed").send("tick", "after " + i);
 				Event event = fast.next((candidate) -> candidate.name().equals("tick"), Duration.ofSeconds(2));
@@ -167,12 +168,12 @@ class StreamLifecycleIntegrationTests {
 	}
 
 	/**
-	 * A client that stops reading pins the writer thread that is blocked in its socket
-	 * write. With as many such clients as writer threads, nobody else gets events until
-	 * the container's write timeout: one writer thread makes that visible with one client.
+	 * A client that stops reading must not pin a writer thread: with blocking writes, as
+	 * many such clients as writer threads would stop everyone's events until the
+	 * container's write timeout. One writer thread makes that visible with one client.
 	 */
 	@Test
-	void keepsDeliveringToOthersWhileASlowConsumerBlocksAWriterThread() throws Exception {
+	void keepsDeliveringToOthersWhileASlowConsumerStopsReading() throws Exception {
 		try (ConfigurableApplicationContext context = start("sse.connection.writer-threads=1",
 				"sse.connection.queue-capacity=8");
 				Stream fast = new SseTestClient(port(context)).openWithBearer("/sse?channel=feed",

@@ -399,26 +399,31 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		// Rendered before taking the lock: only the id line depends on the order.
 		byte[] body = FrameEncoder.event(null, name, payload);
 		List<SseStream> toWrite = new ArrayList<>();
-		String id;
-		synchronized (this.publishLock) {
-			id = this.epoch + "-" + (++this.sequence);
-			byte[] bytes = FrameEncoder.withId(id, body);
-			Frame frame = new Frame(bytes, id);
-			if (this.replayBuffer != null && connectionId == null) {
-				// Per-connection events are not replayed: a reconnect is a new connection.
-				this.replayBuffer.append(new SseEvent(id, name, payload, Instant.now(), userId, channel, Map.of()), bytes);
-			}
-			long now = System.nanoTime();
-			for (SseStream stream : recipients(userId, channel, connectionId)) {
-				// The indexes narrow the candidates; the one rule of SseEvent decides.
-				if (connectionId != null || SseEvent.isAddressedTo(userId, channel, stream.principal().userId(),
-						stream.channels())) {
-					deliver(stream, frame, now, toWrite);
+		try {
+			synchronized (this.publishLock) {
+				String id = this.epoch + "-" + (++this.sequence);
+				byte[] bytes = FrameEncoder.withId(id, body);
+				Frame frame = new Frame(bytes, id);
+				if (this.replayBuffer != null && connectionId == null) {
+					// Per-connection events are not replayed: a reconnect is a new connection.
+					this.replayBuffer.append(new SseEvent(id, name, payload, Instant.now(), userId, channel, Map.of()),
+							bytes);
 				}
+				long now = System.nanoTime();
+				for (SseStream stream : recipients(userId, channel, connectionId)) {
+					// The indexes narrow the candidates; the one rule of SseEvent decides.
+					if (connectionId != null || SseEvent.isAddressedTo(userId, channel, stream.principal().userId(),
+							stream.channels())) {
+						deliver(stream, frame, now, toWrite);
+					}
+				}
+				return id;
 			}
 		}
-		this.writer.schedule(toWrite);
-		return id;
+		finally {
+			// Outside the lock; and always, since each of these streams waits for this call.
+			this.writer.schedule(toWrite);
+		}
 	}
 
 	private Collection<SseStream> recipients(@Nullable String userId, @Nullable String channel,
@@ -536,34 +541,38 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		long heartbeatNanos = this.settings.heartbeatInterval().toNanos();
 		Frame heartbeat = null;
 		List<SseStream> toWrite = new ArrayList<>();
-		for (SseStream stream : this.closing) {
-			if (now - stream.closingSinceNanos() > CLOSE_GRACE.toNanos()) {
-				forceComplete(stream);
-			}
-		}
-		for (SseStream stream : this.registry.all()) {
-			Instant expiresAt = stream.principal().expiresAt();
-			if (now - stream.closeAtNanos() >= 0) {
-				close(stream, CloseReason.MAX_LIFETIME);
-			}
-			else if (expiresAt != null && !wallClock.isBefore(expiresAt)) {
-				close(stream, CloseReason.TOKEN_EXPIRED);
-			}
-			else if (expiresAt != null && !stream.expiryWarned()
-					&& !wallClock.isBefore(expiresAt.minus(this.settings.expiryWarning()))) {
-				stream.markExpiryWarned();
-				deliver(stream, Frame.of(FrameEncoder.event(null, SseEvent.TOKEN_EXPIRING,
-						toJson(Map.of("expiresAt", expiresAt.toString())))), now, toWrite);
-			}
-			else if (now - stream.lastActivityNanos() >= heartbeatNanos) {
-				if (heartbeat == null) {
-					heartbeat = Frame.of(this.settings.heartbeatAsComment() ? FrameEncoder.comment(" heartbeat")
-							: FrameEncoder.event(null, SseEvent.HEARTBEAT, wallClock.toString()));
+		try {
+			for (SseStream stream : this.closing) {
+				if (now - stream.closingSinceNanos() > CLOSE_GRACE.toNanos()) {
+					forceComplete(stream);
 				}
-				deliver(stream, heartbeat, now, toWrite);
+			}
+			for (SseStream stream : this.registry.all()) {
+				Instant expiresAt = stream.principal().expiresAt();
+				if (now - stream.closeAtNanos() >= 0) {
+					close(stream, CloseReason.MAX_LIFETIME);
+				}
+				else if (expiresAt != null && !wallClock.isBefore(expiresAt)) {
+					close(stream, CloseReason.TOKEN_EXPIRED);
+				}
+				else if (expiresAt != null && !stream.expiryWarned()
+						&& !wallClock.isBefore(expiresAt.minus(this.settings.expiryWarning()))) {
+					stream.markExpiryWarned();
+					deliver(stream, Frame.of(FrameEncoder.event(null, SseEvent.TOKEN_EXPIRING,
+							toJson(Map.of("expiresAt", expiresAt.toString())))), now, toWrite);
+				}
+				else if (now - stream.lastActivityNanos() >= heartbeatNanos) {
+					if (heartbeat == null) {
+						heartbeat = Frame.of(this.settings.heartbeatAsComment() ? FrameEncoder.comment(" heartbeat")
+								: FrameEncoder.event(null, SseEvent.HEARTBEAT, wallClock.toString()));
+					}
+					deliver(stream, heartbeat, now, toWrite);
+				}
 			}
 		}
-		this.writer.schedule(toWrite);
+		finally {
+			this.writer.schedule(toWrite);
+		}
 	}
 
 	private String toJson(Object value) {

@@ -88,7 +88,7 @@ final class StreamWriter {
 				this.executor.execute(() -> chunk.forEach(this::drain));
 			}
 			catch (RejectedExecutionException ex) {
-				chunk.forEach((stream) -> this.onFailure.accept(stream, ex));
+				chunk.forEach((stream) -> failed(stream, ex));
 			}
 		}
 	}
@@ -121,7 +121,17 @@ final class StreamWriter {
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			this.onFailure.accept(stream, ex);
+			failed(stream, ex);
+		}
+	}
+
+	/** Never throws: the other streams of the chunk still need their drain. */
+	private void failed(SseStream stream, Throwable failure) {
+		try {
+			this.onFailure.accept(stream, failure);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not end " + stream + " after " + failure, ex);
 		}
 	}
 
@@ -133,14 +143,6 @@ final class StreamWriter {
 			logger.debug("Could not complete " + stream + ": " + ex);
 		}
 		this.onCompleted.accept(stream);
-	}
-
-	/**
-	 * Returns the number of streams waiting for a writer thread.
-	 * @return the backlog
-	 */
-	int backlog() {
-		return this.executor.getQueue().size();
 	}
 
 	/**
