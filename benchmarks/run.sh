@@ -70,7 +70,13 @@ for server in ${SERVERS}; do
       SERVER_PID=$!; wait_port 8081
       drive ours 8081 '/sse?token={token}' bench bench true true true
       stop_server
-      # The same subscribe burst with RS256 tokens checked against a public key.
+      # Subscribe bursts on fresh servers, HS256 and then RS256 tokens checked against a
+      # public key, each after the same warm-up, so that the two compare.
+      "${JAVA}" "${JVM_SERVER[@]}" -cp "${STARTER_CP}" dev.sseboot.benchmarks.BenchApplication \
+        --spring.profiles.active=starter --server.port=8081 >"${RUN}/ours-hs256.log" 2>&1 &
+      SERVER_PID=$!; wait_port 8081
+      ONLY=subscribe drive ours-hs256 8081 '/sse?token={token}' bench bench true true true
+      stop_server
       openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "${RUN}/rsa.pem" 2>/dev/null
       openssl pkey -in "${RUN}/rsa.pem" -pubout -out "${RUN}/rsa.pub.pem"
       BENCH_RSA_PUBLIC_KEY="${RUN}/rsa.pub.pem" "${JAVA}" "${JVM_SERVER[@]}" -cp "${STARTER_CP}" \
