@@ -18,6 +18,12 @@ class FrameEncoderTests {
 	}
 
 	@Test
+	void prependsIdToAFrameRenderedWithoutOne() {
+		assertThat(FrameEncoder.withId("e-1", FrameEncoder.event(null, "message", "hé\nllo")))
+			.isEqualTo(FrameEncoder.event("e-1", "message", "hé\nllo"));
+	}
+
+	@Test
 	void omitsIdWhenNoneIsGiven() {
 		assertThat(text(FrameEncoder.event(null, "heartbeat", "now"))).isEqualTo("event: heartbeat\ndata: now\n\n");
 	}

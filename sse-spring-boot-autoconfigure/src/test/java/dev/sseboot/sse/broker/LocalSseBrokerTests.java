@@ -84,6 +84,40 @@ class LocalSseBrokerTests {
 	}
 
 	@Test
+	void deliversEveryBroadcastInOrderToStreamsSpanningSeveralWriterChunks() {
+		this.broker.start();
+		List<RecordingOutput> outputs = new ArrayList<>();
+		for (int i = 0; i < 200; i++) {
+			RecordingOutput output = new RecordingOutput();
+			this.broker.open(request("user-" + i), output);
+			outputs.add(output);
+		}
+		StringBuilder expected = new StringBuilder();
+		for (int i = 0; i < 5; i++) {
+			String id = this.broker.toAll().send("message", "event " + i);
+			expected.append("id: ").append(id).append("\nevent: message\ndata: event ").append(i).append("\n\n");
+		}
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(outputs).allSatisfy((output) -> assertThat(output.text()).endsWith(expected.toString())));
+	}
+
+	@Test
+	void keepsWritingToTheOtherStreamsOfAChunkWhenOneStreamFails() {
+		this.broker.start();
+		List<RecordingOutput> outputs = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			RecordingOutput output = (i == 3) ? new FailingOutput() : new RecordingOutput();
+			this.broker.open(request("user-" + i), output);
+			outputs.add(output);
+		}
+		String id = this.broker.toAll().send("message", "hi");
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(outputs).filteredOn((output) -> !(output instanceof FailingOutput))
+				.allSatisfy((output) -> assertThat(output.text()).endsWith("id: " + id + "\nevent: message\ndata: hi\n\n")));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.broker.connectionCount() == 9);
+	}
+
+	@Test
 	void replaysOnlyWhatTheQueueHoldsAndReportsAGap() {
 		InMemoryReplayBuffer buffer = new InMemoryReplayBuffer(LocalSseBroker.newEpoch(), 100, Duration.ofMinutes(1),
 				1 << 24);
@@ -114,7 +148,17 @@ class LocalSseBrokerTests {
 		return new StreamRequest(SsePrincipal.of(userId, Set.of("chat")), Set.of("chat"), null, null);
 	}
 
-	static final class RecordingOutput implements StreamOutput {
+	/** A client that is gone: every write fails. */
+	static final class FailingOutput extends RecordingOutput {
+
+		@Override
+		public synchronized void write(byte[] frames) {
+			throw new IllegalStateException("client gone");
+		}
+
+	}
+
+	static class RecordingOutput implements StreamOutput {
 
 		private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
