@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.DataFormatException;
@@ -279,9 +280,7 @@ public final class LoadDriver {
 	// ---- scenarios
 
 	private void burst(String key, int count, int pad) throws Exception {
-		long first = this.seq;
-		this.seq += count;
-		all("EXPECT " + first + " " + (first + count - 1));
+		long first = expect(count);
 		long start = micros();
 		String publishError = null;
 		try {
@@ -313,16 +312,10 @@ public final class LoadDriver {
 	}
 
 	private void targeted(String key, int users, int rounds, long periodMillis) throws Exception {
-		long first = this.seq;
-		this.seq += rounds;
-		all("EXPECT " + first + " " + (first + rounds - 1));
+		long first = expect(rounds);
 		long start = micros();
-		long startNanos = System.nanoTime();
-		List<CompletableFuture<?>> sends = new ArrayList<>();
-		for (int r = 0; r < rounds; r++) {
-			sleepUntil(startNanos + r * periodMillis * 1_000_000);
-			sends.add(post("/bench/users?from=0&to=" + users + "&seq=" + (first + r) + "&pad=100"));
-		}
+		List<CompletableFuture<?>> sends = onSchedule(rounds, periodMillis,
+				(r) -> post("/bench/users?from=0&to=" + users + "&seq=" + (first + r) + "&pad=100"));
 		CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
 		all("WAIT 60000 5000");
 		Merged m = report();
@@ -340,18 +333,12 @@ public final class LoadDriver {
 	}
 
 	private void paced(String key, int events, long periodMillis) throws Exception {
-		long first = this.seq;
-		this.seq += events;
-		all("EXPECT " + first + " " + (first + events - 1));
+		long first = expect(events);
 		long start = micros();
-		long startNanos = System.nanoTime();
-		List<CompletableFuture<?>> sends = new ArrayList<>();
-		for (int i = 0; i < events; i++) {
-			sleepUntil(startNanos + i * periodMillis * 1_000_000);
-			// Open loop: publishes are due on a fixed schedule and stamped with the time they
-			// were due; one publishing thread keeps them in sequence order.
-			sends.add(publishAsync(first + i, start + i * periodMillis * 1000, 100));
-		}
+		// Open loop: publishes are due on a fixed schedule and stamped with the time they
+		// were due; one publishing thread keeps them in sequence order.
+		List<CompletableFuture<?>> sends = onSchedule(events, periodMillis,
+				(i) -> publishAsync(first + i, start + i * periodMillis * 1000, 100));
 		try {
 			CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
 		}
@@ -384,9 +371,7 @@ public final class LoadDriver {
 	private void storm(String key, int behind, int jitterMillis, int clients) throws Exception {
 		int before = 3;
 		int after = 3;
-		long first = this.seq;
-		this.seq += before + behind + after;
-		all("EXPECT " + first + " " + (first + before + behind + after - 1));
+		long first = expect(before + behind + after);
 		publish(first, before, 100);
 		all("WAIT 20000 3000");
 		all("DROP");
@@ -701,6 +686,29 @@ public final class LoadDriver {
 	private static long micros() {
 		Instant now = Instant.now();
 		return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+	}
+
+	/**
+	 * Takes the next {@code count} sequence numbers and tells the workers to expect them.
+	 * @return the first of them
+	 */
+	private long expect(int count) throws IOException {
+		long first = this.seq;
+		this.seq += count;
+		all("EXPECT " + first + " " + (first + count - 1));
+		return first;
+	}
+
+	/** Starts {@code count} sends, the i-th due {@code i * periodMillis} from now. */
+	private static List<CompletableFuture<?>> onSchedule(int count, long periodMillis,
+			IntFunction<CompletableFuture<?>> send) throws InterruptedException {
+		long startNanos = System.nanoTime();
+		List<CompletableFuture<?>> sends = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			sleepUntil(startNanos + i * periodMillis * 1_000_000);
+			sends.add(send.apply(i));
+		}
+		return sends;
 	}
 
 	private static void sleepUntil(long nanos) throws InterruptedException {
