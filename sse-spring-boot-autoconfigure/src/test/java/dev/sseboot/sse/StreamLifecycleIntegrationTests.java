@@ -21,6 +21,7 @@ import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Event;
 import dev.sseboot.sse.test.SseTestClient.Stream;
 import dev.sseboot.sse.test.TestTokens;
+import org.apache.coyote.AbstractProtocol;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -37,7 +39,7 @@ import static org.awaitility.Awaitility.await;
 
 @SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.heartbeat.interval=200ms",
-				"sse.connection.queue-capacity=8", "sse.connection.max-per-user=1",
+				"sse.connection.queue-capacity=8", "sse.connection.max-per-user=1", "sse.connection.on-limit=reject",
 				"sse.security.expiry-warning=2s",
 				// A fixed request pool, so that the thread check sees the starter's threads only.
 				"server.tomcat.threads.max=10", "server.tomcat.threads.min-spare=10" })
@@ -199,6 +201,33 @@ class StreamLifecycleIntegrationTests {
 		}
 	}
 
+	@Test
+	void closesTheConnectionOfADroppedSlowConsumerAtOnce() throws Exception {
+		try (ConfigurableApplicationContext context = start("sse.connection.queue-capacity=256");
+				Socket slow = new Socket()) {
+			SseBroker broker = context.getBean(SseBroker.class);
+			slow.connect(new InetSocketAddress("127.0.0.1", port(context)), 5000);
+			sendStreamRequest(slow, port(context), TestTokens.forUser("slow", "feed"));
+			await().atMost(Duration.ofSeconds(5)).until(() -> broker.isOnline("slow"));
+			int connections = tomcatConnections(context);
+			String payload = "x".repeat(8 * 1024);
+			for (int sent = 0; broker.isOnline("slow") && sent < 20_000; sent++) {
+				broker.toChannel("feed").send("tick", payload);
+			}
+			assertThat(broker.isOnline("slow")).isFalse();
+			// Megabytes are still queued for a client that reads nothing: Tomcat's write
+			// timeout would hold the connection for a minute, the abort lets it go at once.
+			await().atMost(Duration.ofSeconds(5)).until(() -> tomcatConnections(context) == connections - 1);
+		}
+	}
+
+	/** The connections Tomcat holds, and one its acceptor may have reserved for the next. */
+	private static int tomcatConnections(ConfigurableApplicationContext context) {
+		TomcatWebServer server = (TomcatWebServer) ((WebServerApplicationContext) context).getWebServer();
+		return (int) ((AbstractProtocol<?>) server.getTomcat().getConnector().getProtocolHandler())
+			.getConnectionCount();
+	}
+
 	private void sendStreamRequest(Socket socket, String token) throws IOException {
 		sendStreamRequest(socket, this.port, token);
 	}
@@ -268,12 +297,13 @@ class StreamLifecycleIntegrationTests {
 	}
 
 	@Test
-	void refusesSecondStreamOfUserOverLimitWith429() {
-		try (Stream first = this.client.openWithBearer("/sse", TestTokens.forUser("limited", "chat"))) {
+	void refusesSecondStreamOfUserOverLimitWith429UntilTheFirstIsDueToEnd() {
+		try (Stream first = this.client.openWithBearer("/sse",
+				TestTokens.expiringIn(Duration.ofSeconds(90), "limited", "chat"))) {
 			first.connectionId();
 			Stream second = this.client.openWithBearer("/sse", TestTokens.forUser("limited", "chat"));
 			assertThat(second.status()).isEqualTo(429);
-			assertThat(second.header("Retry-After")).isEqualTo("5");
+			assertThat(Long.parseLong(second.header("Retry-After"))).isBetween(85L, 90L);
 			assertThat(second.errorBody()).contains("\"code\":\"TOO_MANY_REQUESTS\"");
 			assertThat(this.broker.connections("limited")).hasSize(1);
 			try (Stream other = this.client.openWithBearer("/sse", TestTokens.forUser("not-limited", "chat"))) {
@@ -283,6 +313,54 @@ class StreamLifecycleIntegrationTests {
 		}
 		try (Stream again = this.client.openWithBearer("/sse", TestTokens.forUser("limited", "chat"))) {
 			assertThat(again.status()).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void freesTheSlotOfAClosedPageForItsReloadAtOnce() throws Exception {
+		try (Socket page = new Socket("127.0.0.1", this.port)) {
+			sendStreamRequest(page, TestTokens.forUser("reloader", "feed"));
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.broker.isOnline("reloader"));
+		}
+		// No write has gone to the closed page's stream, yet its slot is free.
+		try (Stream reloaded = this.client.openWithBearer("/sse?channel=feed", TestTokens.forUser("reloader", "feed"))) {
+			assertThat(reloaded.status()).isEqualTo(200);
+			assertThat(this.broker.connections("reloader")).hasSize(1);
+		}
+	}
+
+	@Test
+	void learnsThatAClientClosedItsStreamWithoutWritingToIt() throws Exception {
+		try (ConfigurableApplicationContext context = start("sse.heartbeat.interval=10m",
+				"sse.connection.close-check-interval=1s")) {
+			SseBroker broker = context.getBean(SseBroker.class);
+			int connections;
+			try (Socket page = new Socket("127.0.0.1", port(context))) {
+				sendStreamRequest(page, port(context), TestTokens.forUser("leaver", "feed"));
+				await().atMost(Duration.ofSeconds(5)).until(() -> broker.isOnline("leaver"));
+				connections = tomcatConnections(context);
+			}
+			// At the stream's next check (a second), not at the next heartbeat ten minutes away.
+			await().atMost(Duration.ofSeconds(5)).until(() -> !broker.isOnline("leaver"));
+			await().atMost(Duration.ofSeconds(5)).until(() -> tomcatConnections(context) == connections - 1);
+		}
+	}
+
+	@Test
+	void replacesTheOldestStreamOfAUserAtTheLimitByDefault() {
+		try (ConfigurableApplicationContext context = start("sse.connection.max-per-user=2")) {
+			SseTestClient client = new SseTestClient(port(context));
+			SseBroker broker = context.getBean(SseBroker.class);
+			try (Stream oldest = client.openWithBearer("/sse", TestTokens.forUser("tabs", "chat"));
+					Stream middle = client.openWithBearer("/sse", TestTokens.forUser("tabs", "chat"));
+					Stream newest = client.openWithBearer("/sse", TestTokens.forUser("tabs", "chat"))) {
+				String middleId = middle.connectionId();
+				String newestId = newest.connectionId();
+				assertThat(oldest.next("sse-close").data()).isEqualTo("{\"reason\":\"replaced\"}");
+				assertThat(oldest.awaitEnd(Duration.ofSeconds(5))).isTrue();
+				assertThat(broker.connections("tabs")).extracting(SseConnection::connectionId)
+					.containsExactlyInAnyOrder(middleId, newestId);
+			}
 		}
 	}
 
@@ -348,7 +426,8 @@ class StreamLifecycleIntegrationTests {
 				first.connectionId();
 				Stream second = client.openWithBearer("/sse", TestTokens.forUser("second", "chat"));
 				assertThat(second.status()).isEqualTo(503);
-				assertThat(second.header("Retry-After")).isEqualTo("5");
+				// Until the first stream reaches its lifetime, an hour less up to a tenth.
+				assertThat(Long.parseLong(second.header("Retry-After"))).isBetween(3240L, 3600L);
 				assertThat(second.errorBody()).contains("\"code\":\"UNAVAILABLE\"");
 				assertThat(context.getBean(SseBroker.class).connectionCount()).isEqualTo(1);
 			}

@@ -84,7 +84,8 @@ public final class SseAutoConfiguration {
 		return new BrokerSettings(properties.getRetry(), properties.getHeartbeat().getInterval(),
 				properties.getHeartbeat().getMode() == SseProperties.Heartbeat.Mode.COMMENT,
 				connection.getQueueCapacity(), connection.getMaxLifetime(), connection.getLifetimeJitter(),
-				connection.getMaxPerUser(), connection.getMaxTotal(), properties.getSecurity().getExpiryWarning(),
+				connection.getMaxPerUser(), connection.getOnLimit(), connection.getMaxTotal(),
+				connection.getCloseCheckInterval(), properties.getSecurity().getExpiryWarning(),
 				(writerThreads != null) ? writerThreads : BrokerSettings.defaults().writerThreads());
 	}
 

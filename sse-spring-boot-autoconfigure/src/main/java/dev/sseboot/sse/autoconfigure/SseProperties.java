@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.sseboot.sse.broker.LimitPolicy;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -172,10 +173,24 @@ public class SseProperties {
 		private int maxPerUser = 16;
 
 		/**
+		 * What happens to a stream opened beyond max-per-user: 'evict-oldest' closes the
+		 * user's oldest stream with reason 'replaced', 'reject' refuses the new one with
+		 * 429.
+		 */
+		private LimitPolicy onLimit = LimitPolicy.EVICT_OLDEST;
+
+		/**
 		 * Maximum number of streams on a node, 0 for no limit besides the server's
 		 * connection limit.
 		 */
 		private int maxTotal = 0;
+
+		/**
+		 * How often each stream's connection is checked for a client that closed it,
+		 * where the server can tell (Tomcat); 0 to check only when a user reaches
+		 * max-per-user.
+		 */
+		private Duration closeCheckInterval = Duration.ofSeconds(5);
 
 		/**
 		 * Maximum number of channels one stream may name.
@@ -231,12 +246,30 @@ public class SseProperties {
 			this.maxPerUser = maxPerUser;
 		}
 
+		public LimitPolicy getOnLimit() {
+			return this.onLimit;
+		}
+
+		public void setOnLimit(LimitPolicy onLimit) {
+			this.onLimit = onLimit;
+		}
+
 		public int getMaxTotal() {
 			return this.maxTotal;
 		}
 
 		public void setMaxTotal(int maxTotal) {
 			this.maxTotal = maxTotal;
+		}
+
+		public Duration getCloseCheckInterval() {
+			return this.closeCheckInterval;
+		}
+
+		public void setCloseCheckInterval(Duration closeCheckInterval) {
+			Assert.isTrue(!closeCheckInterval.isNegative(),
+					"sse.connection.close-check-interval must not be negative");
+			this.closeCheckInterval = closeCheckInterval;
 		}
 
 		public int getMaxChannels() {

@@ -1,6 +1,7 @@
 package dev.sseboot.sse.autoconfigure;
 
-import dev.sseboot.sse.web.StreamConnectorCustomizer;
+import dev.sseboot.sse.web.tomcat.StreamConnectorCustomizer;
+import dev.sseboot.sse.web.tomcat.StreamValveCustomizer;
 import org.apache.catalina.startup.Tomcat;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,20 +14,27 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * Auto-configuration of Tomcat's connector for long-lived streams: a higher connection
- * limit and accept queue, unless the application sets them.
+ * Auto-configuration of embedded Tomcat for long-lived streams: a higher connection limit
+ * and accept queue unless the application sets them, and the valves through which the
+ * broker learns that a client closed its stream's connection.
  */
 @AutoConfiguration(after = SseAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ Tomcat.class, ConfigurableTomcatWebServerFactory.class })
 @ConditionalOnBooleanProperty(name = "sse.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = "sse.connection.tune-tomcat", matchIfMissing = true)
 public final class SseTomcatAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "sse.connection.tune-tomcat", matchIfMissing = true)
 	StreamConnectorCustomizer sseStreamConnectorCustomizer(Environment environment) {
 		return new StreamConnectorCustomizer(environment);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StreamValveCustomizer sseStreamValveCustomizer(SseProperties properties) {
+		return new StreamValveCustomizer(properties.getPath());
 	}
 
 }

@@ -15,13 +15,16 @@ import org.springframework.util.Assert;
  * @param lifetimeJitter the fraction by which each stream's lifetime is shortened at
  * random, so that reconnects spread out
  * @param maxPerUser how many streams one user may hold on this node, 0 for no limit
+ * @param onLimit what happens to a stream opened beyond {@code maxPerUser}
  * @param maxTotal how many streams this node holds, 0 for no limit
+ * @param closeCheckInterval how often each stream asks its output whether the
+ * client closed the connection, zero for only when its user reaches {@code maxPerUser}
  * @param expiryWarning how long before its token expires a stream is warned
  * @param writerThreads the number of threads writing to streams
  */
 public record BrokerSettings(Duration retry, Duration heartbeatInterval, boolean heartbeatAsComment,
-		int queueCapacity, Duration maxLifetime, double lifetimeJitter, int maxPerUser, int maxTotal,
-		Duration expiryWarning, int writerThreads) {
+		int queueCapacity, Duration maxLifetime, double lifetimeJitter, int maxPerUser, LimitPolicy onLimit,
+		int maxTotal, Duration closeCheckInterval, Duration expiryWarning, int writerThreads) {
 
 	public BrokerSettings {
 		Assert.isTrue(!heartbeatInterval.isNegative() && !heartbeatInterval.isZero(), "heartbeatInterval must be positive");
@@ -29,6 +32,7 @@ public record BrokerSettings(Duration retry, Duration heartbeatInterval, boolean
 		Assert.isTrue(!maxLifetime.isNegative() && !maxLifetime.isZero(), "maxLifetime must be positive");
 		Assert.isTrue(lifetimeJitter >= 0 && lifetimeJitter < 1, "lifetimeJitter must be in [0, 1)");
 		Assert.isTrue(writerThreads > 0, "writerThreads must be positive");
+		Assert.isTrue(!closeCheckInterval.isNegative(), "closeCheckInterval must not be negative");
 	}
 
 	/**
@@ -37,7 +41,8 @@ public record BrokerSettings(Duration retry, Duration heartbeatInterval, boolean
 	 */
 	public static BrokerSettings defaults() {
 		return new BrokerSettings(Duration.ofSeconds(3), Duration.ofSeconds(15), false, 1024, Duration.ofHours(1), 0.1,
-				0, 0, Duration.ofSeconds(30), Runtime.getRuntime().availableProcessors());
+				0, LimitPolicy.EVICT_OLDEST, 0, Duration.ofSeconds(5), Duration.ofSeconds(30),
+				Runtime.getRuntime().availableProcessors());
 	}
 
 }

@@ -18,7 +18,13 @@ public enum CloseReason {
 	SHUTDOWN("shutdown"),
 
 	/** The stream reached {@code sse.connection.max-lifetime}. */
-	MAX_LIFETIME("max-lifetime");
+	MAX_LIFETIME("max-lifetime"),
+
+	/**
+	 * The user opened a stream beyond {@code sse.connection.max-per-user}, and this, the
+	 * oldest, made room for it.
+	 */
+	REPLACED("replaced");
 
 	private final String value;
 

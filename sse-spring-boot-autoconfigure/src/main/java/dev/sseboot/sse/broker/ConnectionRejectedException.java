@@ -1,5 +1,7 @@
 package dev.sseboot.sse.broker;
 
+import java.time.Duration;
+
 /**
  * Thrown when the broker refuses to open a stream.
  */
@@ -21,9 +23,12 @@ public class ConnectionRejectedException extends RuntimeException {
 
 	private final Cause cause;
 
-	ConnectionRejectedException(Cause cause, String message) {
+	private final Duration retryAfter;
+
+	ConnectionRejectedException(Cause cause, String message, Duration retryAfter) {
 		super(message);
 		this.cause = cause;
+		this.retryAfter = retryAfter;
 	}
 
 	/**
@@ -32,6 +37,15 @@ public class ConnectionRejectedException extends RuntimeException {
 	 */
 	public Cause rejection() {
 		return this.cause;
+	}
+
+	/**
+	 * Returns how long the client should wait: the time until a stream that takes up the
+	 * limit is due to end, or for a node shutting down, the reconnection delay.
+	 * @return the delay
+	 */
+	public Duration retryAfter() {
+		return this.retryAfter;
 	}
 
 }

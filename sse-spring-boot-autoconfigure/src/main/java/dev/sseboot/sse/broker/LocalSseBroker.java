@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.SseConnection;
@@ -82,6 +84,13 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	private volatile @Nullable ScheduledExecutorService sweeper;
 
 	/**
+	 * When the next stream is due to end, by its lifetime or its token's expiry, as of
+	 * the last sweep and the streams opened since: what a client refused at the node's
+	 * limit is told to wait for.
+	 */
+	private volatile long nextEndNanos;
+
+	/**
 	 * Creates a broker without replay.
 	 * @param settings how streams are run
 	 * @param jsonMapper writes event data that is not a string
@@ -105,6 +114,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		this.deliveryTracker = deliveryTracker;
 		this.epoch = (replayBuffer != null) ? replayBuffer.epoch() : newEpoch();
 		this.writer = new StreamWriter(settings.writerThreads(), this::writeFailed, this::ended);
+		this.nextEndNanos = System.nanoTime() + settings.maxLifetime().toNanos();
 		for (CloseReason reason : CloseReason.values()) {
 			this.closeFrames.put(reason,
 					Frame.of(FrameEncoder.event(null, SseEvent.CLOSE, toJson(Map.of("reason", reason.value())))));
@@ -223,7 +233,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 				this.settings.queueCapacity());
 		output.listen(() -> writable(stream), (failure) -> writeFailed(stream, failure));
 		synchronized (this.publishLock) {
-			checkLimits(request.principal().userId());
+			admit(request.principal().userId());
 			String resumeAfter = resumeAfter(request);
 			Replay replay = resume(resumeAfter);
 			ResumeStatus status = replay.status();
@@ -241,6 +251,10 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 				stream.resumedAfter(resumeAfter);
 			}
 			this.registry.add(stream);
+			long end = endNanos(stream, now, Instant.now());
+			if (end - this.nextEndNanos < 0) {
+				this.nextEndNanos = end;
+			}
 		}
 		this.writer.schedule(stream);
 		return stream;
@@ -368,19 +382,67 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		return this.closing.size();
 	}
 
-	private void checkLimits(String userId) {
+	/**
+	 * Makes room for a new stream of a user, or refuses it. Runs under the publishing
+	 * lock.
+	 */
+	private void admit(String userId) {
 		if (this.stopping) {
 			throw new ConnectionRejectedException(ConnectionRejectedException.Cause.SHUTTING_DOWN,
-					"The node is shutting down");
+					"The node is shutting down", this.settings.retry());
 		}
 		if (this.settings.maxTotal() > 0 && this.registry.size() >= this.settings.maxTotal()) {
 			throw new ConnectionRejectedException(ConnectionRejectedException.Cause.NODE_LIMIT,
-					"The node holds its maximum of " + this.settings.maxTotal() + " streams");
+					"The node holds its maximum of " + this.settings.maxTotal() + " streams",
+					Duration.ofNanos(this.nextEndNanos - System.nanoTime()));
 		}
-		if (this.settings.maxPerUser() > 0 && this.registry.ofUser(userId).size() >= this.settings.maxPerUser()) {
+		int maxPerUser = this.settings.maxPerUser();
+		if (maxPerUser <= 0 || this.registry.ofUser(userId).size() < maxPerUser) {
+			return;
+		}
+		// The page a user just reloaded left a stream behind: ask the container first.
+		for (SseStream stream : List.copyOf(this.registry.ofUser(userId))) {
+			if (stream.output().isClosedByClient()) {
+				drop(stream, null, "its client closed the connection");
+			}
+		}
+		List<SseStream> streams = new ArrayList<>(this.registry.ofUser(userId));
+		int excess = streams.size() - maxPerUser + 1;
+		if (excess <= 0) {
+			return;
+		}
+		if (this.settings.onLimit() == LimitPolicy.REJECT) {
 			throw new ConnectionRejectedException(ConnectionRejectedException.Cause.USER_LIMIT,
-					"The user holds its maximum of " + this.settings.maxPerUser() + " streams");
+					"The user holds its maximum of " + maxPerUser + " streams", untilFirstEnd(streams));
 		}
+		streams.sort(Comparator.comparing(SseStream::connectedAt));
+		for (SseStream oldest : streams.subList(0, excess)) {
+			close(oldest, CloseReason.REPLACED);
+		}
+	}
+
+	/** How long until the first of some streams is due to end, by lifetime or token expiry. */
+	private static Duration untilFirstEnd(Collection<SseStream> streams) {
+		long now = System.nanoTime();
+		Instant wallClock = Instant.now();
+		long first = Long.MAX_VALUE;
+		for (SseStream stream : streams) {
+			first = Math.min(first, endNanos(stream, now, wallClock) - now);
+		}
+		return Duration.ofNanos(first);
+	}
+
+	/**
+	 * When a stream is due to end, by its lifetime or its token's expiry, in
+	 * {@link System#nanoTime()} terms.
+	 */
+	private static long endNanos(SseStream stream, long now, Instant wallClock) {
+		Instant expiresAt = stream.principal().expiresAt();
+		if (expiresAt == null) {
+			return stream.closeAtNanos();
+		}
+		long untilExpiry = Duration.between(wallClock, expiresAt).toNanos();
+		return (now + untilExpiry - stream.closeAtNanos() < 0) ? now + untilExpiry : stream.closeAtNanos();
 	}
 
 	private long closeAt() {
@@ -451,7 +513,10 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	private void deliver(SseStream stream, Frame frame, long now, List<SseStream> toWrite) {
 		switch (stream.offer(frame, now)) {
 			case SCHEDULE -> toWrite.add(stream);
-			case OVERFLOW -> close(stream, CloseReason.SLOW_CONSUMER);
+			// Its backlog is dropped, and so is its connection: the kernel would otherwise keep
+			// sending megabytes to a client that replays them from Last-Event-ID anyway.
+			case OVERFLOW -> drop(stream, this.closeFrames.get(CloseReason.SLOW_CONSUMER),
+					CloseReason.SLOW_CONSUMER.value());
 			default -> {
 			}
 		}
@@ -464,18 +529,32 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	 * @return whether this call closed it
 	 */
 	public boolean close(SseStream stream, CloseReason reason) {
+		return end(stream, () -> stream.close(this.closeFrames.get(reason)), reason.value());
+	}
+
+	/**
+	 * Ends a stream without waiting for what it has queued and aborts its connection.
+	 * @param stream the stream
+	 * @param lastFrame sent first if the connection takes it at once, or {@code null}
+	 * @param why why, for the log
+	 * @return whether this call ended it
+	 */
+	private boolean drop(SseStream stream, @Nullable Frame lastFrame, String why) {
+		return end(stream, () -> stream.drop(lastFrame), why + ", dropped");
+	}
+
+	private boolean end(SseStream stream, Supplier<SseStream.Offer> ending, String why) {
 		this.registry.remove(stream);
-		// Tracked before the close frame is queued: a writer may finish the stream at once.
+		// Tracked before the stream is told: a writer may finish it at once.
 		boolean alreadyClosing = !this.closing.add(stream);
-		// A slow consumer's backlog is dropped: it replays from Last-Event-ID on reconnect.
-		SseStream.Offer offer = stream.close(this.closeFrames.get(reason), reason == CloseReason.SLOW_CONSUMER);
+		SseStream.Offer offer = ending.get();
 		if (offer == SseStream.Offer.CLOSED) {
 			if (!alreadyClosing) {
 				this.closing.remove(stream);
 			}
 			return false;
 		}
-		logger.debug("Closing " + stream + ": " + reason.value());
+		logger.debug("Closing " + stream + ": " + why);
 		if (offer == SseStream.Offer.SCHEDULE) {
 			this.writer.schedule(stream);
 		}
@@ -489,17 +568,13 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	}
 
 	/**
-	 * Ends a closing stream that no writer can finish, such as one whose client stopped
+	 * Ends a closing stream that no writer could finish, such as one whose client stopped
 	 * reading before its close frame went out.
 	 */
-	private void forceComplete(SseStream stream) {
-		if (stream.claimCompletion()) {
-			this.writer.complete(stream);
-		}
-		else if (stream.isCompleted()) {
+	private void forceEnd(SseStream stream) {
+		if (!drop(stream, null, "its last frame was not written in time") && stream.isCompleted()) {
 			ended(stream);
 		}
-		// Otherwise a writer is on it: it finishes the stream, or the next sweep does.
 	}
 
 	private void writeFailed(SseStream stream, Throwable failure) {
@@ -532,8 +607,10 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	}
 
 	/**
-	 * Sends heartbeats to quiet streams, warns and closes streams whose token expires, and
-	 * closes streams past their lifetime. Runs on one shared scheduler thread.
+	 * Drops streams whose client closed its connection (where the container can tell,
+	 * each stream once per {@code closeCheckInterval}), sends heartbeats to quiet streams,
+	 * warns and closes streams whose token expires, and closes streams past their
+	 * lifetime. Runs on one shared scheduler thread.
 	 */
 	void sweep() {
 		long now = System.nanoTime();
@@ -544,10 +621,21 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		try {
 			for (SseStream stream : this.closing) {
 				if (now - stream.closingSinceNanos() > CLOSE_GRACE.toNanos()) {
-					forceComplete(stream);
+					forceEnd(stream);
 				}
 			}
+			long nextEnd = now + this.settings.maxLifetime().toNanos();
+			long closeCheckNanos = this.settings.closeCheckInterval().toNanos();
 			for (SseStream stream : this.registry.all()) {
+				if (closeCheckNanos > 0 && stream.closeCheckDue(now, closeCheckNanos)
+						&& stream.output().isClosedByClient()) {
+					drop(stream, null, "its client closed the connection");
+					continue;
+				}
+				long end = endNanos(stream, now, wallClock);
+				if (end - nextEnd < 0) {
+					nextEnd = end;
+				}
 				Instant expiresAt = stream.principal().expiresAt();
 				if (now - stream.closeAtNanos() >= 0) {
 					close(stream, CloseReason.MAX_LIFETIME);
@@ -569,6 +657,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 					deliver(stream, heartbeat, now, toWrite);
 				}
 			}
+			this.nextEndNanos = nextEnd;
 		}
 		finally {
 			this.writer.schedule(toWrite);
@@ -643,7 +732,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		// What is left could not write its close frame in time: end it without.
 		for (SseStream stream : this.closing) {
 			if (stream.abandon()) {
-				this.writer.complete(stream);
+				this.writer.abort(stream);
 			}
 			else {
 				ended(stream);

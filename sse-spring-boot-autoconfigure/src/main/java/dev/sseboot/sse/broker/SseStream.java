@@ -3,6 +3,7 @@ package dev.sseboot.sse.broker;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 import dev.sseboot.sse.SseConnection;
 import dev.sseboot.sse.SsePrincipal;
@@ -56,8 +57,11 @@ public final class SseStream {
 
 	private boolean completed;
 
-	/** A slow consumer's close frame is not worth waiting for. */
-	private boolean dropWhenBlocked;
+	/** The writer must abort the connection rather than write on: the client is slow or gone. */
+	private boolean dropRequested;
+
+	/** What a dropped stream's writer sends first if the connection takes it at once. */
+	private @Nullable Frame dropFrame;
 
 	private long closingSinceNanos;
 
@@ -65,6 +69,9 @@ public final class SseStream {
 	private boolean writableSignal;
 
 	private volatile long lastActivityNanos = System.nanoTime();
+
+	/** When the sweeper next asks whether the client closed the connection; its own field. */
+	private long nextCloseCheckNanos;
 
 	private volatile boolean expiryWarned;
 
@@ -132,6 +139,10 @@ public final class SseStream {
 		}
 	}
 
+	Instant connectedAt() {
+		return this.connectedAt;
+	}
+
 	SseConnection describe() {
 		return new SseConnection(this.id, this.principal.userId(), this.channels, this.connectedAt);
 	}
@@ -142,6 +153,27 @@ public final class SseStream {
 
 	long lastActivityNanos() {
 		return this.lastActivityNanos;
+	}
+
+	/**
+	 * Returns whether the stream's connection is due for a check, and if so, when the
+	 * next one is due. Called by the sweeper only.
+	 * @param now the time, from {@link System#nanoTime()}
+	 * @param intervalNanos the time between checks
+	 * @return whether a check is due now
+	 */
+	boolean closeCheckDue(long now, long intervalNanos) {
+		if (this.nextCloseCheckNanos == 0) {
+			// The first check at a random point of the interval, so that streams opened
+			// together do not all come due in the same sweep.
+			this.nextCloseCheckNanos = now + ThreadLocalRandom.current().nextLong(intervalNanos);
+			return false;
+		}
+		if (now - this.nextCloseCheckNanos < 0) {
+			return false;
+		}
+		this.nextCloseCheckNanos = now + intervalNanos;
+		return true;
 	}
 
 	boolean expiryWarned() {
@@ -177,22 +209,47 @@ public final class SseStream {
 	/**
 	 * Queues the last frame and refuses any after it.
 	 * @param closeFrame the frame that announces the close
-	 * @param discardQueued whether frames still queued are dropped (the client replays
-	 * them on reconnect)
 	 * @return {@link Offer#SCHEDULE} if the caller must schedule a writer
 	 */
-	synchronized Offer close(Frame closeFrame, boolean discardQueued) {
+	synchronized Offer close(Frame closeFrame) {
 		if (this.closing) {
 			return Offer.CLOSED;
 		}
 		this.closing = true;
 		this.closingSinceNanos = System.nanoTime();
-		if (discardQueued) {
-			this.queue.clear();
-			this.dropWhenBlocked = true;
-		}
 		this.queue.add(closeFrame);
 		return scheduleDrain();
+	}
+
+	/**
+	 * Ends the stream without waiting for what is queued: the writer aborts the
+	 * connection instead. For a client that stopped reading or went away; it replays what
+	 * it missed when it reconnects.
+	 * @param lastFrame a frame the writer sends before the abort if the connection takes
+	 * it without waiting, or {@code null}
+	 * @return {@link Offer#SCHEDULE} if the caller must schedule a writer,
+	 * {@link Offer#CLOSED} if the stream has ended or is being dropped already
+	 */
+	synchronized Offer drop(@Nullable Frame lastFrame) {
+		if (this.completed || this.dropRequested) {
+			return Offer.CLOSED;
+		}
+		if (!this.closing) {
+			this.closing = true;
+			this.closingSinceNanos = System.nanoTime();
+		}
+		this.dropRequested = true;
+		this.dropFrame = lastFrame;
+		this.queue.clear();
+		return scheduleDrain();
+	}
+
+	/**
+	 * Returns whether the stream was dropped and its writer must abort the connection.
+	 * @return whether a drop is pending
+	 */
+	synchronized boolean isDropRequested() {
+		return this.dropRequested && !this.completed;
 	}
 
 	/**
@@ -230,39 +287,12 @@ public final class SseStream {
 	 * @return whether the writer must leave; the output's callback brings it back
 	 */
 	synchronized boolean park() {
-		if (this.writableSignal) {
+		// A dropped stream needs its writer, writable or not.
+		if (this.writableSignal || this.dropRequested) {
 			this.writableSignal = false;
 			return false;
 		}
 		this.drainScheduled = false;
-		return true;
-	}
-
-	/**
-	 * Gives up on a slow consumer whose output is full: its response ends without
-	 * waiting for the close frame.
-	 * @return whether the caller must end the response
-	 */
-	synchronized boolean dropIfBlocked() {
-		if (!this.dropWhenBlocked || this.completed) {
-			return false;
-		}
-		this.completed = true;
-		this.queue.clear();
-		return true;
-	}
-
-	/**
-	 * Claims the end of a closing stream that no writer is working on, for example one
-	 * whose client stopped reading before its close frame went out.
-	 * @return whether the caller must end the response
-	 */
-	synchronized boolean claimCompletion() {
-		if (this.completed || this.drainScheduled) {
-			return false;
-		}
-		this.completed = true;
-		this.queue.clear();
 		return true;
 	}
 
@@ -285,13 +315,18 @@ public final class SseStream {
 	/**
 	 * Takes the next frames to write, coalesced into one buffer.
 	 * @param maxBytes how many bytes to take at most, unless one frame is larger
-	 * @return the batch, or {@code null} when there is nothing to do and the writer may
+	 * @return the batch, one marked {@link Batch#dropped()} when the writer must abort the
+	 * connection after it, or {@code null} when there is nothing to do and the writer may
 	 * stop
 	 */
 	synchronized @Nullable Batch nextBatch(int maxBytes) {
 		if (this.completed) {
 			this.drainScheduled = false;
 			return null;
+		}
+		if (this.dropRequested) {
+			this.completed = true;
+			return new Batch((this.dropFrame != null) ? this.dropFrame.bytes() : new byte[0], true, null, true);
 		}
 		if (this.queue.isEmpty()) {
 			this.drainScheduled = false;
@@ -326,7 +361,7 @@ public final class SseStream {
 		if (last) {
 			this.completed = true;
 		}
-		return new Batch(frames, last, lastEventId);
+		return new Batch(frames, last, lastEventId, false);
 	}
 
 	@Override
@@ -339,8 +374,10 @@ public final class SseStream {
 	 * @param frames the coalesced frames
 	 * @param last whether the response ends after them
 	 * @param lastEventId the id of the last event among them, or {@code null}
+	 * @param dropped whether the connection is aborted after them; they are then sent
+	 * only if the connection takes them without waiting
 	 */
-	record Batch(byte[] frames, boolean last, @Nullable String lastEventId) {
+	record Batch(byte[] frames, boolean last, @Nullable String lastEventId, boolean dropped) {
 	}
 
 }

@@ -38,4 +38,24 @@ public interface StreamOutput {
 	 */
 	void complete();
 
+	/**
+	 * Ends the response at once, dropping what is not yet sent, and closes the
+	 * connection: for a client that stopped reading or went away. Called at most once,
+	 * instead of {@link #complete()}. Outputs that cannot drop what they buffered complete
+	 * the response.
+	 */
+	default void abort() {
+		complete();
+	}
+
+	/**
+	 * Returns whether the client is known to have closed its connection, asking the
+	 * server without blocking where it can tell. Without this, a closed client is only
+	 * noticed when a write to it fails.
+	 * @return whether the client is gone
+	 */
+	default boolean isClosedByClient() {
+		return false;
+	}
+
 }

@@ -98,11 +98,7 @@ final class StreamWriter {
 		try {
 			while (true) {
 				stream.clearWritableSignal();
-				if (!output.isWritable()) {
-					if (stream.dropIfBlocked()) {
-						complete(stream);
-						return;
-					}
+				if (!stream.isDropRequested() && !output.isWritable()) {
 					if (stream.park()) {
 						return;
 					}
@@ -110,6 +106,11 @@ final class StreamWriter {
 				}
 				SseStream.Batch batch = stream.nextBatch(MAX_BATCH_BYTES);
 				if (batch == null) {
+					return;
+				}
+				if (batch.dropped()) {
+					writeIfWritable(output, batch.frames());
+					abort(stream);
 					return;
 				}
 				output.write(batch.frames());
@@ -122,6 +123,18 @@ final class StreamWriter {
 		}
 		catch (IOException | RuntimeException ex) {
 			failed(stream, ex);
+		}
+	}
+
+	/** A dropped stream's last frame is worth a write, not a wait: its connection is aborted next. */
+	private static void writeIfWritable(StreamOutput output, byte[] frames) {
+		try {
+			if (frames.length > 0 && output.isWritable()) {
+				output.write(frames);
+			}
+		}
+		catch (IOException ex) {
+			// The client is gone: the abort that follows ends the stream all the same.
 		}
 	}
 
@@ -141,6 +154,21 @@ final class StreamWriter {
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Could not complete " + stream + ": " + ex);
+		}
+		this.onCompleted.accept(stream);
+	}
+
+	/**
+	 * Ends a stream's response at once and closes its connection, whatever is still
+	 * buffered for it.
+	 * @param stream the stream
+	 */
+	void abort(SseStream stream) {
+		try {
+			stream.output().abort();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not abort " + stream + ": " + ex);
 		}
 		this.onCompleted.accept(stream);
 	}

@@ -21,12 +21,23 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * {@code SseEmitter.send} would block a thread on every client whose socket is full and
  * run the message converters per recipient; here a client that stops reading costs no
  * thread, only its bounded queue, and the same bytes go to every recipient.
+ * <p>
+ * Where the container provides a {@link ClientConnection}, the output asks it whether the
+ * client closed the connection, and aborts through it. Both stop once the response ends:
+ * the container may then reuse the connection for the client's next request.
  */
 final class ServletStreamOutput implements StreamOutput, WriteListener, DeferredResultProcessingInterceptor {
 
 	private final SseEmitter emitter;
 
 	private final HttpServletResponse response;
+
+	private final @Nullable ClientConnection connection;
+
+	/** Guards {@link #ended}: the container must not reuse the connection while asked about it. */
+	private final Object connectionLock = new Object();
+
+	private boolean ended;
 
 	private volatile @Nullable ServletOutputStream out;
 
@@ -45,9 +56,10 @@ final class ServletStreamOutput implements StreamOutput, WriteListener, Deferred
 	/** Written but not flushed because the connection was full; touched by the one writer. */
 	private boolean unflushed;
 
-	ServletStreamOutput(SseEmitter emitter, HttpServletResponse response) {
+	ServletStreamOutput(SseEmitter emitter, HttpServletResponse response, @Nullable ClientConnection connection) {
 		this.emitter = emitter;
 		this.response = response;
+		this.connection = connection;
 	}
 
 	@Override
@@ -102,7 +114,49 @@ final class ServletStreamOutput implements StreamOutput, WriteListener, Deferred
 
 	@Override
 	public void complete() {
+		end();
 		this.emitter.complete();
+	}
+
+	@Override
+	public void abort() {
+		if (!end()) {
+			return;
+		}
+		if (this.connection != null) {
+			this.connection.abort();
+		}
+		else {
+			this.emitter.complete();
+		}
+	}
+
+	@Override
+	public boolean isClosedByClient() {
+		synchronized (this.connectionLock) {
+			return !this.ended && this.connection != null && this.connection.isClosedByClient();
+		}
+	}
+
+	/**
+	 * Marks the response ended, waiting for a question to the connection under way.
+	 * @return whether this call ended it
+	 */
+	private boolean end() {
+		synchronized (this.connectionLock) {
+			boolean wasEnded = this.ended;
+			this.ended = true;
+			return !wasEnded;
+		}
+	}
+
+	/**
+	 * Called by the container's thread when the request has ended, before the connection
+	 * is reused or closed.
+	 */
+	@Override
+	public <T> void afterCompletion(NativeWebRequest request, DeferredResult<T> deferredResult) {
+		end();
 	}
 
 	@Override

@@ -45,7 +45,9 @@ public final class SseErrorResponder {
 			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
 		}
 		if (retryAfter != null) {
-			response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
+			// Rounded up: a client that comes back on time must not be early.
+			long seconds = Math.max(1, retryAfter.plusNanos(999_999_999).toSeconds());
+			response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
 		}
 		Map<String, String> body = new LinkedHashMap<>();
 		body.put("code", code.name());

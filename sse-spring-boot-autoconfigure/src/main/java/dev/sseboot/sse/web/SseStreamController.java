@@ -43,9 +43,6 @@ public class SseStreamController {
 
 	private static final Pattern VALID_CLIENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
-	/** How long clients are asked to wait when a limit refuses them. */
-	static final Duration RETRY_AFTER = Duration.ofSeconds(5);
-
 	private final LocalSseBroker broker;
 
 	private final SseErrorResponder errors;
@@ -91,7 +88,8 @@ public class SseStreamController {
 		response.setHeader("X-Accel-Buffering", "no");
 		response.setHeader("Referrer-Policy", "no-referrer");
 		SseEmitter emitter = new SseEmitter(this.emitterTimeoutMillis);
-		ServletStreamOutput output = new ServletStreamOutput(emitter, response);
+		ServletStreamOutput output = new ServletStreamOutput(emitter, response,
+				(ClientConnection) request.getAttribute(ClientConnection.ATTRIBUTE));
 		WebAsyncUtils.getAsyncManager(request).registerDeferredResultInterceptor(ServletStreamOutput.class, output);
 		SseStream stream = open(streamRequest, output);
 		emitter.onCompletion(() -> this.broker.detach(stream));
@@ -128,7 +126,7 @@ public class SseStreamController {
 		catch (ConnectionRejectedException ex) {
 			SseErrorCode code = (ex.rejection() == ConnectionRejectedException.Cause.USER_LIMIT)
 					? SseErrorCode.TOO_MANY_REQUESTS : SseErrorCode.UNAVAILABLE;
-			throw new SseRequestException(code, ex.getMessage(), RETRY_AFTER);
+			throw new SseRequestException(code, ex.getMessage(), ex.retryAfter());
 		}
 	}
 

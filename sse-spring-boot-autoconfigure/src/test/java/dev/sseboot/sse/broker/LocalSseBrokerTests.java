@@ -3,8 +3,10 @@ package dev.sseboot.sse.broker;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -21,8 +23,8 @@ import static org.awaitility.Awaitility.await;
 class LocalSseBrokerTests {
 
 	private final LocalSseBroker broker = new LocalSseBroker(new BrokerSettings(Duration.ofSeconds(3),
-			Duration.ofSeconds(15), false, 16, Duration.ofHours(1), 0, 0, 0, Duration.ofSeconds(30), 2),
-			JsonMapper.builder().build());
+			Duration.ofSeconds(15), false, 16, Duration.ofHours(1), 0, 0, LimitPolicy.EVICT_OLDEST, 0,
+			Duration.ofMillis(1), Duration.ofSeconds(30), 2), JsonMapper.builder().build());
 
 	@AfterEach
 	void stop() {
@@ -122,8 +124,8 @@ class LocalSseBrokerTests {
 		InMemoryReplayBuffer buffer = new InMemoryReplayBuffer(LocalSseBroker.newEpoch(), 100, Duration.ofMinutes(1),
 				1 << 24);
 		LocalSseBroker small = new LocalSseBroker(new BrokerSettings(Duration.ofSeconds(3), Duration.ofSeconds(15),
-				false, 3, Duration.ofHours(1), 0, 0, 0, Duration.ofSeconds(30), 2), JsonMapper.builder().build(), buffer,
-				null);
+				false, 3, Duration.ofHours(1), 0, 0, LimitPolicy.EVICT_OLDEST, 0, Duration.ZERO, Duration.ofSeconds(30),
+				2), JsonMapper.builder().build(), buffer, null);
 		try {
 			String big = "x".repeat(60 * 1024);
 			String first = small.toUser("alex").send("message", big);
@@ -144,8 +146,118 @@ class LocalSseBrokerTests {
 		}
 	}
 
+	@Test
+	void closesTheOldestStreamOfAUserAtTheLimitWithReasonReplaced() {
+		LocalSseBroker limited = broker(2, LimitPolicy.EVICT_OLDEST);
+		try {
+			RecordingOutput oldest = new RecordingOutput();
+			RecordingOutput middle = new RecordingOutput();
+			limited.open(request("alex"), oldest);
+			limited.open(request("alex"), middle);
+			limited.open(request("alex"), new RecordingOutput());
+			assertThat(limited.connections("alex")).hasSize(2);
+			await().atMost(Duration.ofSeconds(5)).until(() -> oldest.completed);
+			assertThat(oldest.text()).endsWith("event: sse-close\ndata: {\"reason\":\"replaced\"}\n\n");
+			assertThat(middle.text()).doesNotContain("sse-close");
+			assertThat(middle.completed).isFalse();
+		}
+		finally {
+			limited.stop();
+		}
+	}
+
+	@Test
+	void refusesAStreamOverTheLimitUntilTheUsersFirstStreamIsDueToEnd() {
+		LocalSseBroker limited = broker(2, LimitPolicy.REJECT);
+		try {
+			Instant soon = Instant.now().plus(Duration.ofMinutes(3));
+			limited.open(request("alex", Instant.now().plus(Duration.ofMinutes(30))), new RecordingOutput());
+			limited.open(request("alex", soon), new RecordingOutput());
+			assertThatExceptionOfType(ConnectionRejectedException.class)
+				.isThrownBy(() -> limited.open(request("alex"), new RecordingOutput()))
+				.satisfies((ex) -> {
+					assertThat(ex.rejection()).isEqualTo(ConnectionRejectedException.Cause.USER_LIMIT);
+					assertThat(ex.retryAfter()).isBetween(Duration.ofMinutes(3).minusSeconds(5), Duration.ofMinutes(3));
+				});
+			assertThat(limited.connections("alex")).hasSize(2);
+		}
+		finally {
+			limited.stop();
+		}
+	}
+
+	@Test
+	void freesTheSlotOfAStreamWhoseClientClosedInsteadOfRefusing() {
+		LocalSseBroker limited = broker(1, LimitPolicy.REJECT);
+		try {
+			RecordingOutput left = new RecordingOutput();
+			limited.open(request("alex"), left);
+			left.closedByClient = true;
+			limited.open(request("alex"), new RecordingOutput());
+			assertThat(limited.connections("alex")).hasSize(1);
+			await().atMost(Duration.ofSeconds(5)).until(() -> left.aborted);
+			assertThat(left.completed).isFalse();
+			assertThat(left.text()).doesNotContain("sse-close");
+		}
+		finally {
+			limited.stop();
+		}
+	}
+
+	@Test
+	void dropsStreamsWhoseClientClosedAtTheNextCheck() {
+		this.broker.start();
+		RecordingOutput gone = new RecordingOutput();
+		RecordingOutput staying = new RecordingOutput();
+		this.broker.open(request("gone"), gone);
+		this.broker.open(request("staying"), staying);
+		gone.closedByClient = true;
+		await().atMost(Duration.ofSeconds(5)).until(() -> !this.broker.isOnline("gone"));
+		assertThat(this.broker.isOnline("staying")).isTrue();
+		await().atMost(Duration.ofSeconds(5)).until(() -> gone.aborted);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.broker.closingCount() == 0);
+		assertThat(staying.aborted).isFalse();
+	}
+
+	@Test
+	void abortsASlowConsumerAtOnceWithoutWaitingForItsConnection() {
+		this.broker.start();
+		StalledOutput stalled = new StalledOutput();
+		this.broker.open(request("slow"), stalled);
+		// The queue holds 16 frames, sse-connected included: the 16th event overflows it.
+		for (int i = 0; i < 16; i++) {
+			this.broker.toUser("slow").send("tick", "t" + i);
+		}
+		assertThat(this.broker.isOnline("slow")).isFalse();
+		await().atMost(Duration.ofSeconds(5)).until(() -> stalled.aborted);
+		assertThat(stalled.text()).isEmpty();
+		assertThat(stalled.completed).isFalse();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.broker.closingCount() == 0);
+	}
+
+	private static LocalSseBroker broker(int maxPerUser, LimitPolicy onLimit) {
+		return new LocalSseBroker(new BrokerSettings(Duration.ofSeconds(3), Duration.ofSeconds(15), false, 16,
+				Duration.ofHours(1), 0, maxPerUser, onLimit, 0, Duration.ZERO, Duration.ofSeconds(30), 1),
+				JsonMapper.builder().build());
+	}
+
+	private static StreamRequest request(String userId, Instant expiresAt) {
+		return new StreamRequest(new SsePrincipal(userId, Set.of("chat"), expiresAt, null, Map.of()), Set.of("chat"),
+				null, null);
+	}
+
 	private static StreamRequest request(String userId) {
 		return new StreamRequest(SsePrincipal.of(userId, Set.of("chat")), Set.of("chat"), null, null);
+	}
+
+	/** A client that stopped reading: its connection takes nothing until it is writable again. */
+	static final class StalledOutput extends RecordingOutput {
+
+		@Override
+		public boolean isWritable() {
+			return false;
+		}
+
 	}
 
 	/** A client that is gone: every write fails. */
@@ -164,8 +276,22 @@ class LocalSseBrokerTests {
 
 		volatile boolean completed;
 
+		volatile boolean aborted;
+
+		volatile boolean closedByClient;
+
 		@Override
 		public void listen(Runnable writable, Consumer<Throwable> failed) {
+		}
+
+		@Override
+		public void abort() {
+			this.aborted = true;
+		}
+
+		@Override
+		public boolean isClosedByClient() {
+			return this.closedByClient;
 		}
 
 		@Override

@@ -57,7 +57,7 @@ class SseStreamTests {
 		SseStream stream = stream(10);
 		stream.offer(frame("a"), 0);
 		stream.offer(frame("b"), 0);
-		assertThat(stream.close(frame("Z"), false)).isEqualTo(SseStream.Offer.QUEUED);
+		assertThat(stream.close(frame("Z"))).isEqualTo(SseStream.Offer.QUEUED);
 		SseStream.Batch batch = stream.nextBatch(1024);
 		assertThat(text(batch.frames())).isEqualTo("abZ");
 		assertThat(batch.last()).isTrue();
@@ -67,29 +67,70 @@ class SseStreamTests {
 	@Test
 	void closeOfAnIdleStreamAsksForAWriter() {
 		SseStream stream = stream(10);
-		assertThat(stream.close(frame("Z"), false)).isEqualTo(SseStream.Offer.SCHEDULE);
+		assertThat(stream.close(frame("Z"))).isEqualTo(SseStream.Offer.SCHEDULE);
 		SseStream.Batch batch = stream.nextBatch(1024);
 		assertThat(text(batch.frames())).isEqualTo("Z");
 		assertThat(batch.last()).isTrue();
 	}
 
 	@Test
-	void closeOfSlowConsumerDropsItsBacklog() {
+	void dropDiscardsTheBacklogAndHandsTheWriterOnlyItsLastFrame() {
 		SseStream stream = stream(2);
 		stream.offer(frame("a"), 0);
 		stream.offer(frame("b"), 0);
-		stream.close(frame("Z"), true);
+		assertThat(stream.drop(frame("Z"))).isEqualTo(SseStream.Offer.QUEUED);
 		SseStream.Batch batch = stream.nextBatch(1024);
 		assertThat(text(batch.frames())).isEqualTo("Z");
-		assertThat(batch.last()).isTrue();
+		assertThat(batch.dropped()).isTrue();
+		assertThat(stream.nextBatch(1024)).isNull();
+		assertThat(stream.isCompleted()).isTrue();
+	}
+
+	@Test
+	void dropOfAnIdleStreamAsksForAWriterOnce() {
+		SseStream stream = stream(2);
+		assertThat(stream.drop(null)).isEqualTo(SseStream.Offer.SCHEDULE);
+		assertThat(stream.drop(null)).isEqualTo(SseStream.Offer.CLOSED);
+		assertThat(stream.offer(frame("a"), 0)).isEqualTo(SseStream.Offer.CLOSED);
+		SseStream.Batch batch = stream.nextBatch(1024);
+		assertThat(batch.dropped()).isTrue();
+		assertThat(batch.frames()).isEmpty();
+	}
+
+	@Test
+	void droppedStreamKeepsItsWriterWhileItsConnectionIsFull() {
+		SseStream stream = stream(2);
+		stream.offer(frame("a"), 0);
+		stream.drop(null);
+		// The writer found the connection full: it must not park, but abort.
+		assertThat(stream.isDropRequested()).isTrue();
+		assertThat(stream.park()).isFalse();
+		assertThat(stream.nextBatch(1024).dropped()).isTrue();
+		assertThat(stream.isDropRequested()).isFalse();
+	}
+
+	@Test
+	void dropOfAClosingStreamReplacesItsCloseFrame() {
+		SseStream stream = stream(2);
+		stream.close(frame("Z"));
+		assertThat(stream.drop(null)).isEqualTo(SseStream.Offer.QUEUED);
+		assertThat(stream.nextBatch(1024).dropped()).isTrue();
+	}
+
+	@Test
+	void completedStreamCannotBeDropped() {
+		SseStream stream = stream(2);
+		stream.close(frame("Z"));
+		assertThat(stream.nextBatch(1024).last()).isTrue();
+		assertThat(stream.drop(null)).isEqualTo(SseStream.Offer.CLOSED);
 	}
 
 	@Test
 	void closedStreamRefusesFramesAndSecondClose() {
 		SseStream stream = stream(10);
-		stream.close(frame("Z"), false);
+		stream.close(frame("Z"));
 		assertThat(stream.offer(frame("a"), 0)).isEqualTo(SseStream.Offer.CLOSED);
-		assertThat(stream.close(frame("Y"), false)).isEqualTo(SseStream.Offer.CLOSED);
+		assertThat(stream.close(frame("Y"))).isEqualTo(SseStream.Offer.CLOSED);
 		assertThat(text(stream.nextBatch(1024).frames())).isEqualTo("Z");
 	}
 
@@ -101,7 +142,7 @@ class SseStreamTests {
 		assertThat(stream.abandon()).isFalse();
 		assertThat(stream.nextBatch(1024)).isNull();
 		assertThat(stream.offer(frame("b"), 0)).isEqualTo(SseStream.Offer.CLOSED);
-		assertThat(stream.close(frame("Z"), false)).isEqualTo(SseStream.Offer.CLOSED);
+		assertThat(stream.close(frame("Z"))).isEqualTo(SseStream.Offer.CLOSED);
 	}
 
 	@Test
@@ -140,7 +181,7 @@ class SseStreamTests {
 		SseStream stream = stream(10);
 		stream.offer(frame("aaaa"), 0);
 		stream.offer(frame("bbbb"), 0);
-		stream.close(frame("Z"), false);
+		stream.close(frame("Z"));
 		SseStream.Batch first = stream.nextBatch(4);
 		assertThat(first.last()).isFalse();
 		SseStream.Batch second = stream.nextBatch(5);

@@ -1,0 +1,28 @@
+package dev.sseboot.sse.web;
+
+/**
+ * What the servlet container can tell about, and do with, the connection of a stream
+ * request beyond the Servlet API: whether the client closed it, and closing it at once.
+ * A container adapter puts one in the request attribute {@link #ATTRIBUTE}; without one,
+ * a closed client is noticed on the next failed write, and an aborted stream's response
+ * is completed normally.
+ */
+public interface ClientConnection {
+
+	/** The request attribute that holds the connection of a stream request. */
+	String ATTRIBUTE = ClientConnection.class.getName();
+
+	/**
+	 * Returns whether the client closed the connection, or sent something it must not
+	 * send after a stream request. Never blocks.
+	 * @return whether the client is gone
+	 */
+	boolean isClosedByClient();
+
+	/**
+	 * Closes the connection without sending what is still buffered for it, and ends the
+	 * request with an error, which the container reports to the async request's listeners.
+	 */
+	void abort();
+
+}
