@@ -427,6 +427,13 @@ public class SseProperties {
 		private @Nullable String jwkSetUri;
 
 		/**
+		 * Key id that tokens must name in their 'kid' header. When not set, tokens are
+		 * verified with the secret or public key whatever their 'kid', and a JWK Set's key
+		 * is chosen by it.
+		 */
+		private @Nullable String keyId;
+
+		/**
 		 * Required value of the 'iss' claim.
 		 */
 		private @Nullable String issuer;
@@ -480,6 +487,14 @@ public class SseProperties {
 
 		public void setJwkSetUri(@Nullable String jwkSetUri) {
 			this.jwkSetUri = jwkSetUri;
+		}
+
+		public @Nullable String getKeyId() {
+			return this.keyId;
+		}
+
+		public void setKeyId(@Nullable String keyId) {
+			this.keyId = keyId;
 		}
 
 		public @Nullable String getIssuer() {

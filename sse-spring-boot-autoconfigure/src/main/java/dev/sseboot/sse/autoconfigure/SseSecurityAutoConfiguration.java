@@ -196,7 +196,8 @@ public final class SseSecurityAutoConfiguration {
 				entries.put("sse.security.jwt.public-key-location", jwt.getPublicKeyLocation());
 				entries.put("sse.security.jwt.jwk-set-uri", jwt.getJwkSetUri());
 			});
-			return keySource(jwt).clockSkew(jwt.getClockSkew())
+			return keySource(jwt).keyId(jwt.getKeyId())
+				.clockSkew(jwt.getClockSkew())
 				.requireExpiry(jwt.isRequireExpiry())
 				.issuer(jwt.getIssuer())
 				.audience(jwt.getAudience())
@@ -245,7 +246,7 @@ public final class SseSecurityAutoConfiguration {
 				throw new IllegalStateException("sse.security.jwt.secret is not set");
 			}
 			return new JwtTokenIssuer(secret, jwt.getEncryptionSecret(), jwt.getIssuer(), jwt.getAudience(),
-					jwt.getType());
+					jwt.getType(), jwt.getKeyId());
 		}
 
 	}

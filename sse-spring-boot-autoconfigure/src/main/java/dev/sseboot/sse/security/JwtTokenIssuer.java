@@ -39,6 +39,8 @@ public final class JwtTokenIssuer {
 
 	private final JOSEObjectType type;
 
+	private final @Nullable String keyId;
+
 	/**
 	 * Creates an issuer of signed tokens.
 	 * @param secret the shared secret, at least 32 bytes
@@ -68,6 +70,22 @@ public final class JwtTokenIssuer {
 	 */
 	public JwtTokenIssuer(String secret, @Nullable String encryptionSecret, @Nullable String issuer,
 			@Nullable String audience, @Nullable String type) {
+		this(secret, encryptionSecret, issuer, audience, type, null);
+	}
+
+	/**
+	 * Creates an issuer of tokens that the default validator accepts when it also checks
+	 * {@code iss}, {@code aud}, {@code typ} and {@code kid}.
+	 * @param secret the shared secret, at least 32 bytes
+	 * @param encryptionSecret the Base64-encoded 256-bit encryption key, or {@code null}
+	 * @param issuer the {@code iss} claim, or {@code null} for none
+	 * @param audience the {@code aud} claim, or {@code null} for none
+	 * @param type the {@code typ} header, or {@code null} for {@code JWT}
+	 * @param keyId the {@code kid} header, or {@code null} for none
+	 */
+	public JwtTokenIssuer(String secret, @Nullable String encryptionSecret, @Nullable String issuer,
+			@Nullable String audience, @Nullable String type, @Nullable String keyId) {
+		this.keyId = keyId;
 		this.issuer = issuer;
 		this.audience = audience;
 		this.type = (type != null) ? new JOSEObjectType(type) : JOSEObjectType.JWT;
@@ -99,7 +117,8 @@ public final class JwtTokenIssuer {
 			.expirationTime(Date.from(expiresAt))
 			.jwtID(UUID.randomUUID().toString())
 			.build();
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(this.type).build(), claims);
+		SignedJWT jwt = new SignedJWT(
+				new JWSHeader.Builder(JWSAlgorithm.HS256).type(this.type).keyID(this.keyId).build(), claims);
 		String token;
 		try {
 			jwt.sign(this.signer);

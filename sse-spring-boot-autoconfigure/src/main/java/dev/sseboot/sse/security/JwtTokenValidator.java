@@ -3,6 +3,7 @@ package dev.sseboot.sse.security;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.Key;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.EdECPublicKey;
@@ -18,16 +19,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import javax.crypto.spec.SecretKeySpec;
+
 import com.nimbusds.jose.EncryptionMethod;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWEAlgorithm;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
-import com.nimbusds.jose.proc.JWEDecryptionKeySelector;
 import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -62,7 +63,10 @@ import org.springframework.util.StringUtils;
  * Tokens are verified with exactly one key source: a shared secret (HS256/384/512), a
  * public key (RS, PS, ES or EdDSA, depending on the key) or a JWK Set URI (RS, PS, ES).
  * Only the algorithms of that key source are accepted, so {@code alg: none} and
- * algorithm confusion (an HMAC token "signed" with a public key) are refused.
+ * algorithm confusion (an HMAC token "signed" with a public key) are refused. A token must
+ * be in canonical compact serialization: a character outside unpadded base64url anywhere
+ * refuses it. A secret or public key verifies tokens whatever their {@code kid} header,
+ * unless a key id is configured; a JWK Set's key is selected by {@code kid}.
  */
 public final class JwtTokenValidator implements TokenValidator {
 
@@ -122,7 +126,7 @@ public final class JwtTokenValidator implements TokenValidator {
 			.filter((entry) -> key.length >= entry.getValue())
 			.map(Map.Entry::getKey)
 			.collect(Collectors.toUnmodifiableSet());
-		return new Builder(new JWSVerificationKeySelector<>(algorithms, new ImmutableSecret<>(key)));
+		return new Builder(singleKey(algorithms, new SecretKeySpec(key, "HmacSHA256")));
 	}
 
 	/**
@@ -134,12 +138,18 @@ public final class JwtTokenValidator implements TokenValidator {
 	 * @throws IllegalStateException if the key is of an unsupported type or too weak
 	 */
 	public static Builder withPublicKey(PublicKey key) {
-		Set<JWSAlgorithm> algorithms = algorithmsOf(key);
-		List<PublicKey> keys = List.of(key);
+		return new Builder(singleKey(algorithmsOf(key), key));
+	}
+
+	/**
+	 * Selects one key for the given algorithms, whatever the token's {@code kid}: nimbus's
+	 * own selectors match a {@code kid} against the key's id, which a configured secret or
+	 * PEM key does not have.
+	 */
+	private static JWSKeySelector<SecurityContext> singleKey(Set<JWSAlgorithm> algorithms, Key key) {
+		List<Key> keys = List.of(key);
 		// No matching key for any other algorithm: nimbus then rejects the token.
-		JWSKeySelector<SecurityContext> selector = (header, context) -> algorithms.contains(header.getAlgorithm())
-				? keys : List.of();
-		return new Builder(selector);
+		return (header, context) -> algorithms.contains(header.getAlgorithm()) ? keys : List.of();
 	}
 
 	/**
@@ -222,6 +232,10 @@ public final class JwtTokenValidator implements TokenValidator {
 
 	@Override
 	public Optional<SsePrincipal> validate(String token) {
+		if (!CompactSerialization.isCanonical(token)) {
+			throw new InvalidTokenException("Not a JWT in compact serialization: three or five segments of unpadded "
+					+ "base64url");
+		}
 		Jwt jwt;
 		try {
 			jwt = this.decoder.decode(token);
@@ -284,8 +298,20 @@ public final class JwtTokenValidator implements TokenValidator {
 
 		private byte @Nullable [] encryptionKey;
 
+		private @Nullable String keyId;
+
 		private Builder(JWSKeySelector<SecurityContext> keySelector) {
 			this.keySelector = keySelector;
+		}
+
+		/**
+		 * Requires a {@code kid} header: tokens without it, or with another, are refused.
+		 * @param keyId the key id, or {@code null} to accept any or none
+		 * @return this builder
+		 */
+		public Builder keyId(@Nullable String keyId) {
+			this.keyId = keyId;
+			return this;
 		}
 
 		/**
@@ -359,14 +385,16 @@ public final class JwtTokenValidator implements TokenValidator {
 		 */
 		public JwtTokenValidator build() {
 			TokenProcessor processor = new TokenProcessor(this.encryptionKey != null);
-			processor.setJWSKeySelector(this.keySelector);
+			processor.setJWSKeySelector(withKeyId(this.keySelector, this.keyId));
 			processor.setJWSVerifierFactory(new EdDsaCapableVerifierFactory());
 			if (this.type != null) {
 				processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType(this.type)));
 			}
 			if (this.encryptionKey != null) {
-				processor.setJWEKeySelector(new JWEDecryptionKeySelector<>(JWEAlgorithm.DIR, EncryptionMethod.A256GCM,
-						new ImmutableSecret<>(this.encryptionKey)));
+				// One key, whatever the token's kid, as for signatures.
+				List<Key> keys = List.of(new SecretKeySpec(this.encryptionKey, "AES"));
+				processor.setJWEKeySelector((header, context) -> (JWEAlgorithm.DIR.equals(header.getAlgorithm())
+						&& EncryptionMethod.A256GCM.equals(header.getEncryptionMethod())) ? keys : List.of());
 			}
 			// Claims are checked by Spring's validators below, with the configured skew.
 			processor.setJWTClaimsSetVerifier((claims, context) -> {
@@ -386,6 +414,15 @@ public final class JwtTokenValidator implements TokenValidator {
 			return new JwtTokenValidator(decoder);
 		}
 
+	}
+
+	private static JWSKeySelector<SecurityContext> withKeyId(JWSKeySelector<SecurityContext> selector,
+			@Nullable String keyId) {
+		if (keyId == null) {
+			return selector;
+		}
+		return (header, context) -> keyId.equals(header.getKeyID()) ? selector.selectJWSKeys(header, context)
+				: List.of();
 	}
 
 	/**

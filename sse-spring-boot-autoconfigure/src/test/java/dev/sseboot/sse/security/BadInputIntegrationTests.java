@@ -10,6 +10,9 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.test.ApplicationEndpoints;
@@ -79,6 +82,29 @@ class BadInputIntegrationTests {
 	void refusesOversizedHeaders() {
 		assertRefusedByTomcat(() -> this.client.open("/sse",
 				Map.of("Authorization", "Bearer " + valid("mallory"), "X-Padding", "p".repeat(20 * 1024))));
+	}
+
+	@Test
+	void refusesAValidTokenWithCharactersAddedToIt() {
+		String token = valid("mallory");
+		int signature = token.lastIndexOf('.') + 1;
+		assertRefused(() -> this.client.openWithQueryToken("/sse", token + "!!", ""), 403, "FORBIDDEN");
+		assertRefused(() -> this.client.openWithBearer("/sse", token + "~*"), 403, "FORBIDDEN");
+		assertRefused(() -> this.client.openWithQueryToken("/sse",
+				token.substring(0, signature + 5) + "*" + token.substring(signature + 5), ""), 403, "FORBIDDEN");
+		assertRawRefused(this.client.sendRaw("GET /sse HTTP/1.1", Map.of("Authorization", "Bearer " + token + "é")),
+				403, "FORBIDDEN");
+		assertRefused(() -> this.client.openWithQueryToken("/sse", token + "%3D", ""), 403, "FORBIDDEN");
+	}
+
+	@Test
+	void acceptsAnHs256TokenWhoseHeaderNamesAKey() throws Exception {
+		String token = TestTokens.sign(new MACSigner(TestTokens.SECRET),
+				new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("signing-key-1").build(), claims("kid-user").build());
+		try (SseTestClient.Stream stream = this.client.openWithBearer("/sse", token)) {
+			assertThat(stream.status()).isEqualTo(200);
+			assertThat(stream.next().field("userId")).isEqualTo("kid-user");
+		}
 	}
 
 	@Test
@@ -245,6 +271,13 @@ class BadInputIntegrationTests {
 		SseTestClient.Stream stream = request.get();
 		assertThat(stream.status()).isEqualTo(400);
 		assertNothingOpened(before);
+	}
+
+	private void assertRawRefused(SseTestClient.RawResponse response, int status, String code) {
+		assertThat(response.status()).isEqualTo(status);
+		assertThat(response.header("Content-Type")).startsWith("application/json");
+		assertThat(response.body()).contains("{\"code\":\"" + code + "\",\"message\":");
+		assertThat(this.broker.isOnline("mallory")).isFalse();
 	}
 
 	private void assertNothingOpened(int before) {

@@ -221,9 +221,11 @@ class JwtTokenValidatorTests {
 	}
 
 	@Test
-	void acceptsTokensSignedWithAKeyOfTheJwkSet() throws Exception {
+	void acceptsTokensSignedWithAKeyOfTheJwkSetChosenByKeyId() throws Exception {
+		KeyPair other = generate("RSA", 2048);
 		RSAKey jwk = new RSAKey.Builder((RSAPublicKey) RSA.getPublic()).keyID("k1").build();
-		byte[] jwks = new JWKSet(jwk).toString().getBytes(StandardCharsets.UTF_8);
+		RSAKey otherJwk = new RSAKey.Builder((RSAPublicKey) other.getPublic()).keyID("k2").build();
+		byte[] jwks = new JWKSet(List.of(otherJwk, jwk)).toString().getBytes(StandardCharsets.UTF_8);
 		HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		server.createContext("/jwks", (exchange) -> {
 			exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -240,6 +242,12 @@ class JwtTokenValidatorTests {
 			String token = TestTokens.sign(new RSASSASigner((RSAPrivateKey) RSA.getPrivate()),
 					new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), TestTokens.claims("alex", "chat").build());
 			assertThat(validator.validate(token)).isPresent();
+			String otherToken = TestTokens.sign(new RSASSASigner(other.getPrivate()),
+					new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k2").build(), TestTokens.claims("sam", "chat").build());
+			assertThat(validator.validate(otherToken).orElseThrow().userId()).isEqualTo("sam");
+			String wrongKeyId = TestTokens.sign(new RSASSASigner(other.getPrivate()),
+					new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), TestTokens.claims("sam", "chat").build());
+			assertInvalid(validator, wrongKeyId);
 			assertInvalid(validator, TestTokens.hs256(TestTokens.claims("alex", "chat").build()));
 		}
 		finally {
@@ -290,6 +298,71 @@ class JwtTokenValidatorTests {
 			.build();
 		assertThat(validator.validate(token).orElseThrow().userId()).isEqualTo("alex");
 		assertInvalid(JwtTokenValidator.withSecret(TestTokens.SECRET).audience("other").build(), token);
+	}
+
+	@Test
+	void refusesTokensWithCharactersOutsideUnpaddedBase64Url() {
+		String token = TestTokens.hs256(TestTokens.claims("alex", "chat").build());
+		assertThat(this.hmac.validate(token)).isPresent();
+		int signature = token.lastIndexOf('.') + 1;
+		for (String tampered : List.of(token + "!!", token + "~*", token + "é", token + "=", token + " ",
+				token.substring(0, signature + 5) + "*" + token.substring(signature + 5),
+				token.substring(0, 10) + "\u0085" + token.substring(10), token.replace('-', '+').replace('_', '/') + "+/",
+				token + ".", "." + token)) {
+			assertThatExceptionOfType(InvalidTokenException.class).as(tampered)
+				.isThrownBy(() -> this.hmac.validate(tampered))
+				.withMessageContaining("compact serialization");
+		}
+	}
+
+	@Test
+	void refusesASignatureWhoseUnusedBitsAreSet() {
+		String token = TestTokens.hs256(TestTokens.claims("alex", "chat").build());
+		// 43 characters carry 32 bytes and two unused bits: a lenient decoder ignores them.
+		String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+		int last = alphabet.indexOf(token.charAt(token.length() - 1));
+		String twin = token.substring(0, token.length() - 1) + alphabet.charAt(last | 1);
+		assertThat(twin).isNotEqualTo(token);
+		assertThatExceptionOfType(InvalidTokenException.class).isThrownBy(() -> this.hmac.validate(twin))
+			.withMessageContaining("compact serialization");
+	}
+
+	@Test
+	void acceptsATokenWhoseHeaderNamesAKeyWhenOneKeyIsConfigured() throws Exception {
+		JWTClaimsSet claims = TestTokens.claims("alex", "chat").build();
+		String hmacToken = TestTokens.sign(new MACSigner(TestTokens.SECRET),
+				new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("2026-11").build(), claims);
+		assertThat(this.hmac.validate(hmacToken)).isPresent();
+		String rsaToken = TestTokens.sign(new RSASSASigner(RSA.getPrivate()),
+				new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("rsa-1").build(), claims);
+		assertThat(JwtTokenValidator.withPublicKey(RSA.getPublic()).build().validate(rsaToken)).isPresent();
+	}
+
+	@Test
+	void requiresTheConfiguredKeyId() throws Exception {
+		JwtTokenValidator validator = JwtTokenValidator.withSecret(TestTokens.SECRET).keyId("2026-11").build();
+		JWTClaimsSet claims = TestTokens.claims("alex", "chat").build();
+		MACSigner signer = new MACSigner(TestTokens.SECRET);
+		assertThat(validator.validate(TestTokens.sign(signer, new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("2026-11")
+			.build(), claims))).isPresent();
+		assertInvalid(validator,
+				TestTokens.sign(signer, new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("2026-10").build(), claims));
+		assertInvalid(validator, TestTokens.hs256(claims));
+		String issued = new JwtTokenIssuer(TestTokens.SECRET, null, null, null, null, "2026-11")
+			.issue("alex", List.of("chat"), Duration.ofMinutes(5))
+			.token();
+		assertThat(validator.validate(issued)).isPresent();
+	}
+
+	@Test
+	void acceptsAnEncryptedTokenWhoseHeaderNamesAKey() {
+		byte[] key = new byte[32];
+		new SecureRandom().nextBytes(key);
+		JwtTokenValidator validator = JwtTokenValidator.withSecret(TestTokens.SECRET)
+			.encryptionSecret(Base64.getEncoder().encodeToString(key))
+			.build();
+		String signed = TestTokens.hs256(TestTokens.claims("alex", "chat").build());
+		assertThat(validator.validate(TestTokens.encrypt(signed, key, "enc-1"))).isPresent();
 	}
 
 	@Test

@@ -1,9 +1,12 @@
 package dev.sseboot.sse.test;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,12 +14,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,9 +39,12 @@ public final class SseTestClient {
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+	private final int port;
+
 	private final String baseUrl;
 
 	public SseTestClient(int port) {
+		this.port = port;
 		this.baseUrl = "http://127.0.0.1:" + port;
 	}
 
@@ -141,6 +150,72 @@ public final class SseTestClient {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * Sends a request byte for byte as given, for what an HTTP client refuses to send:
+	 * malformed percent-encoding, control or Latin-1 characters in headers, paths the
+	 * client would normalize. Reads the response head and, for a stream, up to the end of
+	 * its {@code sse-connected} event, then closes the connection.
+	 * @param requestLine e.g. {@code GET /sse?token=%ZZ HTTP/1.1}
+	 * @param headers request headers, sent as ISO-8859-1
+	 * @return the response
+	 */
+	public RawResponse sendRaw(String requestLine, Map<String, String> headers) {
+		StringBuilder head = new StringBuilder(requestLine).append("\r\nHost: 127.0.0.1:").append(this.port)
+			.append("\r\nConnection: close\r\n");
+		headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+		head.append("\r\n");
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
+			socket.setSoTimeout((int) DEFAULT_WAIT.toMillis());
+			socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+			ByteArrayOutputStream received = new ByteArrayOutputStream();
+			InputStream in = socket.getInputStream();
+			byte[] buffer = new byte[8192];
+			int read;
+			while ((read = in.read(buffer)) != -1) {
+				received.write(buffer, 0, read);
+				if (RawResponse.CONNECTED.matcher(received.toString(StandardCharsets.UTF_8)).find()) {
+					break;
+				}
+			}
+			return RawResponse.parse(received.toString(StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not send " + requestLine, ex);
+		}
+	}
+
+	/**
+	 * A response read from a raw socket.
+	 * @param status the status code
+	 * @param headers the headers, names in lower case
+	 * @param body the body as received, chunked encoding left in
+	 */
+	public record RawResponse(int status, Map<String, String> headers, String body) {
+
+		private static final Pattern CONNECTED = Pattern.compile("event: sse-connected\ndata: [^\n]*\n\n");
+
+		static RawResponse parse(String response) {
+			int end = response.indexOf("\r\n\r\n");
+			if (end < 0) {
+				throw new AssertionError("No complete response head: " + response);
+			}
+			String[] lines = response.substring(0, end).split("\r\n");
+			Map<String, String> headers = new HashMap<>();
+			for (int i = 1; i < lines.length; i++) {
+				int colon = lines[i].indexOf(':');
+				headers.putIfAbsent(lines[i].substring(0, colon).toLowerCase(Locale.ROOT),
+						lines[i].substring(colon + 1).strip());
+			}
+			return new RawResponse(Integer.parseInt(lines[0].split(" ")[1]), headers, response.substring(end + 4));
+		}
+
+		public String header(String name) {
+			return this.headers.get(name.toLowerCase(Locale.ROOT));
+		}
+
 	}
 
 	/**

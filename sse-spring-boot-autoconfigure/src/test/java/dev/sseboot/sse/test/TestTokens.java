@@ -152,7 +152,15 @@ public final class TestTokens {
 	 * {@code cty: JWT}).
 	 */
 	public static String encrypt(String signedJwt, byte[] key) {
+		return encrypt(signedJwt, key, null);
+	}
+
+	/**
+	 * A signed token encrypted with a shared key, with a {@code kid} in the JWE header.
+	 */
+	public static String encrypt(String signedJwt, byte[] key, String keyId) {
 		JWEObject jwe = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A256GCM).contentType("JWT")
+			.keyID(keyId)
 			.build(), new Payload(signedJwt));
 		try {
 			jwe.encrypt(new DirectEncrypter(key));
