@@ -10,6 +10,8 @@ import dev.sseboot.sse.replay.InMemoryReplayBuffer;
 import dev.sseboot.sse.replay.ReplayBuffer;
 import dev.sseboot.sse.web.SseErrorResponder;
 import dev.sseboot.sse.web.SseStreamController;
+import dev.sseboot.sse.web.StreamErrorFilter;
+import jakarta.servlet.DispatcherType;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,9 +20,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilterBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -66,6 +71,22 @@ public final class SseAutoConfiguration {
 	@ConditionalOnMissingBean
 	SseErrorResponder sseErrorResponder(ObjectProvider<JsonMapper> jsonMapper) {
 		return new SseErrorResponder(jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper));
+	}
+
+	/**
+	 * Answers the error dispatch of a refused stream request with the JSON body, before
+	 * the application's error page: refusals of the container, the request firewall and
+	 * Spring MVC, which answer with a bare status.
+	 */
+	@Bean
+	@ConditionalOnMissingFilterBean(StreamErrorFilter.class)
+	FilterRegistrationBean<StreamErrorFilter> sseStreamErrorFilter(SseProperties properties,
+			SseErrorResponder errors) {
+		FilterRegistrationBean<StreamErrorFilter> registration = new FilterRegistrationBean<>(
+				new StreamErrorFilter(properties.getPath(), errors));
+		registration.setDispatcherTypes(DispatcherType.ERROR);
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
 	}
 
 	@Bean

@@ -21,6 +21,8 @@ import dev.sseboot.sse.security.SseBearerTokenResolver;
 import dev.sseboot.sse.security.TokenAuthenticationManager;
 import dev.sseboot.sse.security.TokenRevocations;
 import dev.sseboot.sse.web.SseErrorResponder;
+import dev.sseboot.sse.web.StreamCorsProcessor;
+import dev.sseboot.sse.web.StreamRequestFilter;
 import jakarta.servlet.DispatcherType;
 import org.jspecify.annotations.Nullable;
 
@@ -50,8 +52,8 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StreamUtils;
 import org.springframework.web.cors.CorsConfiguration;
-import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.CorsFilter;
 
 /**
  * Auto-configuration of the SSE security filter chain, the token deny-list and the
@@ -120,15 +122,14 @@ public final class SseSecurityAutoConfiguration {
 						return filter;
 					}
 				}));
-		CorsConfigurationSource cors = corsConfigurationSource(properties.getCors());
-		if (cors != null) {
-			http.cors((configurer) -> configurer.configurationSource(cors));
-		}
-		else {
-			// Without sse.cors.* this chain answers no preflight and adds no CORS headers,
-			// whatever the application's other chains allow.
-			http.cors(AbstractHttpConfigurer::disable);
-		}
+		// Cross-origin requests from origins not listed in sse.cors.* (all of them, when none
+		// is) are refused here, whatever the application's other chains allow: without a
+		// CORS answer the page could not read the stream, and with cookie tokens it would
+		// open streams in the user's name.
+		CorsFilter cors = new CorsFilter(corsConfigurationSource(properties.getCors()));
+		cors.setCorsProcessor(new StreamCorsProcessor(errors));
+		http.cors(AbstractHttpConfigurer::disable).addFilter(cors);
+		http.addFilterAfter(new StreamRequestFilter(errors), CorsFilter.class);
 		if (failedAttempts != null) {
 			http.addFilterBefore(new FailedAttemptFilter(failedAttempts, errors), BearerTokenAuthenticationFilter.class);
 		}
@@ -156,11 +157,8 @@ public final class SseSecurityAutoConfiguration {
 	 * Builds the CORS rules of the stream endpoint: listed origins only, never an origin
 	 * echoed back, and credentials only with listed origins.
 	 */
-	static @Nullable CorsConfigurationSource corsConfigurationSource(SseProperties.Cors cors) {
+	static UrlBasedCorsConfigurationSource corsConfigurationSource(SseProperties.Cors cors) {
 		List<String> origins = cors.getAllowedOrigins();
-		if (origins.isEmpty()) {
-			return null;
-		}
 		for (String origin : origins) {
 			if (origin.contains("*") && !origin.equals(CorsConfiguration.ALL)) {
 				throw new InvalidConfigurationPropertyValueException("sse.cors.allowed-origins", origin,
@@ -171,6 +169,7 @@ public final class SseSecurityAutoConfiguration {
 						"'*' cannot be combined with sse.cors.allow-credentials=true: list the allowed origins");
 			}
 		}
+		// With no origin listed, this configuration refuses every cross-origin request.
 		CorsConfiguration configuration = new CorsConfiguration();
 		configuration.setAllowedOrigins(List.copyOf(origins));
 		configuration.setAllowedMethods(List.of(HttpMethod.GET.name()));

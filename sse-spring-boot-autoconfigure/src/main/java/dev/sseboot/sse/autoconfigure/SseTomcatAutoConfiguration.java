@@ -1,10 +1,12 @@
 package dev.sseboot.sse.autoconfigure;
 
+import dev.sseboot.sse.web.SseErrorResponder;
 import dev.sseboot.sse.web.tomcat.StreamConnectorCustomizer;
 import dev.sseboot.sse.web.tomcat.StreamValveCustomizer;
 import org.apache.catalina.startup.Tomcat;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -33,8 +35,9 @@ public final class SseTomcatAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	StreamValveCustomizer sseStreamValveCustomizer(SseProperties properties) {
-		return new StreamValveCustomizer(properties.getPath());
+	@ConditionalOnBean(SseErrorResponder.class)
+	StreamValveCustomizer sseStreamValveCustomizer(SseProperties properties, SseErrorResponder errors) {
+		return new StreamValveCustomizer(properties.getPath(), errors);
 	}
 
 }

@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.server.resource.BearerTokenErrors;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.util.StringUtils;
 
 /**
@@ -49,7 +51,14 @@ public final class SseBearerTokenResolver implements BearerTokenResolver {
 	}
 
 	private @Nullable String fromHeader(HttpServletRequest request) {
-		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+		String authorization;
+		try {
+			authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+		}
+		catch (RequestRejectedException ex) {
+			// The request firewall refuses control characters: a token with them is a bad token.
+			throw new InvalidBearerTokenException("Malformed Authorization header");
+		}
 		// The scheme is case-insensitive (RFC 9110 section 11.1).
 		if (authorization == null || !authorization.regionMatches(true, 0, BEARER_PREFIX, 0, BEARER_PREFIX.length())) {
 			return null;

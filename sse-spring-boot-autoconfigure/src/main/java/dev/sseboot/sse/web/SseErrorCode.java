@@ -47,6 +47,22 @@ public enum SseErrorCode {
 	}
 
 	/**
+	 * Returns the code of a refusal made with a bare HTTP status, by the container or a
+	 * framework: the code of that status, else {@link #BAD_REQUEST} for a client error
+	 * and {@link #SERVER_ERROR} for a server error.
+	 * @param status the status, 400 or more
+	 * @return the code
+	 */
+	public static SseErrorCode forStatus(int status) {
+		for (SseErrorCode code : values()) {
+			if (code.status.value() == status) {
+				return code;
+			}
+		}
+		return (status < 500) ? BAD_REQUEST : SERVER_ERROR;
+	}
+
+	/**
 	 * Returns the HTTP status that goes with the code.
 	 * @return the status
 	 */

@@ -56,6 +56,26 @@ public final class SseErrorResponder {
 	}
 
 	/**
+	 * Writes the response for a stream request that the container or a framework refused
+	 * with a bare status, such as Tomcat's 400 for an oversized header or the request
+	 * firewall's 400: the code of the status and a message that says no more than it.
+	 * @param response the response
+	 * @param status the status of the refusal
+	 * @throws IOException if the response cannot be written
+	 */
+	public void write(HttpServletResponse response, int status) throws IOException {
+		SseErrorCode code = SseErrorCode.forStatus(status);
+		if (code == SseErrorCode.METHOD_NOT_ALLOWED) {
+			response.setHeader(HttpHeaders.ALLOW, "GET");
+		}
+		write(response, code, switch (code) {
+			case METHOD_NOT_ALLOWED -> "Streams are opened with GET";
+			case SERVER_ERROR -> "The stream request failed";
+			default -> "The stream request was refused as malformed (HTTP " + status + ")";
+		}, null);
+	}
+
+	/**
 	 * Writes the response for a refused stream request.
 	 * @param response the response
 	 * @param ex the refusal

@@ -16,9 +16,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.stereotype.Controller;
 import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -42,6 +42,9 @@ public class SseStreamController {
 	static final String CLIENT_ID_PARAMETER = "clientId";
 
 	private static final Pattern VALID_CLIENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+	/** Stands for a {@code Last-Event-ID} that cannot be read: no event has this id. */
+	private static final String UNREADABLE_LAST_EVENT_ID = "unreadable";
 
 	private final LocalSseBroker broker;
 
@@ -73,11 +76,6 @@ public class SseStreamController {
 		if (principal == null) {
 			throw new SseRequestException(SseErrorCode.UNAUTHORIZED, "Missing token/api-key");
 		}
-		if (HttpMethod.HEAD.matches(request.getMethod())) {
-			// Spring MVC routes HEAD here too, but a stream without a body would never end.
-			response.setHeader(HttpHeaders.ALLOW, HttpMethod.GET.name());
-			throw new SseRequestException(SseErrorCode.METHOD_NOT_ALLOWED, "Streams are opened with GET");
-		}
 		Set<String> channels = ChannelSelection.resolve(principal, request.getParameterValues("channel"),
 				this.maxChannels);
 		StreamRequest streamRequest = new StreamRequest(principal, channels, lastEventId(request), clientId(request));
@@ -106,7 +104,14 @@ public class SseStreamController {
 	 * {@code lastEventId} parameter in the URL is as old as the page.
 	 */
 	private static @Nullable String lastEventId(HttpServletRequest request) {
-		String header = request.getHeader(LAST_EVENT_ID_HEADER);
+		String header;
+		try {
+			header = request.getHeader(LAST_EVENT_ID_HEADER);
+		}
+		catch (RequestRejectedException ex) {
+			// Control characters the request firewall refuses: a malformed id, which resumes as reset.
+			return UNREADABLE_LAST_EVENT_ID;
+		}
 		return StringUtils.hasText(header) ? header.strip() : request.getParameter(LAST_EVENT_ID_PARAMETER);
 	}
 

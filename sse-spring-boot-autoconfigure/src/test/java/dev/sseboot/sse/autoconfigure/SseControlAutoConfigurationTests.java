@@ -25,7 +25,7 @@ class SseControlAutoConfigurationTests {
 	void doesNotOpenTheControlListenerByDefault() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).doesNotHaveBean(SseControlServer.class);
-			assertThat(context).doesNotHaveBean(FilterRegistrationBean.class);
+			assertThat(context).doesNotHaveBean("sseControlRequestFilter");
 		});
 	}
 

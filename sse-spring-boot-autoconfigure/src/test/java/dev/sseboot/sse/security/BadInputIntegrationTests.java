@@ -1,10 +1,12 @@
 package dev.sseboot.sse.security;
 
 import java.net.URLEncoder;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -72,16 +74,39 @@ class BadInputIntegrationTests {
 	}
 
 	@Test
-	void leavesA20KilobyteTokenToTomcatsHeaderLimit() {
+	void answersTomcatsRefusalOfA20KilobyteTokenWithJson() {
 		String token = valid("mallory").substring(0, 10) + "A".repeat(20 * 1024);
-		assertRefusedByTomcat(() -> this.client.openWithBearer("/sse", token));
-		assertRefusedByTomcat(() -> this.client.openWithQueryToken("/sse", token, ""));
+		assertRefused(() -> this.client.openWithBearer("/sse", token), 400, "BAD_REQUEST");
 	}
 
 	@Test
-	void refusesOversizedHeaders() {
-		assertRefusedByTomcat(() -> this.client.open("/sse",
-				Map.of("Authorization", "Bearer " + valid("mallory"), "X-Padding", "p".repeat(20 * 1024))));
+	void leavesARequestLineOverTheHeaderLimitToTomcatsOwnPage() {
+		// Tomcat refuses it before it has read the path: it cannot tell the stream path.
+		String token = valid("mallory").substring(0, 10) + "A".repeat(20 * 1024);
+		SseTestClient.Stream stream = this.client.openWithQueryToken("/sse", token, "");
+		assertThat(stream.status()).isEqualTo(400);
+		assertThat(this.broker.isOnline("mallory")).isFalse();
+	}
+
+	@Test
+	void answersTomcatsRefusalOfOversizedHeadersWithJson() {
+		assertRefused(() -> this.client.open("/sse",
+				Map.of("Authorization", "Bearer " + valid("mallory"), "X-Padding", "p".repeat(20 * 1024))), 400,
+				"BAD_REQUEST");
+		assertRawRefused(this.client.sendRaw("GET /sse?token=" + valid("mallory") + " HTTP/1.1",
+				Map.of("Host", "second.example")), 400, "BAD_REQUEST");
+	}
+
+	@Test
+	void leavesTomcatsRefusalsOnOtherPathsAlone() {
+		SseTestClient.RawResponse response = this.client.sendRaw("GET /other/hello HTTP/1.1",
+				Map.of("X-Padding", "p".repeat(20 * 1024)));
+		assertThat(response.status()).isEqualTo(400);
+		assertThat(response.header("Content-Type")).startsWith("text/html");
+		SseTestClient.RawResponse slash = this.client.sendRaw("GET /sse/ HTTP/1.1",
+				Map.of("Authorization", "Bearer " + valid("mallory")));
+		assertThat(slash.status()).isEqualTo(401);
+		assertThat(slash.header("WWW-Authenticate")).startsWith("Basic");
 	}
 
 	@Test
@@ -104,6 +129,65 @@ class BadInputIntegrationTests {
 		try (SseTestClient.Stream stream = this.client.openWithBearer("/sse", token)) {
 			assertThat(stream.status()).isEqualTo(200);
 			assertThat(stream.next().field("userId")).isEqualTo("kid-user");
+		}
+	}
+
+	@Test
+	void answersMalformedPercentEncodingWithJson() {
+		String token = valid("mallory");
+		for (String query : List.of("token=%%%", "token=%ZZ", "token=" + token + "&channel=%E0%A4",
+				"token=" + token + "&lastEventId=%ZZ")) {
+			assertRawRefused(this.client.sendRaw("GET /sse?" + query + " HTTP/1.1", Map.of()), 400, "BAD_REQUEST");
+		}
+	}
+
+	@Test
+	void refusesAnAuthorizationHeaderWithControlCharactersAsABadToken() {
+		assertRawRefused(this.client.sendRaw("GET /sse HTTP/1.1",
+				Map.of("Authorization", "Bearer " + valid("mallory") + "\u0085")), 403, "FORBIDDEN");
+	}
+
+	@Test
+	void resumesALastEventIdWithControlCharactersAsReset() {
+		SseTestClient.RawResponse response = this.client.sendRaw("GET /sse HTTP/1.1",
+				Map.of("Authorization", "Bearer " + valid("lou"), "Last-Event-ID", "1-\u00852"));
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.body()).contains("\"resume\":\"reset\"");
+	}
+
+	@Test
+	void answersOtherMethodsWith405Json() {
+		for (String method : List.of("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE")) {
+			HttpResponse<String> response = this.client.send(method, "/sse",
+					Map.of("Authorization", "Bearer " + valid("mallory")));
+			assertThat(response.statusCode()).as(method).isEqualTo(405);
+			assertThat(response.headers().firstValue("Allow")).as(method).hasValue("GET");
+			assertThat(response.body()).as(method).startsWith("{\"code\":\"METHOD_NOT_ALLOWED\",\"message\":");
+		}
+	}
+
+	@Test
+	void answersPathsTheFirewallRefusesWithJson() {
+		String token = valid("mallory");
+		for (String path : List.of("/sse;jsessionid=1", "//sse", "/other/../sse")) {
+			assertRawRefused(this.client.sendRaw("GET " + path + "?token=" + token + " HTTP/1.1", Map.of()), 400,
+					"BAD_REQUEST");
+		}
+	}
+
+	@Test
+	void refusesACrossOriginStreamWhenNoOriginIsAllowed() {
+		String token = valid("mallory");
+		assertRefused(() -> this.client.open("/sse?token=" + token, Map.of("Origin", "https://evil.example")), 403,
+				"FORBIDDEN");
+		assertRefused(() -> this.client.open("/sse?token=" + token, Map.of("Origin", "null")), 403, "FORBIDDEN");
+		HttpResponse<String> preflight = this.client.send("OPTIONS", "/sse",
+				Map.of("Origin", "https://evil.example", "Access-Control-Request-Method", "GET"));
+		assertThat(preflight.statusCode()).isEqualTo(403);
+		assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+		try (SseTestClient.Stream sameOrigin = this.client.open("/sse?token=" + valid("neighbour"),
+				Map.of("Origin", "http://127.0.0.1:" + this.port))) {
+			assertThat(sameOrigin.status()).isEqualTo(200);
 		}
 	}
 
@@ -170,8 +254,10 @@ class BadInputIntegrationTests {
 	}
 
 	@Test
-	void leavesAThousandChannelParametersToTomcatsParameterLimit() {
-		assertRefusedByTomcat(() -> this.client.openWithBearer("/sse?" + channelParameters(1000), valid("mallory", "*")));
+	void answersTomcatsParameterLimitWithJson() {
+		String parameters = IntStream.range(0, 1001).mapToObj((i) -> "p=").collect(Collectors.joining("&"));
+		assertRefused(() -> this.client.openWithBearer("/sse?" + parameters, valid("mallory", "*")), 400,
+				"BAD_REQUEST");
 	}
 
 	@Test
@@ -263,13 +349,6 @@ class BadInputIntegrationTests {
 		assertThat(stream.status()).isEqualTo(status);
 		assertThat(stream.header("Content-Type")).startsWith("application/json");
 		assertThat(stream.errorBody()).startsWith("{\"code\":\"" + code + "\",\"message\":");
-		assertNothingOpened(before);
-	}
-
-	private void assertRefusedByTomcat(Supplier<SseTestClient.Stream> request) {
-		int before = this.broker.connectionCount();
-		SseTestClient.Stream stream = request.get();
-		assertThat(stream.status()).isEqualTo(400);
 		assertNothingOpened(before);
 	}
 

@@ -95,6 +95,7 @@ class HardeningIntegrationTests {
 		SseTestClient.Stream stream = this.client.open("/sse",
 				Map.of("Origin", "https://evil.example", "Authorization", "Bearer opaque-evil-user"));
 		assertThat(stream.status()).isEqualTo(403);
+		assertThat(stream.errorBody()).startsWith("{\"code\":\"FORBIDDEN\",\"message\":");
 		assertThat(stream.header("Access-Control-Allow-Origin")).isNull();
 		assertThat(this.broker.isOnline("evil-user")).isFalse();
 		assertThat(this.broker.connectionCount()).isLessThanOrEqualTo(before);

@@ -73,6 +73,19 @@ class TokenSourcesIntegrationTests {
 	}
 
 	@Test
+	void refusesACookieStreamOpenedByAnotherOrigin() {
+		String cookie = "sse_token=" + TestTokens.forUser("victim", "chat");
+		SseTestClient.Stream stream = this.client.open("/sse",
+				Map.of("Cookie", cookie, "Origin", "https://evil.example"));
+		assertThat(stream.status()).isEqualTo(403);
+		assertThat(stream.errorBody()).startsWith("{\"code\":\"FORBIDDEN\",\"message\":");
+		assertThat(stream.header("Access-Control-Allow-Origin")).isNull();
+		assertThat(this.broker.isOnline("victim")).isFalse();
+		assertConnectsAs("victim",
+				this.client.open("/sse", Map.of("Cookie", cookie, "Origin", "http://127.0.0.1:" + this.port)));
+	}
+
+	@Test
 	void prefersTheHeaderOverTheCookie() {
 		SseTestClient.Stream stream = this.client.open("/sse", Map.of("Authorization",
 				"Bearer " + TestTokens.forUser("alex", "chat"), "Cookie", "sse_token=not-a-token"));

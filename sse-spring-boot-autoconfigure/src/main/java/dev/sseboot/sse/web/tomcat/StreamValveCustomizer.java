@@ -1,23 +1,32 @@
 package dev.sseboot.sse.web.tomcat;
 
+import dev.sseboot.sse.web.SseErrorResponder;
+import dev.sseboot.sse.web.StreamPath;
+import org.apache.catalina.core.StandardHost;
+
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 
 /**
- * Adds the stream endpoint's valve to Tomcat: it gives each stream request the
+ * Adds the stream endpoint's valves to Tomcat: one gives each stream request the
  * {@link dev.sseboot.sse.web.ClientConnection} through which the broker learns that its
- * client closed the connection, and aborts it.
+ * client closed the connection, and aborts it; the other answers the requests that Tomcat
+ * refuses on the stream path before they reach the application with the starter's JSON.
  */
 public final class StreamValveCustomizer implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> {
 
 	private final String path;
 
+	private final SseErrorResponder errors;
+
 	/**
 	 * Creates the customizer.
 	 * @param path the stream endpoint's path within the application
+	 * @param errors writes the error bodies
 	 */
-	public StreamValveCustomizer(String path) {
+	public StreamValveCustomizer(String path, SseErrorResponder errors) {
 		this.path = path;
+		this.errors = errors;
 	}
 
 	@Override
@@ -25,6 +34,11 @@ public final class StreamValveCustomizer implements WebServerFactoryCustomizer<C
 		factory.addContextCustomizers((context) -> {
 			String streamPath = context.getPath() + this.path;
 			context.getPipeline().addValve(new ClientConnectionValve(streamPath));
+			if (context.getParent() instanceof StandardHost host) {
+				// In place of the host's own error report valve, which it then does not add.
+				host.getPipeline().addValve(new StreamErrorReportValve(new StreamPath(streamPath), this.errors));
+				host.setErrorReportValveClass(StreamErrorReportValve.class.getName());
+			}
 		});
 	}
 
