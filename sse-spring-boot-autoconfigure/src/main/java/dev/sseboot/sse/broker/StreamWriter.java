@@ -149,13 +149,7 @@ final class StreamWriter {
 	}
 
 	void complete(SseStream stream) {
-		try {
-			stream.output().complete();
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Could not complete " + stream + ": " + ex);
-		}
-		this.onCompleted.accept(stream);
+		end(stream, false);
 	}
 
 	/**
@@ -164,11 +158,20 @@ final class StreamWriter {
 	 * @param stream the stream
 	 */
 	void abort(SseStream stream) {
+		end(stream, true);
+	}
+
+	private void end(SseStream stream, boolean abort) {
 		try {
-			stream.output().abort();
+			if (abort) {
+				stream.output().abort();
+			}
+			else {
+				stream.output().complete();
+			}
 		}
 		catch (RuntimeException ex) {
-			logger.debug("Could not abort " + stream + ": " + ex);
+			logger.debug("Could not end " + stream + ": " + ex);
 		}
 		this.onCompleted.accept(stream);
 	}
