@@ -347,6 +347,19 @@ class StreamLifecycleIntegrationTests {
 	}
 
 	@Test
+	void keepsAStreamWhoseClientSentAStrayLineBreak() throws Exception {
+		try (ConfigurableApplicationContext context = start("sse.connection.close-check-interval=50ms");
+				Socket page = new Socket("127.0.0.1", port(context))) {
+			SseBroker broker = context.getBean(SseBroker.class);
+			sendStreamRequest(page, port(context), TestTokens.forUser("stray", "feed"));
+			// RFC 9112 lets a client send an empty line after a request: it is not a close.
+			page.getOutputStream().write("\r\n".getBytes(StandardCharsets.US_ASCII));
+			await().atMost(Duration.ofSeconds(5)).until(() -> broker.isOnline("stray"));
+			await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> broker.isOnline("stray"));
+		}
+	}
+
+	@Test
 	void replacesTheOldestStreamOfAUserAtTheLimitByDefault() {
 		try (ConfigurableApplicationContext context = start("sse.connection.max-per-user=2")) {
 			SseTestClient client = new SseTestClient(port(context));

@@ -232,6 +232,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		SseStream stream = new SseStream(UUID.randomUUID().toString(), request, closeAt(), output,
 				this.settings.queueCapacity());
 		output.listen(() -> writable(stream), (failure) -> writeFailed(stream, failure));
+		dropClosedClientsAtLimit(request.principal().userId());
 		synchronized (this.publishLock) {
 			admit(request.principal().userId());
 			String resumeAfter = resumeAfter(request);
@@ -400,15 +401,10 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		if (maxPerUser <= 0 || this.registry.ofUser(userId).size() < maxPerUser) {
 			return;
 		}
-		// The page a user just reloaded left a stream behind: ask the container first.
-		for (SseStream stream : List.copyOf(this.registry.ofUser(userId))) {
-			if (stream.output().isClosedByClient()) {
-				drop(stream, null, "its client closed the connection");
-			}
-		}
 		List<SseStream> streams = new ArrayList<>(this.registry.ofUser(userId));
 		int excess = streams.size() - maxPerUser + 1;
 		if (excess <= 0) {
+			// Streams end outside the lock too: one did since the check.
 			return;
 		}
 		if (this.settings.onLimit() == LimitPolicy.REJECT) {
@@ -418,6 +414,22 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		streams.sort(Comparator.comparing(SseStream::connectedAt));
 		for (SseStream oldest : streams.subList(0, excess)) {
 			close(oldest, CloseReason.REPLACED);
+		}
+	}
+
+	/**
+	 * Drops the streams of a user at the per-user limit whose client closed them: the
+	 * page a user just reloaded left one behind. Outside the publishing lock, since it
+	 * asks the container about each; the limit is checked again under it.
+	 */
+	private void dropClosedClientsAtLimit(String userId) {
+		int maxPerUser = this.settings.maxPerUser();
+		if (maxPerUser > 0 && this.registry.ofUser(userId).size() >= maxPerUser) {
+			for (SseStream stream : List.copyOf(this.registry.ofUser(userId))) {
+				if (stream.output().isClosedByClient()) {
+					drop(stream, null, "its client closed the connection");
+				}
+			}
 		}
 	}
 
@@ -549,7 +561,9 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		boolean alreadyClosing = !this.closing.add(stream);
 		SseStream.Offer offer = ending.get();
 		if (offer == SseStream.Offer.CLOSED) {
-			if (!alreadyClosing) {
+			// Another ender may have closed it meanwhile and still count on the entry: only
+			// an ended stream's entry goes, and the sweep ends the others.
+			if (!alreadyClosing && stream.isCompleted()) {
 				this.closing.remove(stream);
 			}
 			return false;

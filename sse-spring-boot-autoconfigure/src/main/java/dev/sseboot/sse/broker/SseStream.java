@@ -70,7 +70,10 @@ public final class SseStream {
 
 	private volatile long lastActivityNanos = System.nanoTime();
 
-	/** When the sweeper next asks whether the client closed the connection; its own field. */
+	/**
+	 * When the sweeper next asks whether the client closed the connection. Touched by the
+	 * sweeper thread only, so not guarded.
+	 */
 	private long nextCloseCheckNanos;
 
 	private volatile boolean expiryWarned;

@@ -109,8 +109,12 @@ final class StreamWriter {
 					return;
 				}
 				if (batch.dropped()) {
-					writeIfWritable(output, batch.frames());
-					abort(stream);
+					try {
+						writeIfWritable(output, batch.frames());
+					}
+					finally {
+						abort(stream);
+					}
 					return;
 				}
 				output.write(batch.frames());

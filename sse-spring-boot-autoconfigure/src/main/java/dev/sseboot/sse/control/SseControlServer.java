@@ -30,6 +30,12 @@ public final class SseControlServer implements WebServerFactoryCustomizer<Tomcat
 
 	private static final Log logger = LogFactory.getLog(SseControlServer.class);
 
+	/**
+	 * Connections the control listener accepts at once: a few publishers, not Tomcat's
+	 * 8192, which would count against the open files the stream connector leaves free.
+	 */
+	static final int MAX_CONNECTIONS = 256;
+
 	private final InetAddress address;
 
 	private final Connector connector;
@@ -48,6 +54,7 @@ public final class SseControlServer implements WebServerFactoryCustomizer<Tomcat
 			protocol.setAddress(address);
 			// Mostly idle: do not keep Tomcat's default ten spare threads waiting.
 			protocol.setMinSpareThreads(1);
+			protocol.setMaxConnections(MAX_CONNECTIONS);
 		}
 		this.connector.addLifecycleListener((event) -> {
 			if (Lifecycle.AFTER_START_EVENT.equals(event.getType())) {

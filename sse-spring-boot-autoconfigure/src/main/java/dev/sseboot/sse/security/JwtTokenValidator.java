@@ -126,7 +126,8 @@ public final class JwtTokenValidator implements TokenValidator {
 			.filter((entry) -> key.length >= entry.getValue())
 			.map(Map.Entry::getKey)
 			.collect(Collectors.toUnmodifiableSet());
-		return new Builder(singleKey(algorithms, new SecretKeySpec(key, "HmacSHA256")));
+		// One key for HS256, HS384 and HS512: nimbus picks the MAC by the token's alg.
+		return new Builder(singleKey(algorithms, new SecretKeySpec(key, "HMAC")));
 	}
 
 	/**

@@ -21,6 +21,9 @@ public final class SseBearerTokenResolver implements BearerTokenResolver {
 
 	private static final String BEARER_PREFIX = "bearer ";
 
+	/** The browser's Fetch Metadata header that says how a request was made. */
+	private static final String SEC_FETCH_MODE = "Sec-Fetch-Mode";
+
 	private final @Nullable String queryParameter;
 
 	private final @Nullable String cookieName;
@@ -82,7 +85,7 @@ public final class SseBearerTokenResolver implements BearerTokenResolver {
 
 	private @Nullable String fromCookie(HttpServletRequest request) {
 		Cookie[] cookies = request.getCookies();
-		if (this.cookieName == null || cookies == null) {
+		if (this.cookieName == null || cookies == null || !isCorsMode(request)) {
 			return null;
 		}
 		for (Cookie cookie : cookies) {
@@ -91,6 +94,18 @@ public final class SseBearerTokenResolver implements BearerTokenResolver {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Whether the request comes from {@code EventSource} or {@code fetch}, or from a client
+	 * that does not say. The browser sends cookies with an image or a frame that another
+	 * page of the same site embeds too, without an {@code Origin} that CORS could check:
+	 * such a request must not open a stream in the user's name. Its cookie is ignored
+	 * rather than refused, so that it does not count against the user's address.
+	 */
+	private static boolean isCorsMode(HttpServletRequest request) {
+		String mode = request.getHeader(SEC_FETCH_MODE);
+		return mode == null || mode.equals("cors");
 	}
 
 	/** An empty token is no token: the client gets 401, as with none at all. */

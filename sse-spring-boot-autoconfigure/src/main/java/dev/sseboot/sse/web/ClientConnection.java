@@ -13,8 +13,8 @@ public interface ClientConnection {
 	String ATTRIBUTE = ClientConnection.class.getName();
 
 	/**
-	 * Returns whether the client closed the connection, or sent something it must not
-	 * send after a stream request. Never blocks.
+	 * Returns whether the client closed the connection (or at least its sending side), or
+	 * the request has ended. Never blocks.
 	 * @return whether the client is gone
 	 */
 	boolean isClosedByClient();
@@ -22,6 +22,7 @@ public interface ClientConnection {
 	/**
 	 * Closes the connection without sending what is still buffered for it, and ends the
 	 * request with an error, which the container reports to the async request's listeners.
+	 * Does nothing once the request has ended.
 	 */
 	void abort();
 

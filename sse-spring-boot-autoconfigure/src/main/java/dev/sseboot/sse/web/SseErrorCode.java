@@ -25,7 +25,7 @@ public enum SseErrorCode {
 	/** The node is full or shutting down. */
 	UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE),
 
-	/** No such path: on the control port, anything but the control endpoints. */
+	/** No such path: on the control port, anything but the control endpoints; a 404 elsewhere. */
 	NOT_FOUND(HttpStatus.NOT_FOUND),
 
 	/** A control endpoint called with the wrong HTTP method. */
@@ -37,7 +37,10 @@ public enum SseErrorCode {
 	/** A control request body that is neither form-encoded nor JSON. */
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE),
 
-	/** A control endpoint the configuration does not provide: /token without a JWT secret. */
+	/**
+	 * A control endpoint the configuration does not provide (/token without a JWT secret);
+	 * a 501 elsewhere.
+	 */
 	NOT_IMPLEMENTED(HttpStatus.NOT_IMPLEMENTED);
 
 	private final HttpStatus status;
@@ -48,8 +51,8 @@ public enum SseErrorCode {
 
 	/**
 	 * Returns the code of a refusal made with a bare HTTP status, by the container or a
-	 * framework: the code of that status, else {@link #BAD_REQUEST} for a client error
-	 * and {@link #SERVER_ERROR} for a server error.
+	 * framework: the code whose status it is, else {@link #BAD_REQUEST} for a client error
+	 * and {@link #SERVER_ERROR} for a server error. The response keeps the status.
 	 * @param status the status, 400 or more
 	 * @return the code
 	 */

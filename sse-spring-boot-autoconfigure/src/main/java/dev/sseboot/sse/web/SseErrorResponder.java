@@ -34,11 +34,16 @@ public final class SseErrorResponder {
 	 */
 	public void write(HttpServletResponse response, SseErrorCode code, String message, @Nullable Duration retryAfter)
 			throws IOException {
+		write(response, code.status().value(), code, message, retryAfter);
+	}
+
+	private void write(HttpServletResponse response, int status, SseErrorCode code, String message,
+			@Nullable Duration retryAfter) throws IOException {
 		if (response.isCommitted()) {
 			return;
 		}
 		response.resetBuffer();
-		response.setStatus(code.status().value());
+		response.setStatus(status);
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
 		response.setCharacterEncoding("UTF-8");
 		if (code == SseErrorCode.UNAUTHORIZED) {
@@ -58,7 +63,8 @@ public final class SseErrorResponder {
 	/**
 	 * Writes the response for a stream request that the container or a framework refused
 	 * with a bare status, such as Tomcat's 400 for an oversized header or the request
-	 * firewall's 400: the code of the status and a message that says no more than it.
+	 * firewall's 400: the status kept, the code that goes with it, and a message that says
+	 * no more than the status.
 	 * @param response the response
 	 * @param status the status of the refusal
 	 * @throws IOException if the response cannot be written
@@ -68,11 +74,12 @@ public final class SseErrorResponder {
 		if (code == SseErrorCode.METHOD_NOT_ALLOWED) {
 			response.setHeader(HttpHeaders.ALLOW, "GET");
 		}
-		write(response, code, switch (code) {
+		String message = switch (code) {
 			case METHOD_NOT_ALLOWED -> "Streams are opened with GET";
-			case SERVER_ERROR -> "The stream request failed";
-			default -> "The stream request was refused as malformed (HTTP " + status + ")";
-		}, null);
+			case BAD_REQUEST -> "Malformed stream request (HTTP " + status + ")";
+			default -> "Stream request refused (HTTP " + status + ")";
+		};
+		write(response, status, code, message, null);
 	}
 
 	/**

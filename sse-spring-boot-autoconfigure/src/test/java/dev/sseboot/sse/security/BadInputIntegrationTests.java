@@ -103,6 +103,8 @@ class BadInputIntegrationTests {
 				Map.of("X-Padding", "p".repeat(20 * 1024)));
 		assertThat(response.status()).isEqualTo(400);
 		assertThat(response.header("Content-Type")).startsWith("text/html");
+		// Spring Boot's error report, which tells no version and no stack.
+		assertThat(response.body()).doesNotContain("Apache Tomcat").doesNotContain("<pre>");
 		SseTestClient.RawResponse slash = this.client.sendRaw("GET /sse/ HTTP/1.1",
 				Map.of("Authorization", "Bearer " + valid("mallory")));
 		assertThat(slash.status()).isEqualTo(401);
@@ -130,6 +132,14 @@ class BadInputIntegrationTests {
 			assertThat(stream.status()).isEqualTo(200);
 			assertThat(stream.next().field("userId")).isEqualTo("kid-user");
 		}
+	}
+
+	@Test
+	void keepsTheStatusOfAContainerRefusalItDoesNotName() {
+		SseTestClient.RawResponse response = this.client.sendRaw("GET /sse?token=" + valid("mallory") + " HTTP/1.2",
+				Map.of());
+		assertThat(response.status()).isEqualTo(505);
+		assertThat(response.body()).contains("{\"code\":\"SERVER_ERROR\",\"message\":\"Stream request refused (HTTP 505)\"}");
 	}
 
 	@Test

@@ -86,6 +86,17 @@ class TokenSourcesIntegrationTests {
 	}
 
 	@Test
+	void ignoresACookieThatAnImageOrFrameSends() {
+		String cookie = "sse_token=" + TestTokens.forUser("embedded", "chat");
+		for (String mode : new String[] { "no-cors", "navigate" }) {
+			SseTestClient.Stream stream = this.client.open("/sse", Map.of("Cookie", cookie, "Sec-Fetch-Mode", mode));
+			assertThat(stream.status()).as(mode).isEqualTo(401);
+			assertThat(this.broker.isOnline("embedded")).isFalse();
+		}
+		assertConnectsAs("embedded", this.client.open("/sse", Map.of("Cookie", cookie, "Sec-Fetch-Mode", "cors")));
+	}
+
+	@Test
 	void prefersTheHeaderOverTheCookie() {
 		SseTestClient.Stream stream = this.client.open("/sse", Map.of("Authorization",
 				"Bearer " + TestTokens.forUser("alex", "chat"), "Cookie", "sse_token=not-a-token"));

@@ -27,10 +27,21 @@ final class ClientConnectionValve extends ValveBase {
 	@Override
 	public void invoke(Request request, Response response) throws IOException, ServletException {
 		// Tomcat's decoded URI is normalized: no path parameters, dot segments or double slashes.
-		if (this.streamPath.equals(request.getDecodedRequestURI())) {
-			request.setAttribute(ClientConnection.ATTRIBUTE, new TomcatClientConnection(request.getCoyoteRequest()));
+		if (!this.streamPath.equals(request.getDecodedRequestURI())) {
+			getNext().invoke(request, response);
+			return;
 		}
-		getNext().invoke(request, response);
+		TomcatClientConnection connection = new TomcatClientConnection(request.getCoyoteRequest());
+		request.setAttribute(ClientConnection.ATTRIBUTE, connection);
+		try {
+			getNext().invoke(request, response);
+		}
+		finally {
+			if (!request.isAsyncStarted()) {
+				// Refused, or the async start failed: nothing will ask this request again.
+				connection.end();
+			}
+		}
 	}
 
 }

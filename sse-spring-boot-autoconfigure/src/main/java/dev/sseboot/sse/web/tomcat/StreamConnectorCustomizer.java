@@ -32,6 +32,9 @@ public final class StreamConnectorCustomizer
 	/** Connections the kernel queues before Tomcat accepts them (capped by net.core.somaxconn). */
 	public static final int ACCEPT_COUNT = 4096;
 
+	/** Tomcat's own connection limit, which a small open-file limit forces the starter below. */
+	private static final int TOMCAT_DEFAULT_MAX_CONNECTIONS = 8192;
+
 	/** Open files left to the rest of the application at least: jars, logs, pools, clients. */
 	static final int MIN_RESERVED_FILES = 256;
 
@@ -82,9 +85,15 @@ public final class StreamConnectorCustomizer
 			if (connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol) {
 				if (!this.maxConnectionsSet) {
 					protocol.setMaxConnections(maxConnections(this.openFileLimit));
-					logger.info("Tomcat accepts at most " + protocol.getMaxConnections() + " connections"
-							+ ((this.openFileLimit >= 0) ? " (open-file limit " + this.openFileLimit + ")" : "")
-							+ "; set server.tomcat.max-connections, and raise the open-file limit, for more streams");
+					String chosen = "Tomcat accepts at most " + protocol.getMaxConnections() + " connections"
+							+ ((this.openFileLimit >= 0) ? " (open-file limit " + this.openFileLimit + ")" : "");
+					if (protocol.getMaxConnections() < TOMCAT_DEFAULT_MAX_CONNECTIONS) {
+						logger.warn(chosen + ", fewer than Tomcat's default: raise the open-file limit (ulimit -n)");
+					}
+					else {
+						logger.info(chosen + "; set server.tomcat.max-connections, and raise the open-file limit, "
+								+ "for more streams");
+					}
 				}
 				if (!this.acceptCountSet) {
 					protocol.setAcceptCount(Math.max(protocol.getAcceptCount(), ACCEPT_COUNT));

@@ -2,7 +2,10 @@ package dev.sseboot.sse.web.tomcat;
 
 import dev.sseboot.sse.web.SseErrorResponder;
 import dev.sseboot.sse.web.StreamPath;
+import java.util.Arrays;
+
 import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
 
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -35,9 +38,15 @@ public final class StreamValveCustomizer implements WebServerFactoryCustomizer<C
 			String streamPath = context.getPath() + this.path;
 			context.getPipeline().addValve(new ClientConnectionValve(streamPath));
 			if (context.getParent() instanceof StandardHost host) {
-				// In place of the host's own error report valve, which it then does not add.
-				host.getPipeline().addValve(new StreamErrorReportValve(new StreamPath(streamPath), this.errors));
-				host.setErrorReportValveClass(StreamErrorReportValve.class.getName());
+				// The JSON valve must come after the error report valve to answer before it.
+				// Spring Boot adds one before this runs; otherwise Tomcat would add its own
+				// at start, after this one, so it is added here in its place.
+				if (ErrorReportValve.class.getName().equals(host.getErrorReportValveClass()) && Arrays
+					.stream(host.getPipeline().getValves())
+					.noneMatch((valve) -> valve instanceof ErrorReportValve)) {
+					host.getPipeline().addValve(new ErrorReportValve());
+				}
+				host.getPipeline().addValve(new StreamErrorValve(new StreamPath(streamPath), this.errors));
 			}
 		});
 	}

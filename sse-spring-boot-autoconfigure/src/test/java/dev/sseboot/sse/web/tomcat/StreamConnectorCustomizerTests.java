@@ -31,7 +31,10 @@ class StreamConnectorCustomizerTests {
 		assertThat(protocol.getMaxConnections()).isEqualTo(18_000);
 		assertThat(output).contains("Tomcat accepts at most 18000 connections (open-file limit 20000)");
 		// Below Tomcat's own default too: a process allowed 1024 files cannot hold 8192 connections.
-		assertThat(StreamConnectorCustomizer.maxConnections(1024)).isEqualTo(768);
+		assertThat(customizedProtocol(new StreamConnectorCustomizer(new MockEnvironment(), 1024)).getMaxConnections())
+			.isEqualTo(768);
+		assertThat(output).contains("Tomcat accepts at most 768 connections (open-file limit 1024), fewer than "
+				+ "Tomcat's default: raise the open-file limit");
 		assertThat(StreamConnectorCustomizer.maxConnections(-1)).isEqualTo(StreamConnectorCustomizer.MAX_CONNECTIONS);
 	}
 
