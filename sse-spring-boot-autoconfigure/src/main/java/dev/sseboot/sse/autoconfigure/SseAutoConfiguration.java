@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.broker.BrokerSettings;
 import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.replay.DeliveryTracker;
 import dev.sseboot.sse.replay.InMemoryReplayBuffer;
 import dev.sseboot.sse.replay.ReplayBuffer;
@@ -46,9 +47,15 @@ public final class SseAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(SseBroker.class)
 	LocalSseBroker sseBroker(SseProperties properties, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<ReplayBuffer> replayBuffer, ObjectProvider<DeliveryTracker> deliveryTracker) {
+			ObjectProvider<ReplayBuffer> replayBuffer, ObjectProvider<DeliveryTracker> deliveryTracker,
+			ObjectProvider<ClusterLog> clusterLog) {
+		ClusterLog log = clusterLog.getIfAvailable();
+		if (log == null && properties.getCluster().getType() == SseProperties.Cluster.Type.REDIS) {
+			throw new IllegalStateException("sse.cluster.type=redis, but there is no Redis connection: "
+					+ "configure spring.data.redis.* with spring-boot-starter-data-redis");
+		}
 		return new LocalSseBroker(brokerSettings(properties), jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper),
-				replayBuffer.getIfAvailable(), deliveryTracker.getIfAvailable());
+				replayBuffer.getIfAvailable(), deliveryTracker.getIfAvailable(), log);
 	}
 
 	@Bean

@@ -47,6 +47,8 @@ public class SseProperties {
 
 	private final Cors cors = new Cors();
 
+	private final Cluster cluster = new Cluster();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -94,6 +96,74 @@ public class SseProperties {
 
 	public Cors getCors() {
 		return this.cors;
+	}
+
+	public Cluster getCluster() {
+		return this.cluster;
+	}
+
+	/**
+	 * Cluster mode: several nodes of the application share their events.
+	 */
+	public static class Cluster {
+
+		/**
+		 * How the nodes share events: 'none' (each node on its own) or 'redis' (through a
+		 * log in Redis, with spring-boot-starter-data-redis).
+		 */
+		private Type type = Type.NONE;
+
+		private final Redis redis = new Redis();
+
+		public Type getType() {
+			return this.type;
+		}
+
+		public void setType(Type type) {
+			this.type = type;
+		}
+
+		public Redis getRedis() {
+			return this.redis;
+		}
+
+		/**
+		 * How the nodes share events.
+		 */
+		public enum Type {
+
+			/** Each node on its own. */
+			NONE,
+
+			/** Through a log in Redis. */
+			REDIS
+
+		}
+
+		/**
+		 * The cluster's log in Redis, on the application's Redis connection.
+		 */
+		public static class Redis {
+
+			/**
+			 * Prefix of the starter's Redis keys, so that several applications can share
+			 * one Redis. It becomes the keys' hash tag: all of them live on one Redis
+			 * Cluster node.
+			 */
+			private String keyPrefix = "sse:";
+
+			public String getKeyPrefix() {
+				return this.keyPrefix;
+			}
+
+			public void setKeyPrefix(String keyPrefix) {
+				Assert.isTrue(!keyPrefix.contains("{") && !keyPrefix.contains("}"),
+						"sse.cluster.redis.key-prefix must not contain '{' or '}': it becomes the keys' hash tag");
+				this.keyPrefix = keyPrefix;
+			}
+
+		}
+
 	}
 
 	/**

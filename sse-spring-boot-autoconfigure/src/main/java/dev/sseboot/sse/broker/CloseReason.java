@@ -24,7 +24,14 @@ public enum CloseReason {
 	 * The user opened a stream beyond {@code sse.connection.max-per-user}, and this, the
 	 * oldest, made room for it.
 	 */
-	REPLACED("replaced");
+	REPLACED("replaced"),
+
+	/**
+	 * In cluster mode, the node read the cluster's log from another point than where it
+	 * was (a log that lost its data, or trimmed events before the node read them): the
+	 * stream may have missed events, and its client's resume status says so.
+	 */
+	RESYNC("resync");
 
 	private final String value;
 

@@ -24,6 +24,9 @@ import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.SseConnection;
 import dev.sseboot.sse.SseEvent;
 import dev.sseboot.sse.SsePrincipal;
+import dev.sseboot.sse.cluster.ClusterLog;
+import dev.sseboot.sse.cluster.ClusterUnavailableException;
+import dev.sseboot.sse.cluster.LogRecord;
 import dev.sseboot.sse.replay.BufferedEvent;
 import dev.sseboot.sse.replay.DeliveryTracker;
 import dev.sseboot.sse.replay.EventId;
@@ -43,6 +46,11 @@ import org.springframework.context.SmartLifecycle;
  * The broker of one node: keeps the open streams, assigns event ids, renders each event
  * once and queues it on every recipient. A single lock orders publishing and stream
  * registration, so every stream sees events in id order.
+ * <p>
+ * In cluster mode the node does not order its events: it appends them to the
+ * {@link ClusterLog}, and delivers what it reads back from the log, its own events
+ * included, through the same fan-out. Its replay buffer then holds the log's tail as this
+ * node read it; a stream resuming from further back gets the older events from the log.
  */
 public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean {
 
@@ -69,15 +77,23 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 
 	private final Map<CloseReason, Frame> closeFrames = new EnumMap<>(CloseReason.class);
 
-	private final @Nullable ReplayBuffer replayBuffer;
+	/** Restarted with each epoch of the cluster's log, under the publishing lock. */
+	private volatile @Nullable ReplayBuffer replayBuffer;
 
 	private final @Nullable DeliveryTracker deliveryTracker;
 
-	private final String epoch;
+	private final @Nullable ClusterLog clusterLog;
+
+	/** The epoch of the ids: this node's, or the cluster log's once the node joined it. */
+	private volatile String epoch;
 
 	private final Object publishLock = new Object();
 
-	private long sequence;
+	/**
+	 * Sequence of the newest event this node delivered: its own, or in cluster mode the
+	 * log's. Written under the publishing lock.
+	 */
+	private volatile long sequence;
 
 	private volatile boolean stopping;
 
@@ -108,11 +124,28 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	 */
 	public LocalSseBroker(BrokerSettings settings, JsonMapper jsonMapper, @Nullable ReplayBuffer replayBuffer,
 			@Nullable DeliveryTracker deliveryTracker) {
+		this(settings, jsonMapper, replayBuffer, deliveryTracker, null);
+	}
+
+	/**
+	 * Creates a broker, in cluster mode when given the cluster's log.
+	 * @param settings how streams are run
+	 * @param jsonMapper writes event data that is not a string
+	 * @param replayBuffer keeps events for resuming streams, or {@code null} for no replay;
+	 * in cluster mode, the tail of the log this node read
+	 * @param deliveryTracker remembers what each client id got, or {@code null}
+	 * @param clusterLog the log the nodes of a cluster share, or {@code null} for a node on
+	 * its own
+	 */
+	public LocalSseBroker(BrokerSettings settings, JsonMapper jsonMapper, @Nullable ReplayBuffer replayBuffer,
+			@Nullable DeliveryTracker deliveryTracker, @Nullable ClusterLog clusterLog) {
 		this.settings = settings;
 		this.jsonMapper = jsonMapper;
 		this.replayBuffer = replayBuffer;
 		this.deliveryTracker = deliveryTracker;
-		this.epoch = (replayBuffer != null) ? replayBuffer.epoch() : newEpoch();
+		this.clusterLog = clusterLog;
+		// Until the node joins the log, no id is of its epoch: resuming resets.
+		this.epoch = (clusterLog != null) ? "" : (replayBuffer != null) ? replayBuffer.epoch() : newEpoch();
 		this.writer = new StreamWriter(settings.writerThreads(), this::writeFailed, this::ended);
 		this.nextEndNanos = System.nanoTime() + settings.maxLifetime().toNanos();
 		for (CloseReason reason : CloseReason.values()) {
@@ -121,6 +154,9 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		}
 		// Running from the start: streams may open as soon as the web server accepts them.
 		this.sweeper = startSweeper();
+		if (clusterLog != null) {
+			clusterLog.start(new LogReader());
+		}
 	}
 
 	/**
@@ -201,11 +237,19 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 
 	@Override
 	public List<SseEvent> eventsSince(String lastEventId, SsePrincipal principal) {
-		Replay replay;
-		synchronized (this.publishLock) {
-			replay = resume(lastEventId);
+		Resumption resumption;
+		Fetched fetched = null;
+		while (true) {
+			synchronized (this.publishLock) {
+				resumption = resume(lastEventId, fetched);
+			}
+			if (resumption != null) {
+				break;
+			}
+			fetched = fetch(lastEventId);
 		}
-		return replay.events()
+		return resumption.replay()
+			.events()
 			.stream()
 			.map(BufferedEvent::event)
 			.filter((event) -> (event.userId() == null || event.userId().equals(principal.userId()))
@@ -233,32 +277,51 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 				this.settings.queueCapacity());
 		output.listen(() -> writable(stream), (failure) -> writeFailed(stream, failure));
 		dropClosedClientsAtLimit(request.principal().userId());
-		synchronized (this.publishLock) {
-			admit(request.principal().userId());
-			String resumeAfter = resumeAfter(request);
-			Replay replay = resume(resumeAfter);
-			ResumeStatus status = replay.status();
-			List<Frame> replayed = replayFrames(stream, replay);
-			int room = this.settings.queueCapacity() - 1;
-			if (replayed.size() > room) {
-				// More than the queue holds: the oldest are left out, and the client is told.
-				replayed = replayed.subList(replayed.size() - room, replayed.size());
-				status = ResumeStatus.GAP;
+		String resumeAfter = resumeAfter(request);
+		Fetched fetched = null;
+		while (true) {
+			synchronized (this.publishLock) {
+				admit(request.principal().userId());
+				Resumption resumption = resume(resumeAfter, fetched);
+				if (resumption != null) {
+					register(stream, resumeAfter, resumption);
+					break;
+				}
 			}
-			long now = System.nanoTime();
-			stream.offer(Frame.of(connectedFrame(stream, status)), now);
-			replayed.forEach((frame) -> stream.offer(frame, now));
-			if (status == ResumeStatus.RECOVERED || status == ResumeStatus.GAP) {
-				stream.resumedAfter(resumeAfter);
-			}
-			this.registry.add(stream);
-			long end = endNanos(stream, now, Instant.now());
-			if (end - this.nextEndNanos < 0) {
-				this.nextEndNanos = end;
-			}
+			// Older than what this node delivered: ask the cluster's log, without the lock.
+			fetched = fetch(resumeAfter);
 		}
 		this.writer.schedule(stream);
 		return stream;
+	}
+
+	/**
+	 * Queues a stream's {@code sse-connected} frame and the events it missed, then
+	 * registers it for live events. Under the publishing lock, so that live events follow
+	 * the replayed ones with no gap and no duplicate.
+	 */
+	private void register(SseStream stream, @Nullable String resumeAfter, Resumption resumption) {
+		Replay replay = resumption.replay();
+		ResumeStatus status = replay.status();
+		List<Frame> replayed = replayFrames(stream, replay);
+		int room = this.settings.queueCapacity() - 1;
+		if (replayed.size() > room) {
+			// More than the queue holds: the oldest are left out, and the client is told.
+			replayed = replayed.subList(replayed.size() - room, replayed.size());
+			status = ResumeStatus.GAP;
+		}
+		long now = System.nanoTime();
+		stream.offer(Frame.of(connectedFrame(stream, status)), now);
+		replayed.forEach((frame) -> stream.offer(frame, now));
+		if (status == ResumeStatus.RECOVERED || status == ResumeStatus.GAP) {
+			stream.resumedAfter(resumeAfter);
+		}
+		stream.skipThrough(resumption.skipThrough());
+		this.registry.add(stream);
+		long end = endNanos(stream, now, Instant.now());
+		if (end - this.nextEndNanos < 0) {
+			this.nextEndNanos = end;
+		}
 	}
 
 	private @Nullable String resumeAfter(StreamRequest request) {
@@ -268,15 +331,88 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		return this.deliveryTracker.lastEventId(request.principal().userId(), request.clientId());
 	}
 
-	private Replay resume(@Nullable String lastEventId) {
+	/**
+	 * Works out what a stream resuming after an id gets. Runs under the publishing lock.
+	 * @param lastEventId the id, or {@code null}
+	 * @param fetched what the cluster's log holds after the id, or {@code null} if not
+	 * fetched yet
+	 * @return how the stream resumes, or {@code null} when the cluster's log must be asked
+	 * first
+	 */
+	private @Nullable Resumption resume(@Nullable String lastEventId, @Nullable Fetched fetched) {
 		if (lastEventId == null) {
-			return Replay.of(ResumeStatus.NONE);
+			return new Resumption(Replay.of(ResumeStatus.NONE), 0);
 		}
 		EventId id = EventId.parse(lastEventId);
-		if (id == null || this.replayBuffer == null || !id.epoch().equals(this.epoch) || id.sequence() > this.sequence) {
-			return Replay.of(ResumeStatus.RESET);
+		ReplayBuffer buffer = this.replayBuffer;
+		if (id == null || buffer == null || !id.epoch().equals(this.epoch)) {
+			return new Resumption(Replay.of(ResumeStatus.RESET), 0);
 		}
-		return this.replayBuffer.after(id);
+		if (this.clusterLog == null) {
+			return new Resumption((id.sequence() > this.sequence) ? Replay.of(ResumeStatus.RESET) : buffer.after(id), 0);
+		}
+		if (id.sequence() <= this.sequence && buffer.holdsAllAfter(id)) {
+			return new Resumption(buffer.after(id), 0);
+		}
+		if (fetched == null) {
+			return null;
+		}
+		if (id.sequence() > this.sequence) {
+			// The client saw more of the log than this node has read yet: that part comes
+			// live, and is not sent again.
+			return (id.sequence() > fetched.lastSequence()) ? new Resumption(Replay.of(ResumeStatus.RESET), 0)
+					: new Resumption(Replay.of(ResumeStatus.RECOVERED), id.sequence());
+		}
+		// The fetched events this node has delivered, then the buffer's, which holds what
+		// was delivered since the fetch.
+		List<BufferedEvent> events = new ArrayList<>();
+		long through = id.sequence();
+		for (Fetched.Event event : fetched.events()) {
+			if (event.sequence() > this.sequence) {
+				break;
+			}
+			events.add(event.event());
+			through = event.sequence();
+		}
+		EventId last = new EventId(this.epoch, through);
+		if (!buffer.holdsAllAfter(last)) {
+			// The buffer lost what came between: what it holds, and the client is told.
+			return new Resumption(buffer.after(id), 0);
+		}
+		events.addAll(buffer.after(last).events());
+		return new Resumption(new Replay(fetched.complete() ? ResumeStatus.RECOVERED : ResumeStatus.GAP, events), 0);
+	}
+
+	/**
+	 * Reads what the cluster's log holds after an id, and renders it, outside the
+	 * publishing lock.
+	 */
+	private Fetched fetch(@Nullable String lastEventId) {
+		EventId id = (lastEventId != null) ? EventId.parse(lastEventId) : null;
+		ClusterLog log = this.clusterLog;
+		if (id == null || log == null) {
+			throw new IllegalStateException("Only ids of the cluster's log are fetched");
+		}
+		ClusterLog.Tail tail;
+		try {
+			tail = log.readAfter(id.sequence());
+		}
+		catch (ClusterUnavailableException ex) {
+			logger.debug("Resuming without the cluster's log: " + ex.getMessage());
+			return new Fetched(List.of(), false, -1);
+		}
+		List<Fetched.Event> events = new ArrayList<>(tail.records().size());
+		for (LogRecord record : tail.records()) {
+			// Events for one connection are not replayed: a reconnect is a new connection.
+			if (record.connectionId() == null) {
+				String eventId = id.epoch() + "-" + record.sequence();
+				SseEvent event = new SseEvent(eventId, record.name(), record.data(), record.timestamp(),
+						record.userId(), record.channel(), Map.of());
+				events.add(new Fetched.Event(record.sequence(),
+						new BufferedEvent(event, FrameEncoder.event(eventId, record.name(), record.data()))));
+			}
+		}
+		return new Fetched(events, tail.complete(), tail.lastSequence());
 	}
 
 	private byte[] connectedFrame(SseStream stream, ResumeStatus resume) {
@@ -470,33 +606,54 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			throw new IllegalArgumentException("Event name '" + name + "' is reserved for the server");
 		}
 		String payload = (data instanceof String text) ? text : toJson(data);
+		Instant timestamp = Instant.now();
+		if (this.clusterLog != null) {
+			// Delivered here too when this node reads it back, in the log's order.
+			return this.clusterLog.append(new LogRecord(0, name, payload, timestamp, userId, channel, connectionId));
+		}
 		// Rendered before taking the lock: only the id line depends on the order.
 		byte[] body = FrameEncoder.event(null, name, payload);
 		List<SseStream> toWrite = new ArrayList<>();
 		try {
 			synchronized (this.publishLock) {
-				String id = this.epoch + "-" + (++this.sequence);
-				byte[] bytes = FrameEncoder.withId(id, body);
-				Frame frame = new Frame(bytes, id);
-				if (this.replayBuffer != null && connectionId == null) {
-					// Per-connection events are not replayed: a reconnect is a new connection.
-					this.replayBuffer.append(new SseEvent(id, name, payload, Instant.now(), userId, channel, Map.of()),
-							bytes);
-				}
-				long now = System.nanoTime();
-				for (SseStream stream : recipients(userId, channel, connectionId)) {
-					// The indexes narrow the candidates; the one rule of SseEvent decides.
-					if (connectionId != null || SseEvent.isAddressedTo(userId, channel, stream.principal().userId(),
-							stream.channels())) {
-						deliver(stream, frame, now, toWrite);
-					}
-				}
+				long sequence = ++this.sequence;
+				String id = this.epoch + "-" + sequence;
+				dispatch(new SseEvent(id, name, payload, timestamp, userId, channel, Map.of()),
+						new Frame(FrameEncoder.withId(id, body), id), sequence, connectionId, System.nanoTime(),
+						toWrite);
 				return id;
 			}
 		}
 		finally {
 			// Outside the lock; and always, since each of these streams waits for this call.
 			this.writer.schedule(toWrite);
+		}
+	}
+
+	/**
+	 * Keeps an event for replay and queues it on every stream it is for: the one fan-out
+	 * of this node's events and the cluster log's. Runs under the publishing lock, in
+	 * sequence order.
+	 * @param event the event
+	 * @param frame the event rendered, with its id
+	 * @param sequence its sequence
+	 * @param connectionId the one connection it is for, or {@code null}
+	 * @param now the time, from {@link System#nanoTime()}
+	 * @param toWrite collects the streams that need a writer
+	 */
+	private void dispatch(SseEvent event, Frame frame, long sequence, @Nullable String connectionId, long now,
+			List<SseStream> toWrite) {
+		ReplayBuffer buffer = this.replayBuffer;
+		if (buffer != null && connectionId == null) {
+			// Per-connection events are not replayed: a reconnect is a new connection.
+			buffer.append(event, frame.bytes());
+		}
+		for (SseStream stream : recipients(event.userId(), event.channel(), connectionId)) {
+			// The indexes narrow the candidates; the one rule of SseEvent decides.
+			if (sequence > stream.skipThrough()
+					&& (connectionId != null || event.isAddressedTo(stream.principal().userId(), stream.channels()))) {
+				deliver(stream, frame, now, toWrite);
+			}
 		}
 	}
 
@@ -696,6 +853,9 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			this.writer.restart();
 			this.sweeper = startSweeper();
 			this.stopping = false;
+			if (this.clusterLog != null) {
+				this.clusterLog.start(new LogReader());
+			}
 		}
 	}
 
@@ -738,6 +898,9 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		if (scheduler != null) {
 			scheduler.shutdownNow();
 		}
+		if (this.clusterLog != null) {
+			this.clusterLog.stop();
+		}
 		long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
 		while (!this.closing.isEmpty() && System.nanoTime() < deadline) {
 			LockSupport.parkNanos(SHUTDOWN_POLL.toNanos());
@@ -765,6 +928,9 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		}
 		else {
 			this.writer.shutdown(Duration.ZERO);
+			if (this.clusterLog != null) {
+				this.clusterLog.stop();
+			}
 		}
 	}
 
@@ -780,6 +946,84 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	@Override
 	public int getPhase() {
 		return SmartLifecycle.DEFAULT_PHASE;
+	}
+
+	/**
+	 * How a stream resumes.
+	 * @param replay what it gets
+	 * @param skipThrough the sequence through which it does not get live events: it has
+	 * them already, from another node that had read further
+	 */
+	private record Resumption(Replay replay, long skipThrough) {
+	}
+
+	/**
+	 * What the cluster's log held after a client's id, rendered.
+	 * @param events the events, oldest first, those for one connection left out
+	 * @param complete whether nothing after the id was missing
+	 * @param lastSequence the log's newest sequence, -1 if the log could not be reached
+	 */
+	private record Fetched(List<Event> events, boolean complete, long lastSequence) {
+
+		record Event(long sequence, BufferedEvent event) {
+		}
+
+	}
+
+	/**
+	 * Delivers what this node reads from the cluster's log to its streams.
+	 */
+	private final class LogReader implements ClusterLog.Reader {
+
+		@Override
+		public void reset(String epoch, long position, boolean missed) {
+			synchronized (LocalSseBroker.this.publishLock) {
+				LocalSseBroker.this.epoch = epoch;
+				LocalSseBroker.this.sequence = position;
+				ReplayBuffer buffer = LocalSseBroker.this.replayBuffer;
+				if (buffer != null) {
+					LocalSseBroker.this.replayBuffer = buffer.restart(epoch, position);
+				}
+				if (missed) {
+					// Events these streams should have had are gone: their clients resume
+					// and learn it from the resume status (gap, or reset for a new epoch).
+					logger.warn("SSE cluster log read from " + epoch + "-" + position
+							+ " on: closing the streams of this node, which may have missed events");
+					for (SseStream stream : LocalSseBroker.this.registry.all()) {
+						close(stream, CloseReason.RESYNC);
+					}
+				}
+			}
+		}
+
+		@Override
+		public void read(List<LogRecord> records) {
+			// Rendered before taking the lock; the epoch changes only on this thread.
+			String epoch = LocalSseBroker.this.epoch;
+			List<SseEvent> events = new ArrayList<>(records.size());
+			List<Frame> frames = new ArrayList<>(records.size());
+			for (LogRecord record : records) {
+				String id = epoch + "-" + record.sequence();
+				events.add(new SseEvent(id, record.name(), record.data(), record.timestamp(), record.userId(),
+						record.channel(), Map.of()));
+				frames.add(new Frame(FrameEncoder.event(id, record.name(), record.data()), id));
+			}
+			List<SseStream> toWrite = new ArrayList<>();
+			try {
+				synchronized (LocalSseBroker.this.publishLock) {
+					long now = System.nanoTime();
+					for (int i = 0; i < records.size(); i++) {
+						LogRecord record = records.get(i);
+						dispatch(events.get(i), frames.get(i), record.sequence(), record.connectionId(), now, toWrite);
+						LocalSseBroker.this.sequence = record.sequence();
+					}
+				}
+			}
+			finally {
+				LocalSseBroker.this.writer.schedule(toWrite);
+			}
+		}
+
 	}
 
 	private final class Target implements UserRecipients {

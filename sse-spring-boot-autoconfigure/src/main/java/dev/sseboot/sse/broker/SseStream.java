@@ -80,6 +80,9 @@ public final class SseStream {
 
 	private volatile @Nullable String lastWrittenEventId;
 
+	/** Sequence through which the stream gets no live events; guarded by the publishing lock. */
+	private long skipThrough;
+
 	SseStream(String id, StreamRequest request, long closeAtNanos, StreamOutput output, int capacity) {
 		this.id = id;
 		this.principal = request.principal();
@@ -130,6 +133,14 @@ public final class SseStream {
 	 */
 	public @Nullable String lastWrittenEventId() {
 		return this.lastWrittenEventId;
+	}
+
+	long skipThrough() {
+		return this.skipThrough;
+	}
+
+	void skipThrough(long sequence) {
+		this.skipThrough = sequence;
 	}
 
 	void resumedAfter(@Nullable String eventId) {

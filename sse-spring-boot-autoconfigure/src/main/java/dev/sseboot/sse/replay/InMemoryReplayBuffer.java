@@ -42,12 +42,28 @@ public final class InMemoryReplayBuffer implements ReplayBuffer {
 	 * @param maxBytes how many bytes of frames to keep
 	 */
 	public InMemoryReplayBuffer(String epoch, int maxEvents, Duration ttl, long maxBytes) {
+		this(epoch, maxEvents, ttl.toNanos(), maxBytes, 0);
+	}
+
+	private InMemoryReplayBuffer(String epoch, int maxEvents, long ttlNanos, long maxBytes, long startsAfter) {
 		Assert.isTrue(maxEvents > 0, "maxEvents must be positive");
 		Assert.isTrue(maxBytes > 0, "maxBytes must be positive");
 		this.epoch = epoch;
 		this.maxEvents = maxEvents;
-		this.ttlNanos = ttl.toNanos();
+		this.ttlNanos = ttlNanos;
 		this.maxBytes = maxBytes;
+		this.evictedThrough = startsAfter;
+	}
+
+	@Override
+	public InMemoryReplayBuffer restart(String epoch, long startsAfter) {
+		return new InMemoryReplayBuffer(epoch, this.maxEvents, this.ttlNanos, this.maxBytes, startsAfter);
+	}
+
+	@Override
+	public synchronized boolean holdsAllAfter(EventId lastEventId) {
+		evict();
+		return lastEventId.sequence() >= this.evictedThrough;
 	}
 
 	@Override

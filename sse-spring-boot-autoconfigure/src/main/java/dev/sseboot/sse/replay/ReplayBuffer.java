@@ -36,4 +36,28 @@ public interface ReplayBuffer {
 	 */
 	int size();
 
+	/**
+	 * Returns whether the buffer still holds every event it got after an id: none of them
+	 * was evicted.
+	 * @param lastEventId an id of this epoch
+	 * @return whether {@link #after} would recover
+	 */
+	default boolean holdsAllAfter(EventId lastEventId) {
+		return after(lastEventId).status() == ResumeStatus.RECOVERED;
+	}
+
+	/**
+	 * Returns an empty buffer with the same bounds for another epoch, whose events begin
+	 * after a sequence. In cluster mode the broker keeps the tail of the cluster's log in
+	 * such a buffer, and starts a new one whenever it reads the log from another point.
+	 * @param epoch the epoch
+	 * @param startsAfter the sequence after which events are appended: resuming from
+	 * before it is a gap
+	 * @return the buffer
+	 */
+	default ReplayBuffer restart(String epoch, long startsAfter) {
+		throw new UnsupportedOperationException(getClass().getName() + " cannot serve cluster mode: it must "
+				+ "implement ReplayBuffer.restart");
+	}
+
 }

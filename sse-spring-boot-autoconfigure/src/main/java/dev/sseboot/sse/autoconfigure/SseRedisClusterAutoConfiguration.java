@@ -1,0 +1,69 @@
+package dev.sseboot.sse.autoconfigure;
+
+import java.time.Duration;
+
+import dev.sseboot.sse.cluster.ClusterLog;
+import dev.sseboot.sse.cluster.redis.RedisClusterLog;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * Auto-configuration of cluster mode on Redis ({@code sse.cluster.type=redis}): the log
+ * the nodes share, on the application's own Redis connection ({@code spring.data.redis.*}).
+ * Without the property nothing of it is created.
+ */
+@AutoConfiguration(before = SseAutoConfiguration.class,
+		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "sse.enabled", matchIfMissing = true)
+@ConditionalOnProperty(name = "sse.cluster.type", havingValue = "redis")
+@EnableConfigurationProperties(SseProperties.class)
+public final class SseRedisClusterAutoConfiguration {
+
+	/** Longest wait of one read of the log: the node notices a quiet log's new epoch within it. */
+	private static final Duration MAX_READ_BLOCK = Duration.ofSeconds(1);
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(RedisConnectionFactory.class)
+	static class RedisLogConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(ClusterLog.class)
+		RedisClusterLog sseClusterLog(RedisConnectionFactory connectionFactory, SseProperties properties,
+				ObjectProvider<DataRedisProperties> redisProperties) {
+			return new RedisClusterLog(connectionFactory, properties.getCluster().getRedis().getKeyPrefix(),
+					properties.getReplay().getMaxEvents(), properties.getReplay().getTtl(),
+					readBlock(redisProperties.getIfAvailable()));
+		}
+
+		/** A blocking read must end well within the Redis command timeout. */
+		private static Duration readBlock(DataRedisProperties redisProperties) {
+			Duration timeout = (redisProperties != null) ? redisProperties.getTimeout() : null;
+			return (timeout != null && timeout.dividedBy(2).compareTo(MAX_READ_BLOCK) < 0) ? timeout.dividedBy(2)
+					: MAX_READ_BLOCK;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass("org.springframework.data.redis.connection.RedisConnectionFactory")
+	static class MissingRedisConfiguration {
+
+		MissingRedisConfiguration() {
+			throw new IllegalStateException("sse.cluster.type=redis needs Spring Data Redis: add "
+					+ "org.springframework.boot:spring-boot-starter-data-redis to the application's dependencies");
+		}
+
+	}
+
+}

@@ -1,0 +1,438 @@
+package dev.sseboot.sse.cluster.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+
+import dev.sseboot.sse.cluster.ClusterLog;
+import dev.sseboot.sse.cluster.ClusterUnavailableException;
+import dev.sseboot.sse.cluster.LogRecord;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.stream.ByteRecord;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.connection.stream.StreamReadOptions;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.util.Assert;
+
+/**
+ * The cluster's log in Redis: a Redis Stream whose entries are numbered by a counter, so
+ * that ids are dense ({@code <n>-0}) and a client's id tells exactly what it missed. Three
+ * keys share one hash tag, so that a script can touch them all on a Redis Cluster too:
+ * {@code {prefix}log} (the stream, trimmed to about the replay's maximum of events),
+ * {@code {prefix}seq} (the counter) and {@code {prefix}epoch} (the epoch, new when Redis
+ * lost the other two).
+ * <p>
+ * Appends are scripts that check the epoch, count and add in one step; Lettuce sends
+ * concurrent ones together on its shared connection. Each node reads the stream with a
+ * blocking {@code XREAD} on a connection of its own, and after any failure waits and
+ * joins again, checking that nothing it had not read was trimmed meanwhile.
+ */
+public final class RedisClusterLog implements ClusterLog {
+
+	private static final Log logger = LogFactory.getLog(RedisClusterLog.class);
+
+	/** Adds a record, if the log is still of the epoch the node knows. */
+	private static final RedisScript<Long> APPEND = RedisScript.of("""
+			if redis.call('GET', KEYS[3]) ~= ARGV[1] then
+				return redis.error_reply('SSE_EPOCH the log began another epoch')
+			end
+			local sequence = redis.call('INCR', KEYS[1])
+			redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], sequence .. '-0', 'e', ARGV[1], unpack(ARGV, 3))
+			return sequence
+			""", Long.class);
+
+	/**
+	 * Begins a new epoch, empty, unless another node began one already: the epoch key is
+	 * still the one the node saw (or missing, as it was).
+	 */
+	private static final RedisScript<String> NEW_EPOCH = RedisScript.of("""
+			local current = redis.call('GET', KEYS[3])
+			if (current or '') == ARGV[1] then
+				redis.call('DEL', KEYS[1], KEYS[2])
+				redis.call('SET', KEYS[3], ARGV[2])
+				return ARGV[2]
+			end
+			return current
+			""", String.class);
+
+	private static final String EPOCH_FIELD = "e";
+
+	private static final String NAME_FIELD = "n";
+
+	private static final String DATA_FIELD = "d";
+
+	private static final String TIME_FIELD = "t";
+
+	private static final String USER_FIELD = "u";
+
+	private static final String CHANNEL_FIELD = "c";
+
+	private static final String CONNECTION_FIELD = "x";
+
+	private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final StringRedisTemplate redis;
+
+	private final List<String> keys;
+
+	private final String sequenceKey;
+
+	private final String logKey;
+
+	private final String epochKey;
+
+	private final int maxEvents;
+
+	private final Duration ttl;
+
+	private final Duration blockTimeout;
+
+	private volatile @Nullable String epoch;
+
+	private volatile boolean available;
+
+	private volatile boolean running;
+
+	private volatile @Nullable Thread readerThread;
+
+	/**
+	 * Creates the log.
+	 * @param connectionFactory the application's Redis connections
+	 * @param keyPrefix what the keys start with, inside the hash tag, e.g. {@code sse:}
+	 * @param maxEvents how many records the stream keeps, at least
+	 * @param ttl how long a record is replayed
+	 * @param blockTimeout how long a read waits for records, less than the Redis command
+	 * timeout
+	 */
+	public RedisClusterLog(RedisConnectionFactory connectionFactory, String keyPrefix, int maxEvents, Duration ttl,
+			Duration blockTimeout) {
+		Assert.isTrue(maxEvents > 0, "maxEvents must be positive");
+		this.connectionFactory = connectionFactory;
+		this.redis = new StringRedisTemplate(connectionFactory);
+		String tag = "{" + keyPrefix + "}";
+		this.sequenceKey = tag + "seq";
+		this.logKey = tag + "log";
+		this.epochKey = tag + "epoch";
+		this.keys = List.of(this.sequenceKey, this.logKey, this.epochKey);
+		this.maxEvents = maxEvents;
+		this.ttl = ttl;
+		this.blockTimeout = blockTimeout;
+	}
+
+	@Override
+	public void start(Reader reader) {
+		this.running = true;
+		Thread thread = new Thread(() -> read(reader), "sse-cluster-log");
+		thread.setDaemon(true);
+		this.readerThread = thread;
+		thread.start();
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		Thread thread = this.readerThread;
+		if (thread != null) {
+			thread.interrupt();
+			try {
+				thread.join(this.blockTimeout.plusSeconds(1).toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		this.available = false;
+	}
+
+	/**
+	 * Returns whether the node reads the log: it joined, and the last read succeeded.
+	 * @return whether the log is reachable
+	 */
+	public boolean isAvailable() {
+		return this.available;
+	}
+
+	@Override
+	public String append(LogRecord record) {
+		String currentEpoch = this.epoch;
+		if (!this.available || currentEpoch == null) {
+			throw unavailable(null);
+		}
+		List<String> arguments = new ArrayList<>(16);
+		arguments.add(currentEpoch);
+		arguments.add(Integer.toString(this.maxEvents));
+		arguments.add(NAME_FIELD);
+		arguments.add(record.name());
+		arguments.add(DATA_FIELD);
+		arguments.add(record.data());
+		arguments.add(TIME_FIELD);
+		arguments.add(Long.toString(record.timestamp().toEpochMilli()));
+		addIfPresent(arguments, USER_FIELD, record.userId());
+		addIfPresent(arguments, CHANNEL_FIELD, record.channel());
+		addIfPresent(arguments, CONNECTION_FIELD, record.connectionId());
+		try {
+			Long sequence = this.redis.execute(APPEND, this.keys, arguments.toArray());
+			return currentEpoch + "-" + sequence;
+		}
+		catch (DataAccessException ex) {
+			if (isEpochChange(ex)) {
+				// The reader finds the new epoch and resets the node; the publisher may retry.
+				throw new ClusterUnavailableException("The cluster's log began a new epoch (Redis lost its data): "
+						+ "the event was not sent", ex);
+			}
+			this.available = false;
+			throw unavailable(ex);
+		}
+	}
+
+	private static void addIfPresent(List<String> arguments, String field, @Nullable String value) {
+		if (value != null) {
+			arguments.add(field);
+			arguments.add(value);
+		}
+	}
+
+	private static boolean isEpochChange(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause.getMessage() != null && cause.getMessage().contains("SSE_EPOCH")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	@Override
+	public Tail readAfter(long sequence) {
+		String currentEpoch = this.epoch;
+		try {
+			long last = lastSequence();
+			List<MapRecord<String, Object, Object>> entries = this.redis.opsForStream()
+				.range(this.logKey, Range.of(Range.Bound.exclusive(sequence + "-0"), Range.Bound.unbounded()));
+			List<LogRecord> records = new ArrayList<>(entries.size());
+			for (MapRecord<String, Object, Object> entry : entries) {
+				Map<Object, Object> fields = entry.getValue();
+				if (!String.valueOf(fields.get(EPOCH_FIELD)).equals(currentEpoch)) {
+					// The log began a new epoch meanwhile: nothing of the old one is left.
+					return new Tail(List.of(), false, -1);
+				}
+				records.add(toRecord(sequenceOf(entry.getId().getValue()), fields::get));
+			}
+			// Older than the replay's time to live: not replayed, as on a node on its own.
+			Instant oldest = Instant.now().minus(this.ttl);
+			int expired = 0;
+			while (expired < records.size() && records.get(expired).timestamp().isBefore(oldest)) {
+				expired++;
+			}
+			records = records.subList(expired, records.size());
+			boolean complete = records.isEmpty() ? last <= sequence : records.get(0).sequence() == sequence + 1;
+			return new Tail(records, complete, last);
+		}
+		catch (DataAccessException ex) {
+			throw unavailable(ex);
+		}
+	}
+
+	@Override
+	public long lastSequence() {
+		try {
+			String sequence = this.redis.opsForValue().get(this.sequenceKey);
+			return (sequence != null) ? Long.parseLong(sequence) : 0;
+		}
+		catch (DataAccessException ex) {
+			throw unavailable(ex);
+		}
+	}
+
+	private static ClusterUnavailableException unavailable(@Nullable Throwable cause) {
+		String message = "The cluster's log in Redis is unreachable: the event was not sent";
+		return (cause != null) ? new ClusterUnavailableException(message + " (" + cause.getMessage() + ")", cause)
+				: new ClusterUnavailableException(message);
+	}
+
+	/**
+	 * Reads the log until stopped: joins it, then reads in order, and after a failure
+	 * waits, joins again and goes on from where it was.
+	 */
+	private void read(Reader reader) {
+		Session session = new Session();
+		int failures = 0;
+		while (this.running) {
+			try {
+				session.readOnce(reader);
+				failures = 0;
+			}
+			catch (RuntimeException ex) {
+				if (!this.running) {
+					break;
+				}
+				this.available = false;
+				if (failures++ == 0) {
+					logger.warn("SSE cluster log in Redis unreachable, retrying: " + ex);
+				}
+				session.disconnect();
+				backOff(failures);
+			}
+		}
+		session.disconnect();
+	}
+
+	/** Up to two seconds, at random from half of it, so that nodes do not come back in step. */
+	private static void backOff(int failures) {
+		long millis = Math.min(MAX_BACKOFF.toMillis(), 50L << Math.min(failures, 6));
+		long wait = millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1);
+		LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(wait));
+	}
+
+	private static long sequenceOf(String streamId) {
+		return Long.parseLong(streamId, 0, streamId.indexOf('-'), 10);
+	}
+
+	private static LogRecord toRecord(long sequence, Function<String, @Nullable Object> fields) {
+		return new LogRecord(sequence, String.valueOf(fields.apply(NAME_FIELD)), String.valueOf(fields.apply(DATA_FIELD)),
+				Instant.ofEpochMilli(Long.parseLong(String.valueOf(fields.apply(TIME_FIELD)))),
+				optional(fields.apply(USER_FIELD)), optional(fields.apply(CHANNEL_FIELD)),
+				optional(fields.apply(CONNECTION_FIELD)));
+	}
+
+	private static @Nullable String optional(@Nullable Object value) {
+		return (value != null) ? value.toString() : null;
+	}
+
+	/** The time in base 36 and four random characters: two nodes that begin one at once differ. */
+	private static String newEpoch() {
+		int fourCharacters = ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36);
+		return Long.toString(System.currentTimeMillis(), Character.MAX_RADIX)
+				+ Integer.toString(fourCharacters, Character.MAX_RADIX);
+	}
+
+	/**
+	 * The reader's state: its connection, the epoch it reads and how far it has read.
+	 */
+	private final class Session {
+
+		private @Nullable RedisConnection connection;
+
+		private @Nullable String readEpoch;
+
+		private long position;
+
+		void readOnce(Reader reader) {
+			RedisConnection current = this.connection;
+			if (current == null) {
+				current = RedisClusterLog.this.connectionFactory.getConnection();
+				this.connection = current;
+				join(reader);
+			}
+			List<ByteRecord> entries = current.streamCommands()
+				.xRead(StreamReadOptions.empty().count(1000).block(RedisClusterLog.this.blockTimeout),
+						StreamOffset.create(bytes(RedisClusterLog.this.logKey),
+								ReadOffset.from(this.position + "-0")));
+			RedisClusterLog.this.available = true;
+			if (entries == null || entries.isEmpty()) {
+				// A quiet log may have begun a new epoch without a record to tell.
+				String epoch = RedisClusterLog.this.redis.opsForValue().get(RedisClusterLog.this.epochKey);
+				if (!this.readEpoch.equals(epoch)) {
+					join(reader);
+				}
+				return;
+			}
+			List<LogRecord> records = new ArrayList<>(entries.size());
+			for (ByteRecord entry : entries) {
+				Map<byte[], byte[]> fields = entry.getValue();
+				Map<String, String> decoded = new HashMap<>(fields.size() * 2);
+				fields.forEach((field, value) -> decoded.put(string(field), string(value)));
+				if (!this.readEpoch.equals(decoded.get(EPOCH_FIELD))) {
+					deliver(reader, records);
+					join(reader);
+					return;
+				}
+				long sequence = sequenceOf(entry.getId().getValue());
+				if (sequence != this.position + 1 + records.size()) {
+					// Trimmed before this node read it: its streams missed records.
+					deliver(reader, records);
+					this.position = sequence - 1;
+					reader.reset(this.readEpoch, this.position, true);
+				}
+				records.add(toRecord(sequence, decoded::get));
+			}
+			deliver(reader, records);
+		}
+
+		private void deliver(Reader reader, List<LogRecord> records) {
+			if (!records.isEmpty()) {
+				reader.read(List.copyOf(records));
+				this.position = records.get(records.size() - 1).sequence();
+				records.clear();
+			}
+		}
+
+		/**
+		 * Joins the log: at its end on the first join, else where the node was, unless the
+		 * log began a new epoch (then at its start), or went back before that point.
+		 */
+		private void join(Reader reader) {
+			StringRedisTemplate redis = RedisClusterLog.this.redis;
+			String epoch = redis.opsForValue().get(RedisClusterLog.this.epochKey);
+			long last = lastSequence();
+			if (epoch == null || (epoch.equals(this.readEpoch) && last < this.position)) {
+				// Redis lost the log, or went back to an older copy of it: its ids mean
+				// something else now.
+				epoch = redis.execute(NEW_EPOCH, RedisClusterLog.this.keys, (epoch != null) ? epoch : "", newEpoch());
+				last = lastSequence();
+			}
+			boolean first = this.readEpoch == null;
+			RedisClusterLog.this.epoch = epoch;
+			if (!epoch.equals(this.readEpoch)) {
+				this.readEpoch = epoch;
+				this.position = first ? last : 0;
+				reader.reset(epoch, this.position, !first);
+			}
+			// Back after an outage in the same epoch, the next read tells whether records
+			// were trimmed meanwhile.
+			RedisClusterLog.this.available = true;
+		}
+
+		void disconnect() {
+			RedisConnection current = this.connection;
+			this.connection = null;
+			if (current != null) {
+				try {
+					current.close();
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Could not close the SSE cluster log's connection: " + ex);
+				}
+			}
+		}
+
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static String string(byte[] bytes) {
+		return new String(bytes, StandardCharsets.UTF_8);
+	}
+
+}

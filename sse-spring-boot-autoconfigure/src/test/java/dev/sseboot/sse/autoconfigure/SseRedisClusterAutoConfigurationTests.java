@@ -1,0 +1,85 @@
+package dev.sseboot.sse.autoconfigure;
+
+import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.cluster.ClusterLog;
+import dev.sseboot.sse.cluster.redis.RedisClusterLog;
+import dev.sseboot.sse.test.TestTokens;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SseRedisClusterAutoConfigurationTests {
+
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, WebMvcAutoConfiguration.class,
+				SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
+				DataRedisAutoConfiguration.class, SseRedisClusterAutoConfiguration.class, SseAutoConfiguration.class,
+				SseSecurityAutoConfiguration.class))
+		.withPropertyValues("sse.security.jwt.secret=" + TestTokens.SECRET);
+
+	@Test
+	void createsNothingForTheClusterByDefaultEvenWithRedisAround() {
+		this.runner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(ClusterLog.class);
+			assertThat(context).hasSingleBean(LocalSseBroker.class);
+		});
+	}
+
+	@Test
+	void startsAsBeforeWithoutSpringDataRedis() {
+		this.runner.withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class)).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(ClusterLog.class);
+			assertThat(context).hasSingleBean(LocalSseBroker.class);
+		});
+	}
+
+	@Test
+	void createsTheRedisLogInClusterMode() {
+		this.runner.withPropertyValues("sse.cluster.type=redis", "spring.data.redis.port=1").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(RedisClusterLog.class);
+		});
+	}
+
+	@Test
+	void backsOffWhenTheApplicationDeclaresItsOwnLog() {
+		this.runner.withPropertyValues("sse.cluster.type=redis")
+			.withBean("myLog", ClusterLog.class, () -> new RedisClusterLog(
+					new org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory(), "mine:", 10,
+					java.time.Duration.ofMinutes(1),
+					java.time.Duration.ofMillis(100)))
+			.run((context) -> assertThat(context).getBeanNames(ClusterLog.class).containsExactly("myLog"));
+	}
+
+	@Test
+	void failsToStartInClusterModeWithoutSpringDataRedis() {
+		this.runner.withPropertyValues("sse.cluster.type=redis")
+			.withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("sse.cluster.type=redis needs Spring Data Redis"));
+	}
+
+	@Test
+	void rejectsAKeyPrefixWithABrace() {
+		this.runner.withPropertyValues("sse.cluster.type=redis", "sse.cluster.redis.key-prefix={app}")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("must not contain '{' or '}'"));
+	}
+
+}
