@@ -29,17 +29,29 @@ public final class ClusterNodes implements AutoCloseable {
 
 	private final String keyPrefix = "sse-test-" + UUID.randomUUID().toString().substring(0, 8) + ":";
 
+	private final int redisPort;
+
 	private final List<String> properties;
 
 	private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
 
 	/**
-	 * Prepares nodes.
+	 * Prepares nodes on the Redis at 127.0.0.1:6379.
 	 * @param properties properties every node gets, besides cluster mode and the secret
 	 */
 	public ClusterNodes(String... properties) {
+		this(REDIS_PORT, properties);
+	}
+
+	/**
+	 * Prepares nodes on a Redis of 127.0.0.1.
+	 * @param redisPort the Redis port
+	 * @param properties properties every node gets, besides cluster mode and the secret
+	 */
+	public ClusterNodes(int redisPort, String... properties) {
+		this.redisPort = redisPort;
 		this.properties = List.of(properties);
-		requireRedis(REDIS_PORT);
+		requireRedis(redisPort);
 	}
 
 	/**
@@ -72,7 +84,7 @@ public final class ClusterNodes implements AutoCloseable {
 		ConfigurableApplicationContext node = new SpringApplicationBuilder(SseTestApplication.class)
 			.properties("server.port=0", "spring.main.banner-mode=off", "sse.security.jwt.secret=" + TestTokens.SECRET,
 					"sse.cluster.type=redis", "sse.cluster.redis.key-prefix=" + this.keyPrefix,
-					"spring.data.redis.host=" + REDIS_HOST, "spring.data.redis.port=" + REDIS_PORT)
+					"spring.data.redis.host=" + REDIS_HOST, "spring.data.redis.port=" + this.redisPort)
 			.properties(this.properties.toArray(String[]::new))
 			.properties(extraProperties)
 			.run();
@@ -110,9 +122,9 @@ public final class ClusterNodes implements AutoCloseable {
 	 * Returns a template on the tests' Redis, for looking at or changing what the nodes keep.
 	 * @return the template; destroy its factory when done
 	 */
-	public static StringRedisTemplate redis() {
+	public StringRedisTemplate redis() {
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(REDIS_HOST, REDIS_PORT));
+				new RedisStandaloneConfiguration(REDIS_HOST, this.redisPort));
 		factory.afterPropertiesSet();
 		factory.start();
 		return new StringRedisTemplate(factory);
@@ -124,6 +136,10 @@ public final class ClusterNodes implements AutoCloseable {
 	@Override
 	public void close() {
 		this.nodes.forEach(ConfigurableApplicationContext::close);
+		if (this.redisPort != REDIS_PORT) {
+			// A Redis of the test's own, which it stops itself.
+			return;
+		}
 		StringRedisTemplate redis = redis();
 		try {
 			List<String> keys = new ArrayList<>();

@@ -176,7 +176,7 @@ public final class RedisClusterLog implements ClusterLog {
 	public String append(LogRecord record) {
 		String currentEpoch = this.epoch;
 		if (!this.available || currentEpoch == null) {
-			throw unavailable(null);
+			throw new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was not sent");
 		}
 		List<String> arguments = new ArrayList<>(16);
 		arguments.add(currentEpoch);
@@ -201,7 +201,8 @@ public final class RedisClusterLog implements ClusterLog {
 						+ "the event was not sent", ex);
 			}
 			this.available = false;
-			throw unavailable(ex);
+			throw new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was not "
+					+ "sent (" + ex.getMessage() + ")", ex);
 		}
 	}
 
@@ -224,6 +225,10 @@ public final class RedisClusterLog implements ClusterLog {
 	@Override
 	public Tail readAfter(long sequence) {
 		String currentEpoch = this.epoch;
+		if (!this.available || currentEpoch == null) {
+			// Lettuce would hold the command until Redis is back: the stream waits for nothing.
+			throw unavailable(null);
+		}
 		try {
 			long last = lastSequence();
 			List<MapRecord<String, Object, Object>> entries = this.redis.opsForStream()
@@ -264,7 +269,7 @@ public final class RedisClusterLog implements ClusterLog {
 	}
 
 	private static ClusterUnavailableException unavailable(@Nullable Throwable cause) {
-		String message = "The cluster's log in Redis is unreachable: the event was not sent";
+		String message = "The cluster's log in Redis is unreachable";
 		return (cause != null) ? new ClusterUnavailableException(message + " (" + cause.getMessage() + ")", cause)
 				: new ClusterUnavailableException(message);
 	}

@@ -1,0 +1,132 @@
+package dev.sseboot.sse.cluster;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.sseboot.sse.SseBroker;
+import dev.sseboot.sse.replay.EventId;
+import dev.sseboot.sse.test.ClusterNodes;
+import dev.sseboot.sse.test.RedisProcess;
+import dev.sseboot.sse.test.SseTestClient.Stream;
+import dev.sseboot.sse.test.TestTokens;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Cluster mode while Redis goes away and comes back: streams stay open, sends fail
+ * clearly, and every node goes on by itself afterwards, telling clients what they missed.
+ * The Redis is a process of the test's own.
+ */
+class ClusterOutageIntegrationTests {
+
+	private RedisProcess redis;
+
+	private ClusterNodes cluster;
+
+	private ConfigurableApplicationContext a;
+
+	private ConfigurableApplicationContext b;
+
+	@BeforeEach
+	void startRedisAndTwoNodes() {
+		this.redis = RedisProcess.startOnFreePort();
+		this.cluster = new ClusterNodes(this.redis.port(), "sse.heartbeat.interval=200ms",
+				"sse.connection.max-per-user=0", "spring.data.redis.timeout=5s");
+		this.a = this.cluster.start();
+		this.b = this.cluster.start();
+	}
+
+	@AfterEach
+	void stopAll() {
+		this.cluster.close();
+		this.redis.close();
+	}
+
+	@Test
+	void keepsStreamsOpenAndFailsSendsWhileRedisIsDownThenResetsTheirClients() {
+		SseBroker publisher = ClusterNodes.broker(this.a);
+		String token = TestTokens.forUser("steady", "chat");
+		try (Stream stream = ClusterNodes.client(this.b).openWithBearer("/sse", token)) {
+			stream.connectionId();
+			String before = publisher.toUser("steady").send("tick", "before");
+			assertThat(stream.next("tick").id()).isEqualTo(before);
+
+			this.redis.stop();
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThatExceptionOfType(ClusterUnavailableException.class)
+					.isThrownBy(() -> publisher.toUser("steady").send("tick", "lost")));
+			long failedAt = System.nanoTime();
+			assertThatExceptionOfType(ClusterUnavailableException.class)
+				.isThrownBy(() -> publisher.toUser("steady").send("tick", "lost"))
+				.withMessageContaining("unreachable");
+			assertThat(Duration.ofNanos(System.nanoTime() - failedAt)).as("a send during the outage")
+				.isLessThan(Duration.ofSeconds(1));
+			// Still open: heartbeats keep coming.
+			stream.next("heartbeat");
+			stream.next("heartbeat");
+
+			this.redis.restart();
+			// Redis came back empty: a new epoch, and the nodes close their streams so that
+			// clients learn what they missed.
+			assertThat(stream.next("sse-close").field("reason")).isEqualTo("resync");
+		}
+		String resumedAfter = awaitSend(publisher, "steady", "after");
+		try (Stream resumed = ClusterNodes.client(this.a).open("/sse",
+				Map.of("Authorization", "Bearer " + token, "Last-Event-ID", "stale-" + 1))) {
+			assertThat(resumed.next().field("resume")).isEqualTo("reset");
+		}
+		assertThat(EventId.parse(resumedAfter).sequence()).isGreaterThanOrEqualTo(1);
+		// Every node delivers again, without a restart.
+		try (Stream onA = ClusterNodes.client(this.a).openWithBearer("/sse", token);
+				Stream onB = ClusterNodes.client(this.b).openWithBearer("/sse", token)) {
+			onA.connectionId();
+			onB.connectionId();
+			String id = ClusterNodes.broker(this.b).toUser("steady").send("tick", "again");
+			assertThat(onA.next("tick").id()).isEqualTo(id);
+			assertThat(onB.next("tick").id()).isEqualTo(id);
+		}
+	}
+
+	@Test
+	void goesOnWhereItWasWhenTheConnectionsDropButRedisKeepsTheLog() {
+		SseBroker publisher = ClusterNodes.broker(this.a);
+		try (Stream stream = ClusterNodes.client(this.b).openWithBearer("/sse", TestTokens.forUser("calm", "chat"))) {
+			stream.connectionId();
+			String before = publisher.toUser("calm").send("tick", "before");
+			assertThat(stream.next("tick").id()).isEqualTo(before);
+			StringRedisTemplate template = this.cluster.redis();
+			try {
+				template.execute((org.springframework.data.redis.core.RedisCallback<Object>) (connection) -> connection
+					.execute("CLIENT", "KILL".getBytes(), "TYPE".getBytes(), "normal".getBytes()));
+			}
+			catch (RuntimeException ex) {
+				// Its own connection was killed too.
+			}
+			finally {
+				((LettuceConnectionFactory) template.getConnectionFactory()).destroy();
+			}
+			String after = awaitSend(publisher, "calm", "after");
+			assertThat(stream.next("tick").id()).isEqualTo(after);
+			assertThat(EventId.parse(after).sequence()).isEqualTo(EventId.parse(before).sequence() + 1);
+		}
+	}
+
+	/** Sends once the node has found Redis again. */
+	private static String awaitSend(SseBroker broker, String user, String data) {
+		String[] id = new String[1];
+		await().atMost(Duration.ofSeconds(15))
+			.ignoreException(ClusterUnavailableException.class)
+			.until(() -> (id[0] = broker.toUser(user).send("tick", data)) != null);
+		return id[0];
+	}
+
+}
