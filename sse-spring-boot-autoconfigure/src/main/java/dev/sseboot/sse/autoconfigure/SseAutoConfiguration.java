@@ -6,7 +6,9 @@ import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.broker.BrokerSettings;
 import dev.sseboot.sse.broker.LocalSseBroker;
 import dev.sseboot.sse.cluster.ClusterLog;
+import dev.sseboot.sse.cluster.ClusterPresence;
 import dev.sseboot.sse.replay.DeliveryTracker;
+import dev.sseboot.sse.replay.InMemoryDeliveryTracker;
 import dev.sseboot.sse.replay.InMemoryReplayBuffer;
 import dev.sseboot.sse.replay.ReplayBuffer;
 import dev.sseboot.sse.web.SseErrorResponder;
@@ -48,14 +50,14 @@ public final class SseAutoConfiguration {
 	@ConditionalOnMissingBean(SseBroker.class)
 	LocalSseBroker sseBroker(SseProperties properties, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<ReplayBuffer> replayBuffer, ObjectProvider<DeliveryTracker> deliveryTracker,
-			ObjectProvider<ClusterLog> clusterLog) {
+			ObjectProvider<ClusterLog> clusterLog, ObjectProvider<ClusterPresence> presence) {
 		ClusterLog log = clusterLog.getIfAvailable();
 		if (log == null && properties.getCluster().getType() == SseProperties.Cluster.Type.REDIS) {
 			throw new IllegalStateException("sse.cluster.type=redis, but there is no Redis connection: "
 					+ "configure spring.data.redis.* with spring-boot-starter-data-redis");
 		}
 		return new LocalSseBroker(brokerSettings(properties), jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper),
-				replayBuffer.getIfAvailable(), deliveryTracker.getIfAvailable(), log);
+				replayBuffer.getIfAvailable(), deliveryTracker.getIfAvailable(), log, presence.getIfAvailable());
 	}
 
 	@Bean
@@ -68,10 +70,11 @@ public final class SseAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(DeliveryTracker.class)
 	@ConditionalOnBooleanProperty("sse.replay.track-clients")
-	DeliveryTracker sseDeliveryTracker(SseProperties properties) {
-		return new DeliveryTracker(properties.getReplay().getMaxTrackedClients(), properties.getReplay().getTtl());
+	InMemoryDeliveryTracker sseDeliveryTracker(SseProperties properties) {
+		return new InMemoryDeliveryTracker(properties.getReplay().getMaxTrackedClients(),
+				properties.getReplay().getTtl());
 	}
 
 	@Bean

@@ -113,6 +113,12 @@ public class SseProperties {
 		 */
 		private Type type = Type.NONE;
 
+		/**
+		 * How long after it was last heard of a node's streams stop counting in the
+		 * cluster's presence and limits, such as after it was killed.
+		 */
+		private Duration nodeTimeout = Duration.ofSeconds(10);
+
 		private final Redis redis = new Redis();
 
 		public Type getType() {
@@ -121,6 +127,15 @@ public class SseProperties {
 
 		public void setType(Type type) {
 			this.type = type;
+		}
+
+		public Duration getNodeTimeout() {
+			return this.nodeTimeout;
+		}
+
+		public void setNodeTimeout(Duration nodeTimeout) {
+			Assert.isTrue(nodeTimeout.toMillis() >= 250, "sse.cluster.node-timeout must be at least 250ms");
+			this.nodeTimeout = nodeTimeout;
 		}
 
 		public Redis getRedis() {

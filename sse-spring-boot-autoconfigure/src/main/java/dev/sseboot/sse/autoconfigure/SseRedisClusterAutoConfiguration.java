@@ -3,7 +3,11 @@ package dev.sseboot.sse.autoconfigure;
 import java.time.Duration;
 
 import dev.sseboot.sse.cluster.ClusterLog;
+import dev.sseboot.sse.cluster.ClusterPresence;
 import dev.sseboot.sse.cluster.redis.RedisClusterLog;
+import dev.sseboot.sse.cluster.redis.RedisDeliveryTracker;
+import dev.sseboot.sse.cluster.redis.RedisPresence;
+import dev.sseboot.sse.replay.DeliveryTracker;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -44,6 +48,21 @@ public final class SseRedisClusterAutoConfiguration {
 			return new RedisClusterLog(connectionFactory, properties.getCluster().getRedis().getKeyPrefix(),
 					properties.getReplay().getMaxEvents(), properties.getReplay().getTtl(),
 					readBlock(redisProperties.getIfAvailable()));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(ClusterPresence.class)
+		RedisPresence sseClusterPresence(RedisConnectionFactory connectionFactory, SseProperties properties) {
+			return new RedisPresence(connectionFactory, properties.getCluster().getRedis().getKeyPrefix(),
+					properties.getCluster().getNodeTimeout());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(DeliveryTracker.class)
+		@ConditionalOnBooleanProperty("sse.replay.track-clients")
+		RedisDeliveryTracker sseDeliveryTracker(RedisConnectionFactory connectionFactory, SseProperties properties) {
+			return new RedisDeliveryTracker(connectionFactory, properties.getCluster().getRedis().getKeyPrefix(),
+					properties.getReplay().getTtl());
 		}
 
 		/** A blocking read must end well within the Redis command timeout. */

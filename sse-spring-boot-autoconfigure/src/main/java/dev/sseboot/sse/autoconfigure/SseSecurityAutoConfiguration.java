@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.util.List;
-import java.util.function.Consumer;
+import java.time.Instant;
+import java.util.function.BiConsumer;
 
 import dev.sseboot.sse.TokenValidator;
 import dev.sseboot.sse.broker.LocalSseBroker;
@@ -77,9 +78,16 @@ public final class SseSecurityAutoConfiguration {
 	@ConditionalOnMissingBean
 	TokenRevocations sseTokenRevocations(SseProperties properties, ObjectProvider<LocalSseBroker> broker) {
 		LocalSseBroker localBroker = broker.getIfAvailable();
-		Consumer<String> closeStreams = (localBroker != null) ? localBroker::disconnectToken : (tokenId) -> {
-		};
-		return new TokenRevocations(properties.getSecurity().getMaxRevokedTokens(), closeStreams, Clock.systemUTC());
+		BiConsumer<String, Instant> closeStreams = (localBroker != null) ? localBroker::revokeToken
+				: (tokenId, expiresAt) -> {
+				};
+		TokenRevocations revocations = new TokenRevocations(properties.getSecurity().getMaxRevokedTokens(),
+				closeStreams, Clock.systemUTC());
+		if (localBroker != null) {
+			// Revocations made on other nodes of a cluster.
+			localBroker.onTokenRevoked(revocations::apply);
+		}
+		return revocations;
 	}
 
 	@Bean(FILTER_CHAIN_BEAN_NAME)

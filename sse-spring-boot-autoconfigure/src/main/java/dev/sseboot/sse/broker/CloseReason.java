@@ -40,6 +40,21 @@ public enum CloseReason {
 	}
 
 	/**
+	 * Returns the reason of a value sent to clients.
+	 * @param value the value, e.g. {@code revoked}
+	 * @return the reason
+	 * @throws IllegalArgumentException if no reason has that value
+	 */
+	public static CloseReason of(String value) {
+		for (CloseReason reason : values()) {
+			if (reason.value.equals(value)) {
+				return reason;
+			}
+		}
+		throw new IllegalArgumentException("No close reason '" + value + "'");
+	}
+
+	/**
 	 * Returns the reason as sent to clients.
 	 * @return the reason
 	 */

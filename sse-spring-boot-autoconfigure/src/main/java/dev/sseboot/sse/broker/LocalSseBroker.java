@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import dev.sseboot.sse.SseBroker;
@@ -25,6 +26,7 @@ import dev.sseboot.sse.SseConnection;
 import dev.sseboot.sse.SseEvent;
 import dev.sseboot.sse.SsePrincipal;
 import dev.sseboot.sse.cluster.ClusterLog;
+import dev.sseboot.sse.cluster.ClusterPresence;
 import dev.sseboot.sse.cluster.ClusterUnavailableException;
 import dev.sseboot.sse.cluster.LogRecord;
 import dev.sseboot.sse.replay.BufferedEvent;
@@ -84,6 +86,12 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 
 	private final @Nullable ClusterLog clusterLog;
 
+	private final @Nullable ClusterPresence presence;
+
+	/** Told of every token revoked through the cluster's log, to refuse it here too. */
+	private volatile BiConsumer<String, Instant> revocationListener = (tokenId, expiresAt) -> {
+	};
+
 	/** The epoch of the ids: this node's, or the cluster log's once the node joined it. */
 	private volatile String epoch;
 
@@ -124,7 +132,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	 */
 	public LocalSseBroker(BrokerSettings settings, JsonMapper jsonMapper, @Nullable ReplayBuffer replayBuffer,
 			@Nullable DeliveryTracker deliveryTracker) {
-		this(settings, jsonMapper, replayBuffer, deliveryTracker, null);
+		this(settings, jsonMapper, replayBuffer, deliveryTracker, null, null);
 	}
 
 	/**
@@ -136,14 +144,17 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	 * @param deliveryTracker remembers what each client id got, or {@code null}
 	 * @param clusterLog the log the nodes of a cluster share, or {@code null} for a node on
 	 * its own
+	 * @param presence the cluster's presence and limits, or {@code null} for this node's
 	 */
 	public LocalSseBroker(BrokerSettings settings, JsonMapper jsonMapper, @Nullable ReplayBuffer replayBuffer,
-			@Nullable DeliveryTracker deliveryTracker, @Nullable ClusterLog clusterLog) {
+			@Nullable DeliveryTracker deliveryTracker, @Nullable ClusterLog clusterLog,
+			@Nullable ClusterPresence presence) {
 		this.settings = settings;
 		this.jsonMapper = jsonMapper;
 		this.replayBuffer = replayBuffer;
 		this.deliveryTracker = deliveryTracker;
 		this.clusterLog = clusterLog;
+		this.presence = presence;
 		// Until the node joins the log, no id is of its epoch: resuming resets.
 		this.epoch = (clusterLog != null) ? "" : (replayBuffer != null) ? replayBuffer.epoch() : newEpoch();
 		this.writer = new StreamWriter(settings.writerThreads(), this::writeFailed, this::ended);
@@ -154,8 +165,24 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		}
 		// Running from the start: streams may open as soon as the web server accepts them.
 		this.sweeper = startSweeper();
-		if (clusterLog != null) {
-			clusterLog.start(new LogReader());
+		startCluster();
+	}
+
+	private void stopCluster() {
+		if (this.presence != null) {
+			this.presence.stop();
+		}
+		if (this.clusterLog != null) {
+			this.clusterLog.stop();
+		}
+	}
+
+	private void startCluster() {
+		if (this.clusterLog != null) {
+			this.clusterLog.start(new LogReader());
+		}
+		if (this.presence != null) {
+			this.presence.start(() -> this.registry.all().stream().map(this::presenceEntry).toList());
 		}
 	}
 
@@ -187,15 +214,100 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		return new Target(null, null, connectionId);
 	}
 
+	/**
+	 * Closes every stream of a user with reason {@code revoked}, on every node in cluster
+	 * mode.
+	 * @param userId the user
+	 * @return how many streams were closed; in cluster mode, how many the cluster held
+	 * @throws ClusterUnavailableException in cluster mode, when the other nodes could not be
+	 * told (this node's streams are closed all the same)
+	 */
 	@Override
 	public int disconnectUser(String userId) {
+		if (this.clusterLog == null) {
+			return closeLocalUser(userId, CloseReason.REVOKED);
+		}
+		int open = inCluster(() -> this.presence.connections(userId).size(), () -> connectionsHere(userId).size());
+		tellCluster(LogRecord.closeUser(userId, CloseReason.REVOKED.value()),
+				() -> closeLocalUser(userId, CloseReason.REVOKED));
+		return open;
+	}
+
+	private int closeLocalUser(String userId, CloseReason reason) {
 		int closed = 0;
 		for (SseStream stream : this.registry.ofUser(userId)) {
-			if (close(stream, CloseReason.REVOKED)) {
+			if (close(stream, reason)) {
 				closed++;
 			}
 		}
 		return closed;
+	}
+
+	/**
+	 * Tells every node to act, itself included, through the cluster's log. If the log
+	 * cannot be reached, this node acts alone and the caller learns that the others did
+	 * not.
+	 */
+	private void tellCluster(LogRecord command, Runnable here) {
+		try {
+			this.clusterLog.append(command);
+		}
+		catch (ClusterUnavailableException ex) {
+			here.run();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Answers for the whole cluster, or in cluster mode without presence or during an
+	 * outage of its store, for this node.
+	 */
+	private <T> T inCluster(Supplier<T> cluster, Supplier<T> here) {
+		if (this.presence == null) {
+			return here.get();
+		}
+		try {
+			return cluster.get();
+		}
+		catch (ClusterUnavailableException ex) {
+			logger.debug("Answering for this node only: " + ex.getMessage());
+			return here.get();
+		}
+	}
+
+	/**
+	 * Revokes a token on every node of the cluster: each refuses it and closes its
+	 * streams. Node on its own: closes the streams.
+	 * @param tokenId the token's {@code jti}
+	 * @param expiresAt when the token expires
+	 * @throws ClusterUnavailableException in cluster mode, when the other nodes could not be
+	 * told
+	 */
+	public void revokeToken(String tokenId, Instant expiresAt) {
+		if (this.clusterLog == null) {
+			disconnectToken(tokenId);
+			return;
+		}
+		tellCluster(LogRecord.revokeToken(tokenId, expiresAt), () -> disconnectToken(tokenId));
+	}
+
+	/**
+	 * Registers what is told of every token revoked on another node through the cluster's
+	 * log, so that this node refuses it too.
+	 * @param listener called with each revoked token's id and expiry
+	 */
+	public void onTokenRevoked(BiConsumer<String, Instant> listener) {
+		this.revocationListener = listener;
+		if (this.clusterLog != null) {
+			// Those this node read before it had a listener; it reads them all again when it
+			// joins the log, if it has not yet.
+			try {
+				this.clusterLog.revokedTokens().forEach(listener);
+			}
+			catch (ClusterUnavailableException ex) {
+				logger.debug("Revoked tokens read when this node joins the cluster's log: " + ex.getMessage());
+			}
+		}
 	}
 
 	/**
@@ -216,22 +328,37 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 
 	@Override
 	public boolean disconnect(String connectionId) {
+		if (this.clusterLog == null) {
+			return closeLocalConnection(connectionId, CloseReason.REVOKED);
+		}
+		boolean open = inCluster(() -> this.presence.isOpen(connectionId),
+				() -> this.registry.byId(connectionId) != null);
+		tellCluster(LogRecord.closeConnection(connectionId, CloseReason.REVOKED.value()),
+				() -> closeLocalConnection(connectionId, CloseReason.REVOKED));
+		return open;
+	}
+
+	private boolean closeLocalConnection(String connectionId, CloseReason reason) {
 		SseStream stream = this.registry.byId(connectionId);
-		return stream != null && close(stream, CloseReason.REVOKED);
+		return stream != null && close(stream, reason);
 	}
 
 	@Override
 	public int connectionCount() {
-		return this.registry.size();
+		return inCluster(() -> this.presence.connectionCount(), this.registry::size);
 	}
 
 	@Override
 	public boolean isOnline(String userId) {
-		return !this.registry.ofUser(userId).isEmpty();
+		return !connections(userId).isEmpty();
 	}
 
 	@Override
 	public List<SseConnection> connections(String userId) {
+		return inCluster(() -> this.presence.connections(userId), () -> connectionsHere(userId));
+	}
+
+	private List<SseConnection> connectionsHere(String userId) {
 		return this.registry.ofUser(userId).stream().map(SseStream::describe).toList();
 	}
 
@@ -277,22 +404,71 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 				this.settings.queueCapacity());
 		output.listen(() -> writable(stream), (failure) -> writeFailed(stream, failure));
 		dropClosedClientsAtLimit(request.principal().userId());
+		boolean admittedByCluster = admitInCluster(stream);
 		String resumeAfter = resumeAfter(request);
 		Fetched fetched = null;
-		while (true) {
-			synchronized (this.publishLock) {
-				admit(request.principal().userId());
-				Resumption resumption = resume(resumeAfter, fetched);
-				if (resumption != null) {
-					register(stream, resumeAfter, resumption);
-					break;
+		try {
+			while (true) {
+				synchronized (this.publishLock) {
+					admit(request.principal().userId(), admittedByCluster);
+					Resumption resumption = resume(resumeAfter, fetched);
+					if (resumption != null) {
+						register(stream, resumeAfter, resumption);
+						break;
+					}
 				}
+				// Older than what this node delivered: ask the cluster's log, without the lock.
+				fetched = fetch(resumeAfter);
 			}
-			// Older than what this node delivered: ask the cluster's log, without the lock.
-			fetched = fetch(resumeAfter);
+		}
+		catch (RuntimeException ex) {
+			if (admittedByCluster) {
+				this.presence.remove(presenceEntry(stream));
+			}
+			throw ex;
 		}
 		this.writer.schedule(stream);
 		return stream;
+	}
+
+	/**
+	 * Registers a stream with the cluster's presence, which checks the limits for the whole
+	 * cluster and names the streams, on any node, that make room for it.
+	 * @return whether the cluster admitted it; {@code false} without cluster presence or
+	 * while its store is unreachable, when this node's limits apply instead
+	 */
+	private boolean admitInCluster(SseStream stream) {
+		if (this.presence == null || this.stopping) {
+			return false;
+		}
+		ClusterPresence.Admission admission;
+		try {
+			admission = this.presence.admit(presenceEntry(stream), this.settings.maxPerUser(),
+					this.settings.maxTotal(), this.settings.onLimit() == LimitPolicy.EVICT_OLDEST);
+		}
+		catch (ClusterUnavailableException ex) {
+			logger.debug("Admitting " + stream + " by this node's limits: " + ex.getMessage());
+			return false;
+		}
+		switch (admission.outcome()) {
+			case TOTAL_LIMIT -> throw new ConnectionRejectedException(ConnectionRejectedException.Cause.NODE_LIMIT,
+					"The cluster holds its maximum of " + this.settings.maxTotal() + " streams",
+					Duration.ofNanos(this.nextEndNanos - System.nanoTime()));
+			case USER_LIMIT -> throw new ConnectionRejectedException(ConnectionRejectedException.Cause.USER_LIMIT,
+					"The user holds its maximum of " + this.settings.maxPerUser() + " streams", admission.retryAfter());
+			default -> {
+			}
+		}
+		for (String evicted : admission.evicted()) {
+			// Wherever it is open: its node closes it when it reads the command.
+			try {
+				this.clusterLog.append(LogRecord.closeConnection(evicted, CloseReason.REPLACED.value()));
+			}
+			catch (ClusterUnavailableException ex) {
+				closeLocalConnection(evicted, CloseReason.REPLACED);
+			}
+		}
+		return true;
 	}
 
 	/**
@@ -403,8 +579,9 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		}
 		List<Fetched.Event> events = new ArrayList<>(tail.records().size());
 		for (LogRecord record : tail.records()) {
-			// Events for one connection are not replayed: a reconnect is a new connection.
-			if (record.connectionId() == null) {
+			// Commands are not events; events for one connection are not replayed: a
+			// reconnect is a new connection.
+			if (record.kind() == LogRecord.Kind.EVENT && record.connectionId() == null) {
 				String eventId = id.epoch() + "-" + record.sequence();
 				SseEvent event = new SseEvent(eventId, record.name(), record.data(), record.timestamp(),
 						record.userId(), record.channel(), Map.of());
@@ -465,9 +642,23 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	 * @param stream the stream
 	 */
 	public void detach(SseStream stream) {
-		this.registry.remove(stream);
+		unregister(stream);
 		stream.abandon();
 		ended(stream);
+	}
+
+	/** Removes a stream from this node's registry, and from the cluster's presence. */
+	private void unregister(SseStream stream) {
+		if (this.registry.remove(stream) && this.presence != null) {
+			this.presence.remove(presenceEntry(stream));
+		}
+	}
+
+	private ClusterPresence.Connection presenceEntry(SseStream stream) {
+		long now = System.nanoTime();
+		Instant wallClock = Instant.now();
+		return new ClusterPresence.Connection(stream.id(), stream.principal().userId(), stream.channels(),
+				stream.connectedAt(), wallClock.plusNanos(endNanos(stream, now, wallClock) - now));
 	}
 
 	/**
@@ -499,7 +690,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	 * @return a snapshot, sorted by user id
 	 */
 	public Map<String, Integer> connectionCountsByUser() {
-		return this.registry.countsByUser();
+		return inCluster(() -> this.presence.countsByUser(), this.registry::countsByUser);
 	}
 
 	/**
@@ -507,7 +698,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	 * @return a snapshot, sorted by channel name
 	 */
 	public Map<String, Integer> connectionCountsByChannel() {
-		return this.registry.countsByChannel();
+		return inCluster(() -> this.presence.countsByChannel(), this.registry::countsByChannel);
 	}
 
 	/**
@@ -520,13 +711,16 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	}
 
 	/**
-	 * Makes room for a new stream of a user, or refuses it. Runs under the publishing
-	 * lock.
+	 * Makes room for a new stream of a user, or refuses it, by this node's limits unless
+	 * the cluster checked them. Runs under the publishing lock.
 	 */
-	private void admit(String userId) {
+	private void admit(String userId, boolean admittedByCluster) {
 		if (this.stopping) {
 			throw new ConnectionRejectedException(ConnectionRejectedException.Cause.SHUTTING_DOWN,
 					"The node is shutting down", this.settings.retry());
+		}
+		if (admittedByCluster) {
+			return;
 		}
 		if (this.settings.maxTotal() > 0 && this.registry.size() >= this.settings.maxTotal()) {
 			throw new ConnectionRejectedException(ConnectionRejectedException.Cause.NODE_LIMIT,
@@ -609,7 +803,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		Instant timestamp = Instant.now();
 		if (this.clusterLog != null) {
 			// Delivered here too when this node reads it back, in the log's order.
-			return this.clusterLog.append(new LogRecord(0, name, payload, timestamp, userId, channel, connectionId));
+			return this.clusterLog.append(LogRecord.event(name, payload, timestamp, userId, channel, connectionId));
 		}
 		// Rendered before taking the lock: only the id line depends on the order.
 		byte[] body = FrameEncoder.event(null, name, payload);
@@ -713,7 +907,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	}
 
 	private boolean end(SseStream stream, Supplier<SseStream.Offer> ending, String why) {
-		this.registry.remove(stream);
+		unregister(stream);
 		// Tracked before the stream is told: a writer may finish it at once.
 		boolean alreadyClosing = !this.closing.add(stream);
 		SseStream.Offer offer = ending.get();
@@ -752,7 +946,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		// The usual cause is a client that went away: not worth a stack trace. The
 		// container ends such a request itself; completing it here would send the
 		// resulting error to the application's exception handlers.
-		this.registry.remove(stream);
+		unregister(stream);
 		boolean live = stream.abandon();
 		if (failure instanceof IOException) {
 			logger.debug("Stream " + stream + " ended on a failed write: " + failure);
@@ -853,9 +1047,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			this.writer.restart();
 			this.sweeper = startSweeper();
 			this.stopping = false;
-			if (this.clusterLog != null) {
-				this.clusterLog.start(new LogReader());
-			}
+			startCluster();
 		}
 	}
 
@@ -898,9 +1090,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		if (scheduler != null) {
 			scheduler.shutdownNow();
 		}
-		if (this.clusterLog != null) {
-			this.clusterLog.stop();
-		}
+		stopCluster();
 		long deadline = System.nanoTime() + SHUTDOWN_GRACE.toNanos();
 		while (!this.closing.isEmpty() && System.nanoTime() < deadline) {
 			LockSupport.parkNanos(SHUTDOWN_POLL.toNanos());
@@ -928,9 +1118,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		}
 		else {
 			this.writer.shutdown(Duration.ZERO);
-			if (this.clusterLog != null) {
-				this.clusterLog.stop();
-			}
+			stopCluster();
 		}
 	}
 
@@ -984,6 +1172,13 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 				if (buffer != null) {
 					LocalSseBroker.this.replayBuffer = buffer.restart(epoch, position);
 				}
+				// Revoked while this node did not read the log: refused from now on.
+				try {
+					LocalSseBroker.this.clusterLog.revokedTokens().forEach(this::revoked);
+				}
+				catch (ClusterUnavailableException ex) {
+					logger.warn("Could not read the tokens revoked in the cluster: " + ex.getMessage());
+				}
 				if (missed) {
 					// Events these streams should have had are gone: their clients resume
 					// and learn it from the resume status (gap, or reset for a new epoch).
@@ -1004,9 +1199,10 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			List<Frame> frames = new ArrayList<>(records.size());
 			for (LogRecord record : records) {
 				String id = epoch + "-" + record.sequence();
-				events.add(new SseEvent(id, record.name(), record.data(), record.timestamp(), record.userId(),
-						record.channel(), Map.of()));
-				frames.add(new Frame(FrameEncoder.event(id, record.name(), record.data()), id));
+				boolean event = record.kind() == LogRecord.Kind.EVENT;
+				events.add(event ? new SseEvent(id, record.name(), record.data(), record.timestamp(), record.userId(),
+						record.channel(), Map.of()) : null);
+				frames.add(event ? new Frame(FrameEncoder.event(id, record.name(), record.data()), id) : null);
 			}
 			List<SseStream> toWrite = new ArrayList<>();
 			try {
@@ -1014,7 +1210,13 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 					long now = System.nanoTime();
 					for (int i = 0; i < records.size(); i++) {
 						LogRecord record = records.get(i);
-						dispatch(events.get(i), frames.get(i), record.sequence(), record.connectionId(), now, toWrite);
+						if (record.kind() == LogRecord.Kind.EVENT) {
+							dispatch(events.get(i), frames.get(i), record.sequence(), record.connectionId(), now,
+									toWrite);
+						}
+						else {
+							command(record);
+						}
 						LocalSseBroker.this.sequence = record.sequence();
 					}
 				}
@@ -1022,6 +1224,21 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			finally {
 				LocalSseBroker.this.writer.schedule(toWrite);
 			}
+		}
+
+		/** Acts on this node's streams as another node, or this one, asked. */
+		private void command(LogRecord record) {
+			switch (record.kind()) {
+				case CLOSE_USER -> closeLocalUser(record.userId(), CloseReason.of(record.name()));
+				case CLOSE_CONNECTION -> closeLocalConnection(record.connectionId(), CloseReason.of(record.name()));
+				case REVOKE_TOKEN -> revoked(record.data(), record.timestamp());
+				default -> throw new IllegalStateException("Not a command: " + record.kind());
+			}
+		}
+
+		private void revoked(String tokenId, Instant expiresAt) {
+			LocalSseBroker.this.revocationListener.accept(tokenId, expiresAt);
+			disconnectToken(tokenId);
 		}
 
 	}

@@ -1,6 +1,8 @@
 package dev.sseboot.sse.cluster;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The log that the nodes of a cluster share: it orders the events every node publishes and
@@ -44,6 +46,14 @@ public interface ClusterLog {
 	 * @throws ClusterUnavailableException when the log cannot be reached
 	 */
 	Tail readAfter(long sequence);
+
+	/**
+	 * Returns the tokens revoked through the log that have not expired, for a node that
+	 * joins the log after their revocation.
+	 * @return the token ids, each with its expiry
+	 * @throws ClusterUnavailableException when the log cannot be reached
+	 */
+	Map<String, Instant> revokedTokens();
 
 	/**
 	 * Returns the sequence of the newest record of the current epoch.

@@ -9,7 +9,6 @@ import java.util.Set;
 
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.SseEvent;
-import dev.sseboot.sse.cluster.ClusterUnavailableException;
 import dev.sseboot.sse.SsePrincipal;
 import dev.sseboot.sse.broker.LocalSseBroker;
 import dev.sseboot.sse.security.JwtTokenIssuer;
@@ -129,10 +128,6 @@ final class ControlEndpoints {
 		}
 		catch (IllegalArgumentException ex) {
 			throw badRequest(ex.getMessage());
-		}
-		catch (ClusterUnavailableException ex) {
-			// Not sent, by any node: the publisher may send it again.
-			throw new SseRequestException(SseErrorCode.UNAVAILABLE, ex.getMessage());
 		}
 		return new ControlResponse(HttpStatus.ACCEPTED, Map.of("id", id));
 	}

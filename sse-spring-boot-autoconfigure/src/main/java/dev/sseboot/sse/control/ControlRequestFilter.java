@@ -10,6 +10,7 @@ import java.time.Duration;
 
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.cluster.ClusterUnavailableException;
 import dev.sseboot.sse.control.ControlEndpoints.ControlResponse;
 import dev.sseboot.sse.security.JwtTokenIssuer;
 import dev.sseboot.sse.web.SseErrorCode;
@@ -97,6 +98,10 @@ public final class ControlRequestFilter extends OncePerRequestFilter {
 		}
 		catch (SseRequestException ex) {
 			this.errors.write(response, ex);
+		}
+		catch (ClusterUnavailableException ex) {
+			// Not done by every node: the caller may try again.
+			this.errors.write(response, SseErrorCode.UNAVAILABLE, ex.getMessage(), null);
 		}
 		catch (RuntimeException ex) {
 			logger.error("Control request " + request.getMethod() + " " + request.getRequestURI() + " failed", ex);

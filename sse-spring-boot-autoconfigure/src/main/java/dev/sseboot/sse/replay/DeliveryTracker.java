@@ -1,49 +1,20 @@
 package dev.sseboot.sse.replay;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 
 /**
  * Remembers the last event id written to each (user, client id), so that a client that
  * reconnects without {@code Last-Event-ID} (a page reload) resumes where it stopped.
- * Bounded: the least recently used entries go first, and entries expire.
  */
-public final class DeliveryTracker {
-
-	private final int maxClients;
-
-	private final long ttlNanos;
-
-	private final LinkedHashMap<Key, Entry> entries;
+public interface DeliveryTracker {
 
 	/**
-	 * Creates a tracker.
-	 * @param maxClients how many clients to remember
-	 * @param ttl how long to remember a client after its last stream ended
-	 */
-	public DeliveryTracker(int maxClients, Duration ttl) {
-		this.maxClients = maxClients;
-		this.ttlNanos = ttl.toNanos();
-		this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-			@Override
-			protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
-				return size() > DeliveryTracker.this.maxClients;
-			}
-		};
-	}
-
-	/**
-	 * Records the last id written to a client.
+	 * Records the last id written to a client. Must not wait long: writers call it.
 	 * @param userId the user
 	 * @param clientId the client's own stable id
 	 * @param lastEventId the last event id written to it
 	 */
-	public synchronized void record(String userId, String clientId, String lastEventId) {
-		this.entries.put(new Key(userId, clientId), new Entry(lastEventId, System.nanoTime()));
-	}
+	void record(String userId, String clientId, String lastEventId);
 
 	/**
 	 * Returns the last id written to a client, if remembered.
@@ -51,31 +22,6 @@ public final class DeliveryTracker {
 	 * @param clientId the client's own stable id
 	 * @return the id, or {@code null}
 	 */
-	public synchronized @Nullable String lastEventId(String userId, String clientId) {
-		Key key = new Key(userId, clientId);
-		Entry entry = this.entries.get(key);
-		if (entry == null) {
-			return null;
-		}
-		if (System.nanoTime() - entry.recordedAtNanos() > this.ttlNanos) {
-			this.entries.remove(key);
-			return null;
-		}
-		return entry.lastEventId();
-	}
-
-	/**
-	 * Returns the number of clients remembered.
-	 * @return the number of clients
-	 */
-	public synchronized int size() {
-		return this.entries.size();
-	}
-
-	private record Key(String userId, String clientId) {
-	}
-
-	private record Entry(String lastEventId, long recordedAtNanos) {
-	}
+	@Nullable String lastEventId(String userId, String clientId);
 
 }

@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import org.springframework.util.Assert;
 
@@ -14,7 +14,8 @@ import org.springframework.util.Assert;
  * entry is kept until the token would have expired anyway, and the list is bounded: when
  * it is full of unexpired entries, {@link #revoke} fails rather than forget a revocation.
  * <p>
- * The list lives in this node's memory: revoke on every node in a cluster.
+ * The list lives in this node's memory; in cluster mode every revocation reaches every
+ * node through the cluster's log.
  */
 public final class TokenRevocations {
 
@@ -22,17 +23,18 @@ public final class TokenRevocations {
 
 	private final int maxEntries;
 
-	private final Consumer<String> onRevoked;
+	private final BiConsumer<String, Instant> onRevoked;
 
 	private final Clock clock;
 
 	/**
 	 * Creates a deny-list.
 	 * @param maxEntries how many unexpired revocations it holds at most
-	 * @param onRevoked called with the token id of each revocation, to close its streams
+	 * @param onRevoked called with the id and expiry of each revocation, to close the
+	 * token's streams (in cluster mode, on every node)
 	 * @param clock the clock that expires entries
 	 */
-	public TokenRevocations(int maxEntries, Consumer<String> onRevoked, Clock clock) {
+	public TokenRevocations(int maxEntries, BiConsumer<String, Instant> onRevoked, Clock clock) {
 		Assert.isTrue(maxEntries > 0, "maxEntries must be positive");
 		this.maxEntries = maxEntries;
 		this.onRevoked = onRevoked;
@@ -54,8 +56,18 @@ public final class TokenRevocations {
 						+ " unexpired entries: raise sse.security.max-revoked-tokens or issue shorter-lived tokens");
 			}
 		}
+		apply(tokenId, expiresAt);
+		this.onRevoked.accept(tokenId, expiresAt);
+	}
+
+	/**
+	 * Adds a revocation made elsewhere, such as on another node of the cluster, to the
+	 * deny-list, without the limit: it must not be forgotten.
+	 * @param tokenId the token's {@code jti}
+	 * @param expiresAt the token's {@code exp}
+	 */
+	public void apply(String tokenId, Instant expiresAt) {
 		this.revoked.merge(tokenId, expiresAt, (previous, next) -> previous.isAfter(next) ? previous : next);
-		this.onRevoked.accept(tokenId);
 	}
 
 	/**

@@ -1,9 +1,15 @@
 package dev.sseboot.sse.cluster;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
 import dev.sseboot.sse.SseBroker;
+import dev.sseboot.sse.control.SseControlServer;
 import dev.sseboot.sse.replay.EventId;
 import dev.sseboot.sse.test.ClusterNodes;
 import dev.sseboot.sse.test.RedisProcess;
@@ -40,7 +46,8 @@ class ClusterOutageIntegrationTests {
 	void startRedisAndTwoNodes() {
 		this.redis = RedisProcess.startOnFreePort();
 		this.cluster = new ClusterNodes(this.redis.port(), "sse.heartbeat.interval=200ms",
-				"sse.connection.max-per-user=0", "spring.data.redis.timeout=5s");
+				"sse.connection.max-per-user=0", "spring.data.redis.timeout=5s", "sse.control.enabled=true",
+				"sse.control.port=0");
 		this.a = this.cluster.start();
 		this.b = this.cluster.start();
 	}
@@ -73,6 +80,9 @@ class ClusterOutageIntegrationTests {
 			// Still open: heartbeats keep coming.
 			stream.next("heartbeat");
 			stream.next("heartbeat");
+			HttpResponse<String> emitted = emit(this.a, "userId=steady&event=tick&data=lost");
+			assertThat(emitted.statusCode()).isEqualTo(503);
+			assertThat(emitted.body()).startsWith("{\"code\":\"UNAVAILABLE\",\"message\":");
 
 			this.redis.restart();
 			// Redis came back empty: a new epoch, and the nodes close their streams so that
@@ -117,6 +127,24 @@ class ClusterOutageIntegrationTests {
 			String after = awaitSend(publisher, "calm", "after");
 			assertThat(stream.next("tick").id()).isEqualTo(after);
 			assertThat(EventId.parse(after).sequence()).isEqualTo(EventId.parse(before).sequence() + 1);
+		}
+	}
+
+	private static HttpResponse<String> emit(ConfigurableApplicationContext node, String form) {
+		int port = node.getBean(SseControlServer.class).getPort();
+		try {
+			return HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/emit"))
+					.header("Content-Type", "application/x-www-form-urlencoded")
+					.POST(HttpRequest.BodyPublishers.ofString(form))
+					.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
 		}
 	}
 

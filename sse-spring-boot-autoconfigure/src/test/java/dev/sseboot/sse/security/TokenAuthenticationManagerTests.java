@@ -26,7 +26,7 @@ class TokenAuthenticationManagerTests {
 
 	private static final String TOKEN = "secret-token-value-0123456789";
 
-	private final TokenRevocations revocations = new TokenRevocations(10, (tokenId) -> {
+	private final TokenRevocations revocations = new TokenRevocations(10, (tokenId, expiresAt) -> {
 	}, Clock.systemUTC());
 
 	@Test

@@ -17,7 +17,7 @@ class TokenRevocationsTests {
 
 	private final List<String> closed = new ArrayList<>();
 
-	private final TokenRevocations revocations = new TokenRevocations(2, this.closed::add, this.clock);
+	private final TokenRevocations revocations = new TokenRevocations(2, (tokenId, expiresAt) -> this.closed.add(tokenId), this.clock);
 
 	@Test
 	void refusesRevokedTokenAndClosesItsStreams() {

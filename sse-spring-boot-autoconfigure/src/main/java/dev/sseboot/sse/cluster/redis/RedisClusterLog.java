@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -29,6 +30,7 @@ import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.util.Assert;
 
@@ -49,13 +51,20 @@ public final class RedisClusterLog implements ClusterLog {
 
 	private static final Log logger = LogFactory.getLog(RedisClusterLog.class);
 
-	/** Adds a record, if the log is still of the epoch the node knows. */
+	/**
+	 * Adds a record, if the log is still of the epoch the node knows; a revocation is also
+	 * kept, until the token expires, for nodes that join later.
+	 */
 	private static final RedisScript<Long> APPEND = RedisScript.of("""
 			if redis.call('GET', KEYS[3]) ~= ARGV[1] then
 				return redis.error_reply('SSE_EPOCH the log began another epoch')
 			end
+			if ARGV[3] ~= '' then
+				redis.call('ZADD', KEYS[4], ARGV[4], ARGV[3])
+				redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[5])
+			end
 			local sequence = redis.call('INCR', KEYS[1])
-			redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], sequence .. '-0', 'e', ARGV[1], unpack(ARGV, 3))
+			redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], sequence .. '-0', 'e', ARGV[1], unpack(ARGV, 6))
 			return sequence
 			""", Long.class);
 
@@ -87,6 +96,12 @@ public final class RedisClusterLog implements ClusterLog {
 
 	private static final String CONNECTION_FIELD = "x";
 
+	private static final String KIND_FIELD = "k";
+
+	/** How each kind of record is marked; events, the most, are not. */
+	private static final Map<LogRecord.Kind, String> KIND_MARKS = Map.of(LogRecord.Kind.CLOSE_USER, "u",
+			LogRecord.Kind.CLOSE_CONNECTION, "c", LogRecord.Kind.REVOKE_TOKEN, "r");
+
 	private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
 	private final RedisConnectionFactory connectionFactory;
@@ -100,6 +115,8 @@ public final class RedisClusterLog implements ClusterLog {
 	private final String logKey;
 
 	private final String epochKey;
+
+	private final String revokedKey;
 
 	private final int maxEvents;
 
@@ -133,7 +150,8 @@ public final class RedisClusterLog implements ClusterLog {
 		this.sequenceKey = tag + "seq";
 		this.logKey = tag + "log";
 		this.epochKey = tag + "epoch";
-		this.keys = List.of(this.sequenceKey, this.logKey, this.epochKey);
+		this.revokedKey = tag + "revoked";
+		this.keys = List.of(this.sequenceKey, this.logKey, this.epochKey, this.revokedKey);
 		this.maxEvents = maxEvents;
 		this.ttl = ttl;
 		this.blockTimeout = blockTimeout;
@@ -178,9 +196,14 @@ public final class RedisClusterLog implements ClusterLog {
 		if (!this.available || currentEpoch == null) {
 			throw new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was not sent");
 		}
-		List<String> arguments = new ArrayList<>(16);
+		List<String> arguments = new ArrayList<>(20);
 		arguments.add(currentEpoch);
 		arguments.add(Integer.toString(this.maxEvents));
+		boolean revocation = record.kind() == LogRecord.Kind.REVOKE_TOKEN;
+		arguments.add(revocation ? record.data() : "");
+		arguments.add(Long.toString(record.timestamp().toEpochMilli()));
+		arguments.add(Long.toString(System.currentTimeMillis()));
+		addIfPresent(arguments, KIND_FIELD, KIND_MARKS.get(record.kind()));
 		arguments.add(NAME_FIELD);
 		arguments.add(record.name());
 		arguments.add(DATA_FIELD);
@@ -258,6 +281,27 @@ public final class RedisClusterLog implements ClusterLog {
 	}
 
 	@Override
+	public Map<String, Instant> revokedTokens() {
+		if (!this.available) {
+			throw unavailable(null);
+		}
+		try {
+			Set<TypedTuple<String>> revoked = this.redis.opsForZSet()
+				.rangeByScoreWithScores(this.revokedKey, System.currentTimeMillis(), Double.POSITIVE_INFINITY);
+			Map<String, Instant> tokens = new HashMap<>();
+			if (revoked != null) {
+				for (TypedTuple<String> token : revoked) {
+					tokens.put(token.getValue(), Instant.ofEpochMilli(token.getScore().longValue()));
+				}
+			}
+			return tokens;
+		}
+		catch (DataAccessException ex) {
+			throw unavailable(ex);
+		}
+	}
+
+	@Override
 	public long lastSequence() {
 		try {
 			String sequence = this.redis.opsForValue().get(this.sequenceKey);
@@ -313,10 +357,23 @@ public final class RedisClusterLog implements ClusterLog {
 	}
 
 	private static LogRecord toRecord(long sequence, Function<String, @Nullable Object> fields) {
-		return new LogRecord(sequence, String.valueOf(fields.apply(NAME_FIELD)), String.valueOf(fields.apply(DATA_FIELD)),
+		return new LogRecord(sequence, kindOf(optional(fields.apply(KIND_FIELD))),
+				String.valueOf(fields.apply(NAME_FIELD)), String.valueOf(fields.apply(DATA_FIELD)),
 				Instant.ofEpochMilli(Long.parseLong(String.valueOf(fields.apply(TIME_FIELD)))),
 				optional(fields.apply(USER_FIELD)), optional(fields.apply(CHANNEL_FIELD)),
 				optional(fields.apply(CONNECTION_FIELD)));
+	}
+
+	private static LogRecord.Kind kindOf(@Nullable String mark) {
+		if (mark == null) {
+			return LogRecord.Kind.EVENT;
+		}
+		return KIND_MARKS.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().equals(mark))
+			.map(Map.Entry::getKey)
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("Unknown record kind '" + mark + "' in the cluster's log"));
 	}
 
 	private static @Nullable String optional(@Nullable Object value) {
@@ -407,14 +464,14 @@ public final class RedisClusterLog implements ClusterLog {
 			}
 			boolean first = this.readEpoch == null;
 			RedisClusterLog.this.epoch = epoch;
+			// Back after an outage in the same epoch, the next read tells whether records
+			// were trimmed meanwhile.
+			RedisClusterLog.this.available = true;
 			if (!epoch.equals(this.readEpoch)) {
 				this.readEpoch = epoch;
 				this.position = first ? last : 0;
 				reader.reset(epoch, this.position, !first);
 			}
-			// Back after an outage in the same epoch, the next read tells whether records
-			// were trimmed meanwhile.
-			RedisClusterLog.this.available = true;
 		}
 
 		void disconnect() {

@@ -7,11 +7,11 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-class DeliveryTrackerTests {
+class InMemoryDeliveryTrackerTests {
 
 	@Test
 	void remembersLastIdPerUserAndClient() {
-		DeliveryTracker tracker = new DeliveryTracker(10, Duration.ofMinutes(1));
+		InMemoryDeliveryTracker tracker = new InMemoryDeliveryTracker(10, Duration.ofMinutes(1));
 		tracker.record("alex", "tab-1", "e-5");
 		tracker.record("alex", "tab-1", "e-7");
 		tracker.record("sam", "tab-1", "e-6");
@@ -22,7 +22,7 @@ class DeliveryTrackerTests {
 
 	@Test
 	void forgetsLeastRecentlyUsedClientsBeyondItsBound() {
-		DeliveryTracker tracker = new DeliveryTracker(2, Duration.ofMinutes(1));
+		InMemoryDeliveryTracker tracker = new InMemoryDeliveryTracker(2, Duration.ofMinutes(1));
 		tracker.record("alex", "a", "e-1");
 		tracker.record("alex", "b", "e-2");
 		tracker.lastEventId("alex", "a");
@@ -34,7 +34,7 @@ class DeliveryTrackerTests {
 
 	@Test
 	void forgetsClientsAfterTheirTtl() {
-		DeliveryTracker tracker = new DeliveryTracker(10, Duration.ofMillis(50));
+		InMemoryDeliveryTracker tracker = new InMemoryDeliveryTracker(10, Duration.ofMillis(50));
 		tracker.record("alex", "a", "e-1");
 		await().atMost(Duration.ofSeconds(5)).until(() -> tracker.lastEventId("alex", "a") == null);
 	}

@@ -1,0 +1,453 @@
+package dev.sseboot.sse.cluster.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import dev.sseboot.sse.SseConnection;
+import dev.sseboot.sse.cluster.ClusterPresence;
+import dev.sseboot.sse.cluster.ClusterUnavailableException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * Presence of a cluster in Redis. Every stream is one field of {@code {prefix}conns}
+ * ({@code <node> <connected> <ends> <channels> <user>}, tab-separated, the user last since
+ * it may hold any character), indexed by user
+ * ({@code {prefix}user:<user>}) and by node ({@code {prefix}node:<node>}); every node
+ * writes the time it was last seen to {@code {prefix}nodes} each second. Streams of a node
+ * not seen for the node timeout no longer count, and after three times as long the first
+ * node to notice removes them. Limits are checked and streams registered by one script,
+ * so that two nodes admitting streams of one user at once cannot both pass the limit.
+ */
+public final class RedisPresence implements ClusterPresence {
+
+	private static final Log logger = LogFactory.getLog(RedisPresence.class);
+
+	/**
+	 * Lua helpers the scripts start with: the live nodes, a stream's fields, and
+	 * forgetting a stream.
+	 */
+	private static final String HELPERS = """
+			local function liveNodes(nodesKey, now, timeout)
+				local live = {}
+				local nodes = redis.call('HGETALL', nodesKey)
+				for i = 1, #nodes, 2 do
+					if now - tonumber(nodes[i + 1]) <= timeout then
+						live[nodes[i]] = true
+					end
+				end
+				return live
+			end
+			local function fields(value)
+				return value:match('^([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t')
+			end
+			local function forget(connsKey, tag, node, id)
+				local value = redis.call('HGET', connsKey, id)
+				if value then
+					local user = value:match('^[^\\t]*\\t[^\\t]*\\t[^\\t]*\\t[^\\t]*\\t(.*)$')
+					redis.call('SREM', tag .. 'user:' .. user, id)
+					redis.call('HDEL', connsKey, id)
+				end
+				redis.call('SREM', tag .. 'node:' .. node, id)
+			end
+			""";
+
+	/**
+	 * Checks the limits, makes room by evicting the user's oldest streams if asked, and
+	 * registers the stream.
+	 */
+	private static final RedisScript<List> ADMIT = RedisScript.of(HELPERS + """
+			local tag, node, id, value = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+			local now, timeout = tonumber(ARGV[5]), tonumber(ARGV[6])
+			local maxPerUser, maxTotal, evict = tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9] == '1'
+			local live = liveNodes(KEYS[1], now, timeout)
+			live[node] = true
+			if maxTotal > 0 then
+				local total = 0
+				for liveNode in pairs(live) do
+					total = total + redis.call('SCARD', tag .. 'node:' .. liveNode)
+				end
+				if total >= maxTotal then
+					return {'total'}
+				end
+			end
+			local evicted = {'ok'}
+			if maxPerUser > 0 then
+				local streams = {}
+				for _, other in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+					local otherValue = redis.call('HGET', KEYS[2], other)
+					if not otherValue then
+						redis.call('SREM', KEYS[3], other)
+					else
+						local otherNode, connected, ends = fields(otherValue)
+						if live[otherNode] then
+							table.insert(streams, {other, tonumber(connected), tonumber(ends), otherNode})
+						end
+					end
+				end
+				local excess = #streams - maxPerUser + 1
+				if excess > 0 then
+					if not evict then
+						local first = streams[1][3]
+						for _, stream in ipairs(streams) do
+							first = math.min(first, stream[3])
+						end
+						return {'user', string.format('%.0f', first)}
+					end
+					table.sort(streams, function(x, y) return x[2] < y[2] end)
+					for i = 1, excess do
+						forget(KEYS[2], tag, streams[i][4], streams[i][1])
+						table.insert(evicted, streams[i][1])
+					end
+				end
+			end
+			redis.call('HSET', KEYS[2], id, value)
+			redis.call('SADD', KEYS[3], id)
+			redis.call('SADD', KEYS[4], id)
+			return evicted
+			""", List.class);
+
+	/** Registers streams without limits, as when a node registers its streams again. */
+	private static final RedisScript<Long> REGISTER = RedisScript.of("""
+			local tag, node = ARGV[1], ARGV[2]
+			for i = 3, #ARGV, 3 do
+				redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
+				redis.call('SADD', tag .. 'user:' .. ARGV[i + 1], ARGV[i])
+				redis.call('SADD', tag .. 'node:' .. node, ARGV[i])
+			end
+			return 1
+			""", Long.class);
+
+	/** Removes streams of a node, those given or, with none given, all of them. */
+	private static final RedisScript<Long> REMOVE = RedisScript.of(HELPERS + """
+			local tag, node = ARGV[1], ARGV[2]
+			local ids = {}
+			for i = 3, #ARGV do
+				table.insert(ids, ARGV[i])
+			end
+			if #ids == 0 then
+				ids = redis.call('SMEMBERS', tag .. 'node:' .. node)
+			end
+			for _, id in ipairs(ids) do
+				forget(KEYS[1], tag, node, id)
+			end
+			return #ids
+			""", Long.class);
+
+	/**
+	 * Records that the node is alive, forgets nodes silent for long with their streams,
+	 * and tells whether the node was unknown (first beat, or Redis lost it).
+	 */
+	private static final RedisScript<Long> HEARTBEAT = RedisScript.of(HELPERS + """
+			local tag, node, now, forgetAfter = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+			local added = redis.call('HSET', KEYS[1], node, ARGV[3])
+			local nodes = redis.call('HGETALL', KEYS[1])
+			for i = 1, #nodes, 2 do
+				if now - tonumber(nodes[i + 1]) > forgetAfter then
+					for _, id in ipairs(redis.call('SMEMBERS', tag .. 'node:' .. nodes[i])) do
+						forget(KEYS[2], tag, nodes[i], id)
+					end
+					redis.call('HDEL', KEYS[1], nodes[i])
+				end
+			end
+			return added
+			""", Long.class);
+
+	/** Counts the streams of live nodes. */
+	private static final RedisScript<Long> COUNT = RedisScript.of(HELPERS + """
+			local total = 0
+			for node in pairs(liveNodes(KEYS[1], tonumber(ARGV[2]), tonumber(ARGV[3]))) do
+				total = total + redis.call('SCARD', ARGV[1] .. 'node:' .. node)
+			end
+			return total
+			""", Long.class);
+
+	/** Returns a user's streams on live nodes, id and value in turn. */
+	private static final RedisScript<List> USER_STREAMS = RedisScript.of(HELPERS + """
+			local live = liveNodes(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))
+			local result = {}
+			for _, id in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+				local value = redis.call('HGET', KEYS[2], id)
+				if value and live[fields(value)] then
+					table.insert(result, id)
+					table.insert(result, value)
+				end
+			end
+			return result
+			""", List.class);
+
+	private static final int REGISTER_BATCH = 500;
+
+	private final StringRedisTemplate redis;
+
+	private final String tag;
+
+	private final String nodesKey;
+
+	private final String connectionsKey;
+
+	private final String nodeId = UUID.randomUUID().toString();
+
+	private final String nodeKey;
+
+	private final Duration nodeTimeout;
+
+	private volatile @Nullable ScheduledExecutorService scheduler;
+
+	/** Set after a failed beat: the node's streams are registered again on the next. */
+	private volatile boolean stale = true;
+
+	/**
+	 * Creates the presence.
+	 * @param connectionFactory the application's Redis connections
+	 * @param keyPrefix what the keys start with, inside the hash tag
+	 * @param nodeTimeout how long after its last beat a node's streams stop counting
+	 */
+	public RedisPresence(RedisConnectionFactory connectionFactory, String keyPrefix, Duration nodeTimeout) {
+		this.redis = new StringRedisTemplate(connectionFactory);
+		this.tag = "{" + keyPrefix + "}";
+		this.nodesKey = this.tag + "nodes";
+		this.connectionsKey = this.tag + "conns";
+		this.nodeKey = this.tag + "node:" + this.nodeId;
+		this.nodeTimeout = nodeTimeout;
+	}
+
+	@Override
+	public void start(Supplier<Collection<Connection>> localStreams) {
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "sse-cluster-presence");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.stale = true;
+		this.scheduler = executor;
+		long beat = Math.max(50, Math.min(1000, this.nodeTimeout.toMillis() / 5));
+		executor.scheduleWithFixedDelay(() -> beat(localStreams), 0, beat, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.scheduler;
+		this.scheduler = null;
+		if (executor != null) {
+			executor.shutdownNow();
+			try {
+				this.redis.execute(REMOVE, List.of(this.connectionsKey), this.tag, this.nodeId);
+				this.redis.opsForHash().delete(this.nodesKey, this.nodeId);
+			}
+			catch (DataAccessException ex) {
+				logger.debug("Could not remove this node from the cluster's presence: " + ex);
+			}
+		}
+	}
+
+	private void beat(Supplier<Collection<Connection>> localStreams) {
+		try {
+			long now = System.currentTimeMillis();
+			Long added = this.redis.execute(HEARTBEAT, List.of(this.nodesKey, this.connectionsKey), this.tag,
+					this.nodeId, Long.toString(now), Long.toString(this.nodeTimeout.multipliedBy(3).toMillis()));
+			if (this.stale || Long.valueOf(1).equals(added)) {
+				// The cluster may not know this node's streams as they are: after an outage,
+				// or when Redis lost them.
+				this.redis.execute(REMOVE, List.of(this.connectionsKey), this.tag, this.nodeId);
+				register(localStreams.get());
+				this.stale = false;
+			}
+		}
+		catch (RuntimeException ex) {
+			if (!this.stale) {
+				logger.warn("SSE cluster presence in Redis unreachable, retrying: " + ex);
+			}
+			this.stale = true;
+		}
+	}
+
+	private void register(Collection<Connection> streams) {
+		List<String> arguments = new ArrayList<>();
+		for (Connection stream : streams) {
+			if (arguments.isEmpty()) {
+				arguments.add(this.tag);
+				arguments.add(this.nodeId);
+			}
+			arguments.add(stream.connectionId());
+			arguments.add(stream.userId());
+			arguments.add(value(stream));
+			if (arguments.size() >= 2 + 3 * REGISTER_BATCH) {
+				this.redis.execute(REGISTER, List.of(this.connectionsKey), arguments.toArray());
+				arguments.clear();
+			}
+		}
+		if (!arguments.isEmpty()) {
+			this.redis.execute(REGISTER, List.of(this.connectionsKey), arguments.toArray());
+		}
+	}
+
+	@Override
+	public Admission admit(Connection connection, int maxPerUser, int maxTotal, boolean evictOldest) {
+		List<?> result = call(() -> this.redis.execute(ADMIT,
+				List.of(this.nodesKey, this.connectionsKey, userKey(connection.userId()), this.nodeKey), this.tag,
+				this.nodeId, connection.connectionId(), value(connection), Long.toString(System.currentTimeMillis()),
+				Long.toString(this.nodeTimeout.toMillis()), Integer.toString(maxPerUser), Integer.toString(maxTotal),
+				evictOldest ? "1" : "0"));
+		String outcome = String.valueOf(result.get(0));
+		if (outcome.equals("total")) {
+			return new Admission(Admission.Outcome.TOTAL_LIMIT, List.of(), Duration.ZERO);
+		}
+		if (outcome.equals("user")) {
+			long firstEnd = Long.parseLong(String.valueOf(result.get(1)));
+			return new Admission(Admission.Outcome.USER_LIMIT, List.of(),
+					Duration.ofMillis(firstEnd - System.currentTimeMillis()));
+		}
+		return new Admission(Admission.Outcome.ADMITTED,
+				result.subList(1, result.size()).stream().map(String::valueOf).toList(), Duration.ZERO);
+	}
+
+	@Override
+	public void remove(Connection connection) {
+		ScheduledExecutorService executor = this.scheduler;
+		if (executor == null) {
+			return;
+		}
+		try {
+			executor.execute(() -> {
+				try {
+					this.redis.execute(REMOVE, List.of(this.connectionsKey), this.tag, this.nodeId,
+							connection.connectionId());
+				}
+				catch (RuntimeException ex) {
+					// Registered again, without it, once Redis is back.
+					this.stale = true;
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Stream " + connection.connectionId() + " not removed from the cluster's presence: " + ex);
+		}
+	}
+
+	@Override
+	public int connectionCount() {
+		Long count = call(() -> this.redis.execute(COUNT, List.of(this.nodesKey), this.tag,
+				Long.toString(System.currentTimeMillis()), Long.toString(this.nodeTimeout.toMillis())));
+		return (count != null) ? count.intValue() : 0;
+	}
+
+	@Override
+	public List<SseConnection> connections(String userId) {
+		List<?> streams = call(() -> this.redis.execute(USER_STREAMS,
+				List.of(this.nodesKey, this.connectionsKey, userKey(userId)), Long.toString(System.currentTimeMillis()),
+				Long.toString(this.nodeTimeout.toMillis())));
+		List<SseConnection> connections = new ArrayList<>();
+		for (int i = 0; i < streams.size(); i += 2) {
+			connections.add(connection(String.valueOf(streams.get(i)), String.valueOf(streams.get(i + 1))));
+		}
+		return connections;
+	}
+
+	@Override
+	public boolean isOpen(String connectionId) {
+		return call(() -> {
+			Object value = this.redis.opsForHash().get(this.connectionsKey, connectionId);
+			return value != null && liveNodes().contains(value.toString().split("\t", 2)[0]);
+		});
+	}
+
+	@Override
+	public Map<String, Integer> countsByUser() {
+		return counts(false);
+	}
+
+	@Override
+	public Map<String, Integer> countsByChannel() {
+		return counts(true);
+	}
+
+	/** Every stream of the cluster, once: for the control API's presence, not a hot path. */
+	private Map<String, Integer> counts(boolean byChannel) {
+		return call(() -> {
+			Set<String> live = liveNodes();
+			Map<String, Integer> counts = new TreeMap<>();
+			try (Cursor<Map.Entry<Object, Object>> entries = this.redis.opsForHash()
+				.scan(this.connectionsKey, ScanOptions.scanOptions().count(1000).build())) {
+				entries.forEachRemaining((entry) -> {
+					String[] fields = entry.getValue().toString().split("\t", 5);
+					if (live.contains(fields[0])) {
+						if (byChannel) {
+							for (String channel : channels(fields[3])) {
+								counts.merge(channel, 1, Integer::sum);
+							}
+						}
+						else {
+							counts.merge(fields[4], 1, Integer::sum);
+						}
+					}
+				});
+			}
+			return counts;
+		});
+	}
+
+	private Set<String> liveNodes() {
+		long now = System.currentTimeMillis();
+		Set<String> live = new LinkedHashSet<>();
+		this.redis.opsForHash().entries(this.nodesKey).forEach((node, seen) -> {
+			if (now - Long.parseLong(seen.toString()) <= this.nodeTimeout.toMillis()) {
+				live.add(node.toString());
+			}
+		});
+		live.add(this.nodeId);
+		return live;
+	}
+
+	private String userKey(String userId) {
+		return this.tag + "user:" + userId;
+	}
+
+	private String value(Connection connection) {
+		return this.nodeId + "\t" + connection.connectedAt().toEpochMilli() + "\t" + connection.endsAt().toEpochMilli()
+				+ "\t" + String.join(",", connection.channels()) + "\t" + connection.userId();
+	}
+
+	private static SseConnection connection(String connectionId, String value) {
+		String[] fields = value.split("\t", 5);
+		return new SseConnection(connectionId, fields[4], channels(fields[3]),
+				Instant.ofEpochMilli(Long.parseLong(fields[1])));
+	}
+
+	private static Set<String> channels(String joined) {
+		return joined.isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(joined.split(",")));
+	}
+
+	private static <T> T call(Supplier<T> command) {
+		try {
+			return command.get();
+		}
+		catch (DataAccessException ex) {
+			throw new ClusterUnavailableException("The cluster's presence in Redis is unreachable (" + ex.getMessage()
+					+ ")", ex);
+		}
+	}
+
+}
