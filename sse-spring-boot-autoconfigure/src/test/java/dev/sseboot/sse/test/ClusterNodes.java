@@ -1,8 +1,15 @@
 package dev.sseboot.sse.test;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import dev.sseboot.sse.SseBroker;
 
@@ -31,9 +38,13 @@ public final class ClusterNodes implements AutoCloseable {
 
 	private final int redisPort;
 
+	private final List<String> redisProperties;
+
 	private final List<String> properties;
 
 	private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
+
+	private final List<ProcessNode> processes = new ArrayList<>();
 
 	/**
 	 * Prepares nodes on the Redis at 127.0.0.1:6379.
@@ -49,9 +60,26 @@ public final class ClusterNodes implements AutoCloseable {
 	 * @param properties properties every node gets, besides cluster mode and the secret
 	 */
 	public ClusterNodes(int redisPort, String... properties) {
-		this.redisPort = redisPort;
-		this.properties = List.of(properties);
+		this(redisPort, List.of("spring.data.redis.host=" + REDIS_HOST, "spring.data.redis.port=" + redisPort),
+				properties);
 		requireRedis(redisPort);
+	}
+
+	private ClusterNodes(int redisPort, List<String> redisProperties, String... properties) {
+		this.redisPort = redisPort;
+		this.redisProperties = redisProperties;
+		this.properties = List.of(properties);
+	}
+
+	/**
+	 * Prepares nodes on a Redis Cluster of 127.0.0.1.
+	 * @param redisPorts the ports of the Redis Cluster's nodes
+	 * @param properties properties every node gets, besides cluster mode and the secret
+	 * @return the nodes, not started
+	 */
+	public static ClusterNodes onRedisCluster(List<Integer> redisPorts, String... properties) {
+		String nodes = String.join(",", redisPorts.stream().map((port) -> REDIS_HOST + ":" + port).toList());
+		return new ClusterNodes(-1, List.of("spring.data.redis.cluster.nodes=" + nodes), properties);
 	}
 
 	/**
@@ -83,13 +111,78 @@ public final class ClusterNodes implements AutoCloseable {
 	public ConfigurableApplicationContext start(String... extraProperties) {
 		ConfigurableApplicationContext node = new SpringApplicationBuilder(SseTestApplication.class)
 			.properties("server.port=0", "spring.main.banner-mode=off", "sse.security.jwt.secret=" + TestTokens.SECRET,
-					"sse.cluster.type=redis", "sse.cluster.redis.key-prefix=" + this.keyPrefix,
-					"spring.data.redis.host=" + REDIS_HOST, "spring.data.redis.port=" + this.redisPort)
+					"sse.cluster.type=redis", "sse.cluster.redis.key-prefix=" + this.keyPrefix)
+			.properties(this.redisProperties.toArray(String[]::new))
 			.properties(this.properties.toArray(String[]::new))
 			.properties(extraProperties)
 			.run();
 		this.nodes.add(node);
 		return node;
+	}
+
+	/**
+	 * Starts one more node in a JVM of its own, which a test may kill.
+	 * @param extraProperties properties of this node only
+	 * @return the node's process and port
+	 */
+	public ProcessNode startProcess(String... extraProperties) {
+		List<String> command = new ArrayList<>(List.of(
+				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+				System.getProperty("java.class.path"), ClusterNodeMain.class.getName(), "--sse.cluster.type=redis",
+				"--sse.cluster.redis.key-prefix=" + this.keyPrefix, "--logging.level.root=WARN"));
+		Stream.of(this.redisProperties, this.properties, List.of(extraProperties))
+			.flatMap(List::stream)
+			.forEach((property) -> command.add("--" + property));
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			BufferedReader output = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+			String line;
+			StringBuilder seen = new StringBuilder();
+			while ((line = output.readLine()) != null) {
+				if (line.startsWith("READY ")) {
+					ProcessNode node = new ProcessNode(process, Integer.parseInt(line.substring(6).trim()));
+					this.processes.add(node);
+					// Keep reading, so that the node never blocks on a full pipe.
+					Thread drain = new Thread(() -> output.lines().forEach((ignored) -> {
+					}), "cluster-node-output");
+					drain.setDaemon(true);
+					drain.start();
+					return node;
+				}
+				seen.append(line).append('\n');
+			}
+			throw new IllegalStateException("Node process ended before it served:\n" + seen);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * A node in a JVM of its own.
+	 * @param process its process
+	 * @param port its web server's port
+	 */
+	public record ProcessNode(Process process, int port) {
+
+		/**
+		 * Kills the node as {@code kill -9} would: no shutdown hook runs.
+		 */
+		public void kill() {
+			this.process.destroyForcibly();
+			try {
+				this.process.waitFor(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+		public SseTestClient client() {
+			return new SseTestClient(this.port);
+		}
+
 	}
 
 	/**
@@ -136,6 +229,7 @@ public final class ClusterNodes implements AutoCloseable {
 	@Override
 	public void close() {
 		this.nodes.forEach(ConfigurableApplicationContext::close);
+		this.processes.forEach(ProcessNode::kill);
 		if (this.redisPort != REDIS_PORT) {
 			// A Redis of the test's own, which it stops itself.
 			return;
