@@ -2,12 +2,17 @@ package dev.sseboot.sse.autoconfigure;
 
 import dev.sseboot.sse.broker.LocalSseBroker;
 import dev.sseboot.sse.cluster.ClusterLog;
+import dev.sseboot.sse.cluster.ClusterPresence;
+import dev.sseboot.sse.cluster.redis.RedisClusterHealthIndicator;
 import dev.sseboot.sse.cluster.redis.RedisClusterLog;
+import dev.sseboot.sse.cluster.redis.RedisDeliveryTracker;
+import dev.sseboot.sse.replay.DeliveryTracker;
 import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
@@ -23,7 +28,8 @@ class SseRedisClusterAutoConfigurationTests {
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, WebMvcAutoConfiguration.class,
 				SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
-				DataRedisAutoConfiguration.class, SseRedisClusterAutoConfiguration.class, SseAutoConfiguration.class,
+				DataRedisAutoConfiguration.class, SseRedisClusterAutoConfiguration.class,
+				SseRedisClusterHealthAutoConfiguration.class, SseAutoConfiguration.class,
 				SseSecurityAutoConfiguration.class))
 		.withPropertyValues("sse.security.jwt.secret=" + TestTokens.SECRET);
 
@@ -46,11 +52,30 @@ class SseRedisClusterAutoConfigurationTests {
 	}
 
 	@Test
-	void createsTheRedisLogInClusterMode() {
+	void createsTheRedisLogPresenceAndHealthInClusterMode() {
 		this.runner.withPropertyValues("sse.cluster.type=redis", "spring.data.redis.port=1").run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).hasSingleBean(RedisClusterLog.class);
+			assertThat(context).hasSingleBean(ClusterPresence.class);
+			assertThat(context).getBean("sseHealthIndicator").isInstanceOf(RedisClusterHealthIndicator.class);
+			assertThat(context).doesNotHaveBean(DeliveryTracker.class);
 		});
+	}
+
+	@Test
+	void tracksClientsInRedisWhenAsked() {
+		this.runner.withPropertyValues("sse.cluster.type=redis", "spring.data.redis.port=1", "sse.replay.track-clients=true")
+			.run((context) -> assertThat(context).getBean(DeliveryTracker.class).isInstanceOf(RedisDeliveryTracker.class));
+	}
+
+	@Test
+	void leavesHealthOutWithoutSpringBootHealthOrWhenTurnedOff() {
+		this.runner.withPropertyValues("sse.cluster.type=redis", "spring.data.redis.port=1")
+			.withClassLoader(new FilteredClassLoader(AbstractHealthIndicator.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean("sseHealthIndicator"));
+		this.runner.withPropertyValues("sse.cluster.type=redis", "spring.data.redis.port=1",
+				"management.health.sse.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean("sseHealthIndicator"));
 	}
 
 	@Test

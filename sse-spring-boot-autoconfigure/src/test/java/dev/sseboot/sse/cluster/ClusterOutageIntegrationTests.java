@@ -19,6 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -80,6 +83,7 @@ class ClusterOutageIntegrationTests {
 			// Still open: heartbeats keep coming.
 			stream.next("heartbeat");
 			stream.next("heartbeat");
+			assertThat(health(this.b).getStatus()).isEqualTo(Status.DOWN);
 			HttpResponse<String> emitted = emit(this.a, "userId=steady&event=tick&data=lost");
 			assertThat(emitted.statusCode()).isEqualTo(503);
 			assertThat(emitted.body()).startsWith("{\"code\":\"UNAVAILABLE\",\"message\":");
@@ -104,6 +108,13 @@ class ClusterOutageIntegrationTests {
 			assertThat(onA.next("tick").id()).isEqualTo(id);
 			assertThat(onB.next("tick").id()).isEqualTo(id);
 		}
+		Health health = health(this.b);
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).containsKeys("epoch", "position", "lag");
+	}
+
+	private static Health health(ConfigurableApplicationContext node) {
+		return node.getBean("sseHealthIndicator", HealthIndicator.class).health(true);
 	}
 
 	@Test

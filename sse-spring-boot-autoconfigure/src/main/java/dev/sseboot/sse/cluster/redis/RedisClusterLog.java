@@ -126,6 +126,9 @@ public final class RedisClusterLog implements ClusterLog {
 
 	private volatile @Nullable String epoch;
 
+	/** Sequence of the newest record this node read. */
+	private volatile long position;
+
 	private volatile boolean available;
 
 	private volatile boolean running;
@@ -188,6 +191,22 @@ public final class RedisClusterLog implements ClusterLog {
 	 */
 	public boolean isAvailable() {
 		return this.available;
+	}
+
+	/**
+	 * Returns the epoch of the log this node joined.
+	 * @return the epoch, or {@code null} before it joined
+	 */
+	public @Nullable String epoch() {
+		return this.epoch;
+	}
+
+	/**
+	 * Returns the sequence of the newest record this node read.
+	 * @return the sequence
+	 */
+	public long position() {
+		return this.position;
 	}
 
 	@Override
@@ -433,6 +452,7 @@ public final class RedisClusterLog implements ClusterLog {
 					// Trimmed before this node read it: its streams missed records.
 					deliver(reader, records);
 					this.position = sequence - 1;
+					RedisClusterLog.this.position = this.position;
 					reader.reset(this.readEpoch, this.position, true);
 				}
 				records.add(toRecord(sequence, decoded::get));
@@ -444,6 +464,7 @@ public final class RedisClusterLog implements ClusterLog {
 			if (!records.isEmpty()) {
 				reader.read(List.copyOf(records));
 				this.position = records.get(records.size() - 1).sequence();
+				RedisClusterLog.this.position = this.position;
 				records.clear();
 			}
 		}
@@ -470,6 +491,7 @@ public final class RedisClusterLog implements ClusterLog {
 			if (!epoch.equals(this.readEpoch)) {
 				this.readEpoch = epoch;
 				this.position = first ? last : 0;
+				RedisClusterLog.this.position = this.position;
 				reader.reset(epoch, this.position, !first);
 			}
 		}
