@@ -119,6 +119,12 @@ public class SseProperties {
 		 */
 		private Duration nodeTimeout = Duration.ofSeconds(10);
 
+		/**
+		 * Name of this node, unique in the cluster, as 'sse-connected' and the presence
+		 * show it. Defaults to the host name and a random suffix.
+		 */
+		private @Nullable String nodeId;
+
 		private final Redis redis = new Redis();
 
 		public Type getType() {
@@ -127,6 +133,14 @@ public class SseProperties {
 
 		public void setType(Type type) {
 			this.type = type;
+		}
+
+		public @Nullable String getNodeId() {
+			return this.nodeId;
+		}
+
+		public void setNodeId(@Nullable String nodeId) {
+			this.nodeId = nodeId;
 		}
 
 		public Duration getNodeTimeout() {

@@ -1,6 +1,9 @@
 package dev.sseboot.sse.autoconfigure;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 
 import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.cluster.ClusterPresence;
@@ -53,8 +56,21 @@ public final class SseRedisClusterAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(ClusterPresence.class)
 		RedisPresence sseClusterPresence(RedisConnectionFactory connectionFactory, SseProperties properties) {
+			String nodeId = properties.getCluster().getNodeId();
 			return new RedisPresence(connectionFactory, properties.getCluster().getRedis().getKeyPrefix(),
-					properties.getCluster().getNodeTimeout());
+					(nodeId != null) ? nodeId : defaultNodeId(), properties.getCluster().getNodeTimeout());
+		}
+
+		/** The host's name and a random suffix: unique, and readable in presence and logs. */
+		private static String defaultNodeId() {
+			String host;
+			try {
+				host = InetAddress.getLocalHost().getHostName();
+			}
+			catch (UnknownHostException ex) {
+				host = "node";
+			}
+			return host + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
 		}
 
 		@Bean

@@ -598,6 +598,10 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		connected.put("userId", stream.principal().userId());
 		connected.put("channels", stream.channels());
 		connected.put("resume", resume.value());
+		if (this.presence != null) {
+			// Which node of the cluster serves the stream: for logs and support.
+			connected.put("node", this.presence.nodeId());
+		}
 		return FrameEncoder.eventWithRetry(this.settings.retry(), SseEvent.CONNECTED, toJson(connected));
 	}
 

@@ -18,6 +18,12 @@ import dev.sseboot.sse.SseConnection;
 public interface ClusterPresence {
 
 	/**
+	 * Returns the name of this node in the cluster.
+	 * @return the node's name, unique in the cluster
+	 */
+	String nodeId();
+
+	/**
 	 * Joins the cluster and keeps this node known until {@link #stop()}.
 	 * @param localStreams this node's open streams, registered again whenever the
 	 * cluster lost them (a store that restarted, or this node taken for dead)

@@ -61,6 +61,18 @@ abstract class AbstractClusterDeliveryTests {
 	}
 
 	@Test
+	void tellsWhichNodeServesAStream() {
+		try (Stream onA = ClusterNodes.client(this.a).openWithBearer("/sse", TestTokens.forUser("curious"));
+				Stream onB = ClusterNodes.client(this.b).openWithBearer("/sse", TestTokens.forUser("curious"))) {
+			String nodeA = this.a.getBean(ClusterPresence.class).nodeId();
+			String nodeB = this.b.getBean(ClusterPresence.class).nodeId();
+			assertThat(nodeA).isNotEqualTo(nodeB);
+			assertThat(onA.next("sse-connected").field("node")).isEqualTo(nodeA);
+			assertThat(onB.next("sse-connected").field("node")).isEqualTo(nodeB);
+		}
+	}
+
+	@Test
 	void closesAUsersStreamsOnEveryNode() {
 		try (Stream onA = ClusterNodes.client(this.a).openWithBearer("/sse", TestTokens.forUser("leaving"));
 				Stream onB = ClusterNodes.client(this.b).openWithBearer("/sse", TestTokens.forUser("leaving"))) {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +29,7 @@ import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.util.Assert;
 
 /**
  * Presence of a cluster in Redis. Every stream is one field of {@code {prefix}conns}
@@ -208,7 +208,7 @@ public final class RedisPresence implements ClusterPresence {
 
 	private final String connectionsKey;
 
-	private final String nodeId = UUID.randomUUID().toString();
+	private final String nodeId;
 
 	private final String nodeKey;
 
@@ -223,15 +223,24 @@ public final class RedisPresence implements ClusterPresence {
 	 * Creates the presence.
 	 * @param connectionFactory the application's Redis connections
 	 * @param keyPrefix what the keys start with, inside the hash tag
+	 * @param nodeId the node's name, unique in the cluster
 	 * @param nodeTimeout how long after its last beat a node's streams stop counting
 	 */
-	public RedisPresence(RedisConnectionFactory connectionFactory, String keyPrefix, Duration nodeTimeout) {
+	public RedisPresence(RedisConnectionFactory connectionFactory, String keyPrefix, String nodeId,
+			Duration nodeTimeout) {
+		Assert.isTrue(!nodeId.isEmpty() && !nodeId.contains("\t"), "The node id must be a name without tabs");
 		this.redis = new StringRedisTemplate(connectionFactory);
+		this.nodeId = nodeId;
 		this.tag = "{" + keyPrefix + "}";
 		this.nodesKey = this.tag + "nodes";
 		this.connectionsKey = this.tag + "conns";
 		this.nodeKey = this.tag + "node:" + this.nodeId;
 		this.nodeTimeout = nodeTimeout;
+	}
+
+	@Override
+	public String nodeId() {
+		return this.nodeId;
 	}
 
 	@Override
