@@ -86,19 +86,21 @@
     return source;
   }
 
-  // Counts ticker events and any break in their numbering: a lost or repeated event.
+  // Counts ticker events and any break in each publishing node's numbering: a lost or
+  // repeated event.
   function ticker(view) {
-    const state = { lastN: null, lastId: null };
+    const state = { lastN: {}, lastId: null };
     state.onTick = (event) => {
-      const n = JSON.parse(event.data).n;
-      if (state.lastN !== null && n !== state.lastN + 1) {
+      const tick = JSON.parse(event.data);
+      const last = state.lastN[tick.node];
+      if (last !== undefined && tick.n !== last + 1) {
         view.add('gaps');
-        view.log('error', 'expected ' + (state.lastN + 1) + ' got ' + n);
+        view.log('error', tick.node + ': expected ' + (last + 1) + ' got ' + tick.n);
       }
-      state.lastN = n;
+      state.lastN[tick.node] = tick.n;
       state.lastId = event.lastEventId;
       view.add('received');
-      view.log('tick', '#' + event.lastEventId + ' n=' + n);
+      view.log('tick', '#' + event.lastEventId + ' ' + tick.node + ' n=' + tick.n);
     };
     return state;
   }
@@ -144,7 +146,11 @@
     const connect = () => {
       view.log('connect', 'lastEventId=' + state.lastId);
       source = open(streamUrl({ token: token, channel: 'ticker', lastEventId: state.lastId }), view, { tick: state.onTick });
-      source.addEventListener('sse-connected', (event) => view.set('resume', JSON.parse(event.data).resume));
+      source.addEventListener('sse-connected', (event) => {
+        const connected = JSON.parse(event.data);
+        view.set('resume', connected.resume);
+        view.set('node', connected.node || 'single node');
+      });
     };
     view.root.querySelector('.drop').addEventListener('click', () => {
       source.close();

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.sseboot.sse.SseBroker;
 
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,12 +22,15 @@ class DemoPublisher {
 
 	private final SseBroker broker;
 
+	private final String node;
+
 	private final AtomicLong ticks = new AtomicLong();
 
 	private final AtomicLong tickerCount = new AtomicLong();
 
-	DemoPublisher(SseBroker broker) {
+	DemoPublisher(SseBroker broker, @Value("${sse.cluster.node-id:local}") String node) {
 		this.broker = broker;
+		this.node = node;
 	}
 
 	@Scheduled(fixedRateString = "${demo.position-interval:1s}")
@@ -50,7 +54,7 @@ class DemoPublisher {
 
 	@Scheduled(fixedRateString = "${demo.ticker-interval:500ms}")
 	void publishTicker() {
-		this.broker.toChannel("ticker").send("tick", new Tick(this.tickerCount.incrementAndGet()));
+		this.broker.toChannel("ticker").send("tick", new Tick(this.node, this.tickerCount.incrementAndGet()));
 	}
 
 	@Scheduled(fixedRateString = "${demo.broadcast-interval:10s}")
@@ -64,8 +68,11 @@ class DemoPublisher {
 	record Notification(String user, String text) {
 	}
 
-	/** A numbered tick: the page checks the numbers run on without a break. */
-	record Tick(long n) {
+	/**
+	 * A numbered tick: the page checks that each node's numbers run on without a break.
+	 * In cluster mode every node publishes its own.
+	 */
+	record Tick(String node, long n) {
 	}
 
 }

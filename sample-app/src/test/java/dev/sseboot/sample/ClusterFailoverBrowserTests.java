@@ -1,0 +1,183 @@
+package dev.sseboot.sample;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample app as two cluster nodes (JVMs of their own, sharing the Redis at
+ * 127.0.0.1:6379) behind Debian's nginx configured as the README says, the demo page in
+ * Chromium with native {@code EventSource}: the node that serves the page's resume stream
+ * is killed as {@code kill -9} would, and the page goes on receiving through the other
+ * with no event lost or repeated.
+ */
+class ClusterFailoverBrowserTests {
+
+	private final String keyPrefix = "sse-sample-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+
+	private final Map<String, Process> nodes = new java.util.HashMap<>();
+
+	private Process nginx;
+
+	private HeadlessChromium browser;
+
+	private int proxyPort;
+
+	@BeforeEach
+	void startTwoNodesBehindNginx() throws IOException {
+		List<Integer> ports = List.of(freePort(), freePort());
+		for (int port : ports) {
+			this.nodes.put("node-" + port, startNode(port));
+		}
+		this.proxyPort = freePort();
+		this.nginx = startNginx(this.proxyPort, ports);
+		this.browser = new HeadlessChromium();
+	}
+
+	@AfterEach
+	void stopAll() throws IOException {
+		if (this.browser != null) {
+			this.browser.screenshot("clusterFailover");
+			this.browser.close();
+		}
+		this.nodes.values().forEach(ClusterFailoverBrowserTests::kill);
+		if (this.nginx != null) {
+			kill(this.nginx);
+		}
+	}
+
+	@Test
+	void thePageGoesOnReceivingWithNothingLostWhenItsNodeIsKilled() {
+		this.browser.open("http://127.0.0.1:" + this.proxyPort + "/");
+		this.browser.awaitNumber("#resume .received", 10);
+		this.browser.awaitText("#resume .resume", "none");
+		String servedBy = this.browser.text("#resume .node");
+		assertThat(this.nodes).containsKey(servedBy);
+
+		kill(this.nodes.remove(servedBy));
+		this.browser.awaitTextOtherThan("#resume .node", servedBy);
+		assertThat(this.nodes).containsKey(this.browser.text("#resume .node"));
+		this.browser.awaitText("#resume .resume", "recovered");
+		int afterFailover = this.browser.number("#resume .received");
+		this.browser.awaitNumber("#resume .received", afterFailover + 10);
+		assertThat(this.browser.number("#resume .gaps")).as(this.browser.text("#resume .log")).isZero();
+	}
+
+	private Process startNode(int port) throws IOException {
+		List<String> command = new ArrayList<>(List.of(
+				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+				System.getProperty("java.class.path"), SampleApplication.class.getName(),
+				"--spring.profiles.active=cluster", "--server.port=" + port, "--server.address=127.0.0.1",
+				"--sse.cluster.redis.key-prefix=" + this.keyPrefix, "--sse.retry=500ms",
+				"--demo.ticker-interval=100ms", "--logging.level.root=WARN"));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(new File("target", "cluster-node-" + port + ".log"))
+			.start();
+		await().atMost(Duration.ofSeconds(60)).until(() -> {
+			assertThat(process.isAlive()).as("node on port %d (target/cluster-node-%d.log)", port, port).isTrue();
+			return answers(port);
+		});
+		return process;
+	}
+
+	/** The README's nginx configuration for streams, in front of both nodes. */
+	private static Process startNginx(int port, List<Integer> nodePorts) throws IOException {
+		Path prefix = Files.createTempDirectory("sse-nginx");
+		StringBuilder upstream = new StringBuilder();
+		nodePorts.forEach((nodePort) -> upstream.append("    server 127.0.0.1:").append(nodePort).append(";\n"));
+		String config = """
+				daemon off;
+				worker_processes 1;
+				pid %1$s/nginx.pid;
+				error_log %1$s/error.log warn;
+				events { worker_connections 256; }
+				http {
+				  access_log off;
+				  client_body_temp_path %1$s/body;
+				  proxy_temp_path %1$s/proxy;
+				  fastcgi_temp_path %1$s/fastcgi;
+				  uwsgi_temp_path %1$s/uwsgi;
+				  scgi_temp_path %1$s/scgi;
+				  upstream nodes {
+				%2$s  }
+				  server {
+				    listen 127.0.0.1:%3$d;
+				    location /sse {
+				      proxy_pass http://nodes;
+				      proxy_http_version 1.1;
+				      proxy_set_header Connection "";
+				      proxy_buffering off;
+				      proxy_cache off;
+				      gzip off;
+				      proxy_read_timeout 1h;
+				    }
+				    location / {
+				      proxy_pass http://nodes;
+				    }
+				  }
+				}
+				""".formatted(prefix, upstream, port);
+		Path file = prefix.resolve("nginx.conf");
+		Files.writeString(file, config);
+		String nginx = Files.isExecutable(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx" : "nginx";
+		Process process;
+		try {
+			process = new ProcessBuilder(nginx, "-p", prefix.toString(), "-c", file.toString()).redirectErrorStream(true)
+				.redirectOutput(prefix.resolve("stdout.log").toFile())
+				.start();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("This test needs nginx (apt-get install nginx-light)", ex);
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			assertThat(process.isAlive()).as("nginx: " + prefix.resolve("error.log")).isTrue();
+			return answers(port);
+		});
+		return process;
+	}
+
+	private static boolean answers(int port) {
+		try (Socket socket = new Socket("127.0.0.1", port)) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private static void kill(Process process) {
+		process.destroyForcibly();
+		try {
+			process.waitFor(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
