@@ -28,9 +28,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two nodes of one application in cluster mode on this.a real Redis: every kind of delivery
- * crosses nodes, every stream sees one order, this.a client resumes on either node, and this.a
- * user is disconnected on every node. Run against this.a Redis and against this.a Redis Cluster.
+ * Two nodes of one application in cluster mode on a real Redis: every kind of delivery
+ * crosses nodes, every stream sees one order, a client resumes on either node, and a
+ * user is disconnected on every node. Run against a Redis and against a Redis Cluster.
  */
 @TestInstance(Lifecycle.PER_CLASS)
 abstract class AbstractClusterDeliveryTests {
@@ -112,7 +112,7 @@ abstract class AbstractClusterDeliveryTests {
 
 	@Test
 	void everyStreamOnEveryNodeSeesOneOrder() throws Exception {
-		int perPublisher = 200;
+		int perPublisher = 100;
 		List<Stream> streams = new ArrayList<>();
 		try {
 			for (ConfigurableApplicationContext node : List.of(this.a, this.b, this.a, this.b)) {
@@ -121,10 +121,13 @@ abstract class AbstractClusterDeliveryTests {
 				stream.connectionId();
 				streams.add(stream);
 			}
-			ExecutorService publishers = Executors.newFixedThreadPool(2);
+			// Several publishers per node, whose events the node sends to Redis in batches.
+			List<ConfigurableApplicationContext> publishingNodes = List.of(this.a, this.b, this.a, this.b, this.a,
+					this.b);
+			ExecutorService publishers = Executors.newFixedThreadPool(publishingNodes.size());
 			CountDownLatch start = new CountDownLatch(1);
 			List<Future<List<String>>> sent = new ArrayList<>();
-			for (ConfigurableApplicationContext node : List.of(this.a, this.b)) {
+			for (ConfigurableApplicationContext node : publishingNodes) {
 				sent.add(publishers.submit(() -> {
 					start.await();
 					List<String> ids = new ArrayList<>();

@@ -7,10 +7,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 import dev.sseboot.sse.cluster.ClusterLog;
@@ -42,8 +46,8 @@ import org.springframework.util.Assert;
  * {@code {prefix}seq} (the counter) and {@code {prefix}epoch} (the epoch, new when Redis
  * lost the other two).
  * <p>
- * Appends are scripts that check the epoch, count and add in one step; Lettuce sends
- * concurrent ones together on its shared connection. Each node reads the stream with a
+ * Appends are scripts that check the epoch, count and add in one step, a batch of the
+ * appends that arrived meanwhile at a time. Each node reads the stream with a
  * blocking {@code XREAD} on a connection of its own, and after any failure waits and
  * joins again, checking that nothing it had not read was trimmed meanwhile.
  */
@@ -52,21 +56,39 @@ public final class RedisClusterLog implements ClusterLog {
 	private static final Log logger = LogFactory.getLog(RedisClusterLog.class);
 
 	/**
-	 * Adds a record, if the log is still of the epoch the node knows; a revocation is also
-	 * kept, until the token expires, for nodes that join later.
+	 * Adds records, if the log is still of the epoch the node knows, numbered one after
+	 * another; a revocation is also kept, until the token expires, for nodes that join
+	 * later. Each record comes as its revoked token id (or nothing), that token's expiry,
+	 * the number of its fields and the fields. Returns the last record's sequence.
 	 */
 	private static final RedisScript<Long> APPEND = RedisScript.of("""
 			if redis.call('GET', KEYS[3]) ~= ARGV[1] then
 				return redis.error_reply('SSE_EPOCH the log began another epoch')
 			end
-			if ARGV[3] ~= '' then
-				redis.call('ZADD', KEYS[4], ARGV[4], ARGV[3])
-				redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[5])
+			local count = tonumber(ARGV[3])
+			local last = redis.call('INCRBY', KEYS[1], count)
+			local sequence = last - count
+			local revoked = false
+			local i = 5
+			for _ = 1, count do
+				if ARGV[i] ~= '' then
+					redis.call('ZADD', KEYS[4], ARGV[i + 1], ARGV[i])
+					revoked = true
+				end
+				local fields = tonumber(ARGV[i + 2])
+				sequence = sequence + 1
+				redis.call('XADD', KEYS[2], sequence .. '-0', 'e', ARGV[1], unpack(ARGV, i + 3, i + 2 + fields))
+				i = i + 3 + fields
 			end
-			local sequence = redis.call('INCR', KEYS[1])
-			redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], sequence .. '-0', 'e', ARGV[1], unpack(ARGV, 6))
-			return sequence
+			if revoked then
+				redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[4])
+			end
+			redis.call('XTRIM', KEYS[2], 'MAXLEN', '~', ARGV[2])
+			return last
 			""", Long.class);
+
+	/** The most records one script adds. */
+	private static final int MAX_BATCH = 256;
 
 	/**
 	 * Begins a new epoch, empty, unless another node began one already: the epoch key is
@@ -123,6 +145,12 @@ public final class RedisClusterLog implements ClusterLog {
 	private final Duration ttl;
 
 	private final Duration blockTimeout;
+
+	/** Appends waiting for the batch in flight: the next batch sends them together. */
+	private final Queue<PendingAppend> pending = new ConcurrentLinkedQueue<>();
+
+	/** Held by the thread that sends a batch: one at a time, in the order of the queue. */
+	private final Lock sending = new ReentrantLock();
 
 	private volatile @Nullable String epoch;
 
@@ -209,19 +237,38 @@ public final class RedisClusterLog implements ClusterLog {
 		return this.position;
 	}
 
+	/**
+	 * Appends a record. Appends that arrive while a batch is in flight wait and go in the
+	 * next one, sent by whichever of their threads gets there first (group commit): one
+	 * publisher pays one round trip per event, many share them.
+	 */
 	@Override
 	public String append(LogRecord record) {
-		String currentEpoch = this.epoch;
-		if (!this.available || currentEpoch == null) {
+		if (!this.available || this.epoch == null) {
 			throw new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was not sent");
 		}
+		PendingAppend append = new PendingAppend(arguments(record));
+		this.pending.add(append);
+		while (!append.isDone()) {
+			this.sending.lock();
+			try {
+				if (!append.isDone()) {
+					sendBatch();
+				}
+			}
+			finally {
+				this.sending.unlock();
+			}
+		}
+		return append.id();
+	}
+
+	private static List<String> arguments(LogRecord record) {
 		List<String> arguments = new ArrayList<>(20);
-		arguments.add(currentEpoch);
-		arguments.add(Integer.toString(this.maxEvents));
 		boolean revocation = record.kind() == LogRecord.Kind.REVOKE_TOKEN;
 		arguments.add(revocation ? record.data() : "");
 		arguments.add(Long.toString(record.timestamp().toEpochMilli()));
-		arguments.add(Long.toString(System.currentTimeMillis()));
+		arguments.add("");
 		addIfPresent(arguments, KIND_FIELD, KIND_MARKS.get(record.kind()));
 		arguments.add(NAME_FIELD);
 		arguments.add(record.name());
@@ -232,19 +279,48 @@ public final class RedisClusterLog implements ClusterLog {
 		addIfPresent(arguments, USER_FIELD, record.userId());
 		addIfPresent(arguments, CHANNEL_FIELD, record.channel());
 		addIfPresent(arguments, CONNECTION_FIELD, record.connectionId());
+		arguments.set(2, Integer.toString(arguments.size() - 3));
+		return arguments;
+	}
+
+	/** Sends the oldest waiting appends in one script, and settles each of them. */
+	private void sendBatch() {
+		List<PendingAppend> batch = new ArrayList<>();
+		for (PendingAppend next; batch.size() < MAX_BATCH && (next = this.pending.poll()) != null;) {
+			batch.add(next);
+		}
+		String currentEpoch = this.epoch;
+		if (!this.available || currentEpoch == null) {
+			batch.forEach((append) -> append.fail(new ClusterUnavailableException(
+					"The cluster's log in Redis is unreachable: the event was not sent")));
+			return;
+		}
+		List<String> arguments = new ArrayList<>(4 + batch.size() * 16);
+		arguments.add(currentEpoch);
+		arguments.add(Integer.toString(this.maxEvents));
+		arguments.add(Integer.toString(batch.size()));
+		arguments.add(Long.toString(System.currentTimeMillis()));
+		batch.forEach((append) -> arguments.addAll(append.arguments));
 		try {
-			Long sequence = this.redis.execute(APPEND, this.keys, arguments.toArray());
-			return currentEpoch + "-" + sequence;
+			long last = this.redis.execute(APPEND, this.keys, arguments.toArray());
+			long sequence = last - batch.size();
+			for (PendingAppend append : batch) {
+				append.succeed(currentEpoch + "-" + (++sequence));
+			}
 		}
 		catch (DataAccessException ex) {
+			ClusterUnavailableException failure;
 			if (isEpochChange(ex)) {
 				// The reader finds the new epoch and resets the node; the publisher may retry.
-				throw new ClusterUnavailableException("The cluster's log began a new epoch (Redis lost its data): "
-						+ "the event was not sent", ex);
+				failure = new ClusterUnavailableException(
+						"The cluster's log began a new epoch (Redis lost its data): the event was not sent", ex);
 			}
-			this.available = false;
-			throw new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was not "
-					+ "sent (" + ex.getMessage() + ")", ex);
+			else {
+				this.available = false;
+				failure = new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was "
+						+ "not sent (" + ex.getMessage() + ")", ex);
+			}
+			batch.forEach((append) -> append.fail(failure));
 		}
 	}
 
@@ -507,6 +583,42 @@ public final class RedisClusterLog implements ClusterLog {
 					logger.debug("Could not close the SSE cluster log's connection: " + ex);
 				}
 			}
+		}
+
+	}
+
+	/** An append waiting for its batch: the record's arguments, then its id or failure. */
+	private static final class PendingAppend {
+
+		private final List<String> arguments;
+
+		private volatile @Nullable String id;
+
+		private volatile @Nullable ClusterUnavailableException failure;
+
+		PendingAppend(List<String> arguments) {
+			this.arguments = arguments;
+		}
+
+		boolean isDone() {
+			return this.id != null || this.failure != null;
+		}
+
+		void succeed(String id) {
+			this.id = id;
+		}
+
+		void fail(ClusterUnavailableException failure) {
+			this.failure = failure;
+		}
+
+		String id() {
+			ClusterUnavailableException failure = this.failure;
+			if (failure != null) {
+				// Thrown in the publisher's thread, so its stack trace shows the publisher.
+				throw new ClusterUnavailableException(failure.getMessage(), failure);
+			}
+			return this.id;
 		}
 
 	}

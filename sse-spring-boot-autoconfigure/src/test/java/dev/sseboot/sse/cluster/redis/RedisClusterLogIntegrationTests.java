@@ -1,0 +1,160 @@
+package dev.sseboot.sse.cluster.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.sseboot.sse.cluster.ClusterLog;
+import dev.sseboot.sse.cluster.ClusterUnavailableException;
+import dev.sseboot.sse.cluster.LogRecord;
+import dev.sseboot.sse.replay.EventId;
+import dev.sseboot.sse.test.ClusterNodes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The log on the real Redis at 127.0.0.1:6379, without nodes around it: concurrent
+ * appends, which go to Redis in batches, and what the reader makes of them.
+ */
+class RedisClusterLogIntegrationTests {
+
+	private final ClusterNodes keys = new ClusterNodes();
+
+	private final List<LogRecord> read = new CopyOnWriteArrayList<>();
+
+	private StringRedisTemplate redis;
+
+	private RedisClusterLog log;
+
+	@BeforeEach
+	void startLog() {
+		this.redis = this.keys.redis();
+		this.log = new RedisClusterLog(this.redis.getConnectionFactory(), this.keys.keyPrefix(), 100_000,
+				Duration.ofMinutes(5), Duration.ofMillis(500));
+		this.log.start(new ClusterLog.Reader() {
+
+			@Override
+			public void reset(String epoch, long position, boolean missed) {
+			}
+
+			@Override
+			public void read(List<LogRecord> records) {
+				RedisClusterLogIntegrationTests.this.read.addAll(records);
+			}
+
+		});
+		await().atMost(Duration.ofSeconds(10)).until(this.log::isAvailable);
+	}
+
+	@AfterEach
+	void stopLog() {
+		this.log.stop();
+		this.keys.close();
+		((LettuceConnectionFactory) this.redis.getConnectionFactory()).destroy();
+	}
+
+	@Test
+	void numbersConcurrentAppendsDenselyInTheOrderEachThreadSentThem() throws Exception {
+		int threads = 8;
+		int perThread = 250;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<List<String>>> sent = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			String thread = Integer.toString(t);
+			sent.add(pool.submit(() -> {
+				start.await();
+				List<String> ids = new ArrayList<>();
+				for (int i = 0; i < perThread; i++) {
+					ids.add(this.log.append(LogRecord.event("tick", thread + ":" + i, Instant.now(), "user-" + thread,
+							(i % 2 == 0) ? "even" : null, null)));
+				}
+				return ids;
+			}));
+		}
+		start.countDown();
+		Map<Long, String> dataBySequence = new HashMap<>();
+		for (int t = 0; t < threads; t++) {
+			List<String> ids = sent.get(t).get(60, TimeUnit.SECONDS);
+			List<Long> sequences = ids.stream().map((id) -> EventId.parse(id).sequence()).toList();
+			assertThat(sequences).as("thread %d", t).isSorted().doesNotHaveDuplicates();
+			for (int i = 0; i < perThread; i++) {
+				dataBySequence.put(sequences.get(i), t + ":" + i);
+			}
+		}
+		pool.shutdown();
+		assertThat(dataBySequence).hasSize(threads * perThread);
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.read.size() == threads * perThread);
+		long first = this.read.get(0).sequence();
+		for (int i = 0; i < this.read.size(); i++) {
+			LogRecord record = this.read.get(i);
+			assertThat(record.sequence()).isEqualTo(first + i);
+			assertThat(record.data()).isEqualTo(dataBySequence.get(record.sequence()));
+			String thread = record.data().substring(0, record.data().indexOf(':'));
+			assertThat(record.userId()).isEqualTo("user-" + thread);
+			int index = Integer.parseInt(record.data().substring(record.data().indexOf(':') + 1));
+			assertThat(record.channel()).isEqualTo((index % 2 == 0) ? "even" : null);
+		}
+	}
+
+	@Test
+	void keepsRevocationsSentAmongEvents() throws Exception {
+		Instant expiry = Instant.now().plusSeconds(600);
+		ExecutorService pool = Executors.newFixedThreadPool(4);
+		Map<String, String> ids = new ConcurrentHashMap<>();
+		List<Future<?>> sent = new ArrayList<>();
+		for (int t = 0; t < 4; t++) {
+			String token = "jti-" + t;
+			sent.add(pool.submit(() -> {
+				for (int i = 0; i < 50; i++) {
+					this.log.append(LogRecord.event("tick", token + ":" + i, Instant.now(), null, null, null));
+				}
+				ids.put(token, this.log.append(LogRecord.revokeToken(token, expiry)));
+			}));
+		}
+		for (Future<?> future : sent) {
+			future.get(60, TimeUnit.SECONDS);
+		}
+		pool.shutdown();
+		assertThat(this.log.revokedTokens()).containsOnlyKeys("jti-0", "jti-1", "jti-2", "jti-3")
+			.containsValue(Instant.ofEpochMilli(expiry.toEpochMilli()));
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.read.size() == 4 * 51);
+		for (LogRecord record : this.read) {
+			if (record.kind() == LogRecord.Kind.REVOKE_TOKEN) {
+				assertThat(EventId.parse(ids.get(record.data())).sequence()).isEqualTo(record.sequence());
+			}
+		}
+	}
+
+	@Test
+	void refusesAppendsToAnEpochTheLogLeftThenAppendsToTheNewOne() {
+		String before = this.log.append(LogRecord.event("tick", "before", Instant.now(), null, null, null));
+		this.redis.opsForValue().set("{" + this.keys.keyPrefix() + "}epoch", "another");
+		assertThatExceptionOfType(ClusterUnavailableException.class)
+			.isThrownBy(() -> this.log.append(LogRecord.event("tick", "lost", Instant.now(), null, null, null)))
+			.withMessageContaining("new epoch");
+		await().atMost(Duration.ofSeconds(10)).until(() -> "another".equals(this.log.epoch()));
+		String after = this.log.append(LogRecord.event("tick", "after", Instant.now(), null, null, null));
+		assertThat(EventId.parse(before).epoch()).isNotEqualTo("another");
+		assertThat(EventId.parse(after).epoch()).isEqualTo("another");
+	}
+
+}
