@@ -12,9 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Lock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 import dev.sseboot.sse.cluster.ClusterLog;
@@ -149,8 +148,8 @@ public final class RedisClusterLog implements ClusterLog {
 	/** Appends waiting for the batch in flight: the next batch sends them together. */
 	private final Queue<PendingAppend> pending = new ConcurrentLinkedQueue<>();
 
-	/** Held by the thread that sends a batch: one at a time, in the order of the queue. */
-	private final Lock sending = new ReentrantLock();
+	/** Whether a thread sends a batch: one at a time, in the order of the queue. */
+	private final AtomicBoolean sending = new AtomicBoolean();
 
 	private volatile @Nullable String epoch;
 
@@ -238,26 +237,37 @@ public final class RedisClusterLog implements ClusterLog {
 	}
 
 	/**
-	 * Appends a record. Appends that arrive while a batch is in flight wait and go in the
-	 * next one, sent by whichever of their threads gets there first (group commit): one
-	 * publisher pays one round trip per event, many share them.
+	 * Appends a record. Appends that arrive while a batch is in flight wait, parked, and go
+	 * in the next one (group commit): whoever sent a batch hands the next one to the
+	 * thread of the oldest waiting append, so one publisher pays one round trip per event
+	 * and many share them.
 	 */
 	@Override
 	public String append(LogRecord record) {
 		if (!this.available || this.epoch == null) {
 			throw new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was not sent");
 		}
-		PendingAppend append = new PendingAppend(arguments(record));
+		PendingAppend append = new PendingAppend(arguments(record), Thread.currentThread());
 		this.pending.add(append);
 		while (!append.isDone()) {
-			this.sending.lock();
-			try {
-				if (!append.isDone()) {
-					sendBatch();
+			if (this.sending.compareAndSet(false, true)) {
+				try {
+					if (!append.isDone()) {
+						sendBatch();
+					}
+				}
+				finally {
+					this.sending.set(false);
+				}
+				// Appends that came meanwhile: the oldest one's thread sends them.
+				PendingAppend next = this.pending.peek();
+				if (next != null) {
+					LockSupport.unpark(next.thread);
 				}
 			}
-			finally {
-				this.sending.unlock();
+			else {
+				// Woken when the append is done, or when it is the oldest left.
+				LockSupport.park(this);
 			}
 		}
 		return append.id();
@@ -308,7 +318,8 @@ public final class RedisClusterLog implements ClusterLog {
 				append.succeed(currentEpoch + "-" + (++sequence));
 			}
 		}
-		catch (DataAccessException ex) {
+		catch (RuntimeException ex) {
+			// Any failure settles the whole batch: no waiting publisher is left parked.
 			ClusterUnavailableException failure;
 			if (isEpochChange(ex)) {
 				// The reader finds the new epoch and resets the node; the publisher may retry.
@@ -592,12 +603,15 @@ public final class RedisClusterLog implements ClusterLog {
 
 		private final List<String> arguments;
 
+		private final Thread thread;
+
 		private volatile @Nullable String id;
 
 		private volatile @Nullable ClusterUnavailableException failure;
 
-		PendingAppend(List<String> arguments) {
+		PendingAppend(List<String> arguments, Thread thread) {
 			this.arguments = arguments;
+			this.thread = thread;
 		}
 
 		boolean isDone() {
@@ -606,10 +620,12 @@ public final class RedisClusterLog implements ClusterLog {
 
 		void succeed(String id) {
 			this.id = id;
+			LockSupport.unpark(this.thread);
 		}
 
 		void fail(ClusterUnavailableException failure) {
 			this.failure = failure;
+			LockSupport.unpark(this.thread);
 		}
 
 		String id() {
