@@ -13,12 +13,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -62,6 +66,24 @@ class ClusterFailoverBrowserTests {
 		this.nodes.values().forEach(ClusterFailoverBrowserTests::kill);
 		if (this.nginx != null) {
 			kill(this.nginx);
+		}
+		deleteKeys();
+	}
+
+	/** What the nodes kept in Redis, once they are gone. */
+	private void deleteKeys() {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory("127.0.0.1", 6379);
+		factory.afterPropertiesSet();
+		factory.start();
+		try {
+			StringRedisTemplate redis = new StringRedisTemplate(factory);
+			Set<String> keys = redis.keys("{" + this.keyPrefix + "}*");
+			if (!keys.isEmpty()) {
+				redis.delete(keys);
+			}
+		}
+		finally {
+			factory.destroy();
 		}
 	}
 
