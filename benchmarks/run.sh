@@ -41,15 +41,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-wait_port() {
-  for _ in $(seq 1 600); do
-    if (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    if ! kill -0 "${SERVER_PID}" 2>/dev/null; then break; fi
-    sleep 0.2
-  done
-  echo "server on port $1 did not start" >&2
-  return 1
-}
+# shellcheck source=lib.sh
+source lib.sh
 
 drive() { # name port path trigger stats connected-event resume auth [runtime]
   # A driver that fails leaves its server out of the table; the other servers still run.
@@ -67,14 +60,14 @@ for server in ${SERVERS}; do
     ours)
       "${JAVA}" "${JVM_SERVER[@]}" -cp "${STARTER_CP}" dev.sseboot.benchmarks.BenchApplication \
         --spring.profiles.active=starter --server.port=8081 >"${RUN}/ours.log" 2>&1 &
-      SERVER_PID=$!; wait_port 8081
+      SERVER_PID=$!; wait_port 8081 "${SERVER_PID}"
       drive ours 8081 '/sse?token={token}' bench bench true true true
       stop_server
       # Subscribe bursts on fresh servers, HS256 and then RS256 tokens checked against a
       # public key, each after the same warm-up, so that the two compare.
       "${JAVA}" "${JVM_SERVER[@]}" -cp "${STARTER_CP}" dev.sseboot.benchmarks.BenchApplication \
         --spring.profiles.active=starter --server.port=8081 >"${RUN}/ours-hs256.log" 2>&1 &
-      SERVER_PID=$!; wait_port 8081
+      SERVER_PID=$!; wait_port 8081 "${SERVER_PID}"
       ONLY=subscribe drive ours-hs256 8081 '/sse?token={token}' bench bench true true true
       stop_server
       openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "${RUN}/rsa.pem" 2>/dev/null
@@ -83,7 +76,7 @@ for server in ${SERVERS}; do
         dev.sseboot.benchmarks.BenchApplication --spring.profiles.active=rs256 --server.port=8086 \
         >"${RUN}/ours-rs256.log" 2>&1 &
       SERVER_PID=$!
-      if wait_port 8086; then
+      if wait_port 8086 "${SERVER_PID}"; then
         TOKEN_KEY="rsa:${RUN}/rsa.pem" ONLY=subscribe drive ours-rs256 8086 '/sse?token={token}' bench bench true true true
       else
         echo "RS256 not measured: this starter build does not start with sse.security.jwt.public-key-location" >&2
@@ -92,26 +85,26 @@ for server in ${SERVERS}; do
     naive)
       "${JAVA}" "${JVM_SERVER[@]}" -cp "${CP}" dev.sseboot.benchmarks.BenchApplication \
         --spring.profiles.active=naive --server.port=8082 >"${RUN}/naive.log" 2>&1 &
-      SERVER_PID=$!; wait_port 8082
+      SERVER_PID=$!; wait_port 8082 "${SERVER_PID}"
       REVISION=$(git describe --always --dirty 2>/dev/null || echo unknown)
       drive naive 8082 '/sse?token={token}' bench bench true false true ;;
     nchan)
       mkdir -p "${RUN}/nchan"
       sed -e "s#PREFIX#${RUN}/nchan#g" -e "s#PORT#8084#g" peers/nchan/nginx.conf.template >"${RUN}/nchan/nginx.conf"
       nginx -c "${RUN}/nchan/nginx.conf" -g 'daemon off;' >"${RUN}/nchan.log" 2>&1 &
-      SERVER_PID=$!; wait_port 8084
+      SERVER_PID=$!; wait_port 8084 "${SERVER_PID}"
       drive nchan 8084 '/sub?user={user}' nchan none false true false native ;;
     better-sse)
       if [[ ! -d peers/better-sse/node_modules/better-sse ]]; then
         npm --prefix peers/better-sse install --no-audit --no-fund >&2
       fi
       node --expose-gc peers/better-sse/server.js 8083 "${SECRET}" >"${RUN}/better-sse.log" 2>&1 &
-      SERVER_PID=$!; wait_port 8083
+      SERVER_PID=$!; wait_port 8083 "${SERVER_PID}"
       drive better-sse 8083 '/sse?token={token}' bench bench true false true node ;;
     raw)
       "${JAVA}" -Xms512m -Xmx512m -XX:+AlwaysPreTouch -cp "${CP}" dev.sseboot.benchmarks.RawFanoutServer 8085 \
         >"${RUN}/raw.log" 2>&1 &
-      SERVER_PID=$!; wait_port 8085
+      SERVER_PID=$!; wait_port 8085 "${SERVER_PID}"
       drive raw 8085 '/sse?user={user}' bench bench true false false ;;
     *) echo "unknown server ${server}" >&2; exit 2 ;;
   esac

@@ -41,6 +41,7 @@ import org.HdrHistogram.Histogram;
  * <pre>
  * LoadDriver --name ours --port 8080 --path "/sse?token={token}" --trigger bench|nchan
  *            --pid 1234 --connected-event true --resume true --auth true --scale 1.0 --out ours.json
+ * LoadDriver --name cluster --ports 8081,8082 --scenarios cluster --kill-pid 1235 --kill-port 8082 ...
  * </pre>
  */
 public final class LoadDriver {
@@ -64,6 +65,9 @@ public final class LoadDriver {
 
 	private final int port;
 
+	/** Where streams connect: the port, or the ports of a cluster's nodes, comma-separated. */
+	private final String ports;
+
 	private final String path;
 
 	private final boolean nchan;
@@ -79,7 +83,9 @@ public final class LoadDriver {
 	private LoadDriver(Map<String, String> options) {
 		this.options = options;
 		this.name = options.get("name");
-		this.port = Integer.parseInt(options.get("port"));
+		this.ports = options.getOrDefault("ports", options.get("port"));
+		// Publishes, stats and the trigger go to the first node.
+		this.port = Integer.parseInt(this.ports.split(",")[0]);
 		this.path = options.get("path");
 		this.nchan = "nchan".equals(options.get("trigger"));
 		this.connectedEvent = Boolean.parseBoolean(options.getOrDefault("connected-event", "false"));
@@ -93,6 +99,10 @@ public final class LoadDriver {
 		}
 		if (options.containsKey("report")) {
 			Report.write(Path.of(options.get("report")));
+			return;
+		}
+		if (options.containsKey("cluster-report")) {
+			Report.writeCluster(Path.of(options.get("cluster-report")));
 			return;
 		}
 		LoadDriver driver = new LoadDriver(options);
@@ -143,6 +153,12 @@ public final class LoadDriver {
 			return;
 		}
 
+		if ("cluster".equals(this.options.get("scenarios"))) {
+			runCluster();
+			write();
+			return;
+		}
+
 		if (this.options.containsKey("quick")) {
 			// Tuning runs: N streams, a burst of B events, then latency at 10/s.
 			String[] quick = this.options.get("quick").split(",");
@@ -160,15 +176,7 @@ public final class LoadDriver {
 			return;
 		}
 
-		// Warm-up, not measured: JIT-compile the subscribe and publish paths.
-		this.nextUser = 2_000_000;
-		open("warm", n(2_000), 200, true);
-		burst("warmup", n(50), 100);
-		all("CLOSE warm 0");
-		this.results.remove("warmup");
-		reap();
-
-		this.nextUser = 0;
+		warmUp();
 
 		// (a) Connections held: memory slope between two levels below Tomcat's default
 		// 8192 (so the naive baseline reaches both), then on to the full count.
@@ -270,6 +278,96 @@ public final class LoadDriver {
 		write();
 	}
 
+	/** Not measured: JIT-compiles the subscribe and publish paths; users then count from 0. */
+	private void warmUp() throws Exception {
+		this.nextUser = 2_000_000;
+		open("warm", n(2_000), 200, true);
+		burst("warmup", n(50), 100);
+		all("CLOSE warm 0");
+		this.results.remove("warmup");
+		reap();
+		this.nextUser = 0;
+	}
+
+	/**
+	 * The cluster scenarios: broadcast bursts and paced latency at 1 000 and 10 000
+	 * streams spread over the nodes (published on the first), then, given a node to kill,
+	 * a kill -9 of it while 10 events/s are published, and its clients moving to the first.
+	 */
+	private void runCluster() throws Exception {
+		this.results.put("nodes", this.ports.split(",").length);
+		warmUp();
+		int low = n(1_000);
+		int mid = n(10_000);
+		open("main", low, 1000, true);
+		burst("burst_" + low, n(1000), 100);
+		paced("latency_" + low, 100, 100);
+		open("main", mid - low, 1000, true);
+		this.results.put("held", count());
+		burst("burst_" + mid, n(100), 100);
+		paced("latency_" + mid, 100, 100);
+		if (this.options.containsKey("kill-pid")) {
+			killStorm("kill_storm_" + mid, Long.parseLong(this.options.get("kill-pid")),
+					Integer.parseInt(this.options.get("kill-port")));
+		}
+		all("CLOSE main 0");
+	}
+
+	/**
+	 * 10 events/s for 10 s; after 2 s the node on {@code victimPort} is killed (SIGKILL, its
+	 * child processes too) and its clients reconnect at once, with their Last-Event-ID, to
+	 * the first node. Every client must end up with every event, once and in order.
+	 */
+	private void killStorm(String key, long victimPid, int victimPort) throws Exception {
+		int events = 100;
+		long periodMillis = 100;
+		long first = expect(events);
+		long start = micros();
+		ExecutorService schedule = Executors.newSingleThreadExecutor();
+		CompletableFuture<List<CompletableFuture<?>>> sends = CompletableFuture.supplyAsync(() -> {
+			try {
+				return onSchedule(events, periodMillis,
+						(i) -> publishAsync(first + i, start + i * periodMillis * 1000, 100));
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}, schedule);
+		Thread.sleep(2000);
+		ProcessHandle victim = ProcessHandle.of(victimPid).orElseThrow();
+		victim.descendants().forEach(ProcessHandle::destroyForcibly);
+		victim.destroyForcibly();
+		long killed = System.nanoTime();
+		String[] moved = all("MOVE " + victimPort + " " + this.port + " 1000");
+		long moveMillis = (System.nanoTime() - killed) / 1_000_000;
+		List<CompletableFuture<?>> published = sends.join();
+		schedule.shutdown();
+		try {
+			CompletableFuture.allOf(published.toArray(CompletableFuture[]::new)).join();
+		}
+		catch (RuntimeException ex) {
+			log("a publish failed: " + ex);
+		}
+		String[] waited = all("WAIT 60000 5000");
+		Merged m = report();
+		Map<String, Object> r = new LinkedHashMap<>();
+		r.put("clients", m.readers);
+		r.put("moved", ok(moved));
+		r.put("move_failed", failed(moved));
+		r.put("move_ms", moveMillis);
+		r.put("connect_max_ms", maxConnect(moved));
+		r.put("expected", m.expected);
+		r.put("lost", m.lost);
+		r.put("duplicates", m.duplicates);
+		r.put("out_of_order", m.outOfOrder);
+		r.put("resume", m.resume);
+		r.put("p99_ms", m.latency.getValueAtPercentile(99) / 1000.0);
+		r.put("max_ms", m.latency.getMaxValue() / 1000.0);
+		r.put("complete", Arrays.stream(waited).allMatch((w) -> w.startsWith("WAITED 1")));
+		this.results.put(key, r);
+		log(key + " " + r);
+	}
+
 	private void write() throws IOException {
 		Path out = Path.of(this.options.get("out"));
 		Files.createDirectories(out.toAbsolutePath().getParent());
@@ -302,6 +400,7 @@ public final class LoadDriver {
 		r.put("lost", m.lost);
 		r.put("duplicates", m.duplicates);
 		r.put("out_of_order", m.outOfOrder);
+		r.put("p50_ms", m.latency.getValueAtPercentile(50) / 1000.0);
 		r.put("p99_ms", m.latency.getValueAtPercentile(99) / 1000.0);
 		r.put("complete", Arrays.stream(waited).allMatch((w) -> w.startsWith("WAITED 1")));
 		if (publishError != null) {
@@ -548,7 +647,7 @@ public final class LoadDriver {
 			for (int s = 0; s < 30; s++) {
 				sources.append((s > 0) ? "," : "").append("127.0.0.").append(10 + w * 30 + s);
 			}
-			commands[w] = "OPEN " + group + " 127.0.0.1 " + this.port + " " + this.path + " " + share + " "
+			commands[w] = "OPEN " + group + " 127.0.0.1 " + this.ports + " " + this.path + " " + share + " "
 					+ this.nextUser + " " + Math.max(1, concurrency / WORKERS) + " " + (reader ? 1 : 0) + " "
 					+ ((this.connectedEvent && reader) ? 1 : 0) + " " + sources;
 			this.nextUser += share;

@@ -182,9 +182,10 @@ public final class LoadWorker {
 				reply("OK");
 			}
 			case "OPEN" -> {
-				// OPEN group host port pathTemplate count userFrom concurrency reader waitConnected srcIps
+				// OPEN group host port[,port...] pathTemplate count userFrom concurrency reader waitConnected srcIps
+				// (with several ports, the connections take them in turn: the nodes of a cluster)
 				String group = c[1];
-				InetSocketAddress target = new InetSocketAddress(c[2], Integer.parseInt(c[3]));
+				String[] ports = c[3].split(",");
 				String path = c[4];
 				int count = Integer.parseInt(c[5]);
 				int userFrom = Integer.parseInt(c[6]);
@@ -200,6 +201,7 @@ public final class LoadWorker {
 					if (resolved.contains("{token}")) {
 						resolved = resolved.replace("{token}", this.tokens.mint(user, 7200));
 					}
+					InetSocketAddress target = new InetSocketAddress(c[2], Integer.parseInt(ports[i % ports.length]));
 					Conn conn = new Conn(target, new InetSocketAddress(sources[i % sources.length], 0), resolved,
 							reader, waitConnected);
 					conns.add(conn);
@@ -246,24 +248,23 @@ public final class LoadWorker {
 				reply("DROPPED " + n);
 			}
 			case "RECONNECT" -> {
-				long jitterNanos = Long.parseLong(c[1]) * 1_000_000;
-				this.concurrency = Integer.parseInt(c[2]);
-				List<Conn> conns = readers();
-				long now = System.nanoTime();
-				List<Conn> ordered = new ArrayList<>(conns);
-				this.retries = 0;
-				for (Conn conn : ordered) {
-					conn.handshakeDone = false;
-					conn.connected = false;
-					conn.channel = null;
-					conn.abandoned = false;
-					conn.attempts = 1;
-					conn.startAtNanos = now + ((jitterNanos > 0) ? ThreadLocalRandom.current().nextLong(jitterNanos) : 0);
+				// RECONNECT jitterMillis concurrency: every reader, after a DROP
+				reconnect(readers(), Long.parseLong(c[1]) * 1_000_000, Integer.parseInt(c[2]));
+			}
+			case "MOVE" -> {
+				// MOVE fromPort toPort concurrency: the readers of a node that died reconnect at
+				// once to another, as behind a load balancer
+				int from = Integer.parseInt(c[1]);
+				int to = Integer.parseInt(c[2]);
+				List<Conn> moved = new ArrayList<>();
+				for (Conn conn : readers()) {
+					if (conn.target.getPort() == from) {
+						conn.closeChannel();
+						conn.target = new InetSocketAddress(conn.target.getHostString(), to);
+						moved.add(conn);
+					}
 				}
-				ordered.sort((a, b) -> Long.compare(a.startAtNanos, b.startAtNanos));
-				this.toStart.addAll(ordered);
-				this.connectTimes = new Histogram(3_600_000_000L, 3);
-				this.pending = new Pending("RECONNECTED", ordered, now, 0, 0);
+				reconnect(moved, 0, Integer.parseInt(c[3]));
 			}
 			case "CLOSE" -> {
 				List<Conn> conns = this.groups.getOrDefault(c[1], new ArrayList<>());
@@ -294,6 +295,26 @@ public final class LoadWorker {
 			}
 			default -> reply("ERROR unknown " + c[0]);
 		}
+	}
+
+	/** Reconnects closed connections with their Last-Event-ID, spread over a jitter. */
+	private void reconnect(List<Conn> conns, long jitterNanos, int concurrency) {
+		this.concurrency = concurrency;
+		long now = System.nanoTime();
+		List<Conn> ordered = new ArrayList<>(conns);
+		this.retries = 0;
+		for (Conn conn : ordered) {
+			conn.handshakeDone = false;
+			conn.connected = false;
+			conn.channel = null;
+			conn.abandoned = false;
+			conn.attempts = 1;
+			conn.startAtNanos = now + ((jitterNanos > 0) ? ThreadLocalRandom.current().nextLong(jitterNanos) : 0);
+		}
+		ordered.sort((a, b) -> Long.compare(a.startAtNanos, b.startAtNanos));
+		this.toStart.addAll(ordered);
+		this.connectTimes = new Histogram(3_600_000_000L, 3);
+		this.pending = new Pending("RECONNECTED", ordered, now, 0, 0);
 	}
 
 	private List<Conn> readers() {
@@ -428,7 +449,7 @@ public final class LoadWorker {
 	/** One SSE connection and its parser state. */
 	private final class Conn {
 
-		private final InetSocketAddress target;
+		private InetSocketAddress target;
 
 		private final InetSocketAddress source;
 
@@ -806,7 +827,7 @@ public final class LoadWorker {
 			closeChannel();
 		}
 
-		private void closeChannel() {
+		void closeChannel() {
 			if (this.channel != null) {
 				try {
 					this.channel.close();

@@ -23,6 +23,9 @@ final class Report {
 
 	static final String[] SERVERS = { "ours", "naive", "nchan", "better-sse", "raw" };
 
+	/** The cluster run's servers: two starter nodes, one starter node, two nchan nodes. */
+	static final String[] CLUSTER_SERVERS = { "cluster", "single", "nchan-cluster" };
+
 	private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
 	private Report() {
@@ -34,6 +37,40 @@ final class Report {
 
 	/** A row: label, how to read it from a server's JSON, whether higher is better, number format. */
 	private record Figure(String label, Function<JsonNode, JsonNode> value, boolean higherIsBetter, String format) {
+	}
+
+	/** Writes {@code cluster.md} and {@code cluster.json} from the cluster run's files. */
+	static void writeCluster(Path dir) throws IOException {
+		Map<String, JsonNode> servers = new LinkedHashMap<>();
+		for (String server : CLUSTER_SERVERS) {
+			Path file = dir.resolve("raw").resolve(server + ".json");
+			if (Files.exists(file)) {
+				servers.put(server, JSON.readTree(Files.readString(file)));
+			}
+		}
+		JsonNode any = servers.values().iterator().next();
+		String low = keySuffix(any, "burst_", 0);
+		String mid = keySuffix(any, "burst_", 1);
+		List<Figure> figures = new ArrayList<>();
+		figures.add(new Figure("streams, over every node", (j) -> j.path("held"), true, "%.0f"));
+		for (String level : new String[] { low, mid }) {
+			String burst = "burst_" + level;
+			String paced = "latency_" + level;
+			figures.add(new Figure("broadcast burst @" + level + ", deliveries/s", (j) -> j.path(burst).path("deliveries_per_s"), true, "%.0f"));
+			// Not the burst's latency: each event's is counted from when it was published, and
+			// a node on its own publishes a burst more slowly than it is sent through Redis.
+			figures.add(new Figure("broadcast burst @" + level + ", time to deliver it all, s", (j) -> j.path(burst).path("seconds"), false, "%.2f"));
+			figures.add(new Figure("10 broadcasts/s @" + level + ", p50 ms", (j) -> j.path(paced).path("p50_ms"), false, "%.2f"));
+			figures.add(new Figure("10 broadcasts/s @" + level + ", p99 ms", (j) -> j.path(paced).path("p99_ms"), false, "%.2f"));
+			figures.add(new Figure("burst and 10/s @" + level + ": lost + dup + reordered", (j) -> sum(errors(j.path(burst)), errors(j.path(paced))), false, "%.0f"));
+		}
+		String storm = "kill_storm_" + mid;
+		figures.add(new Figure("node killed: clients that move", (j) -> j.path(storm).path("moved"), true, "%.0f"));
+		figures.add(new Figure("node killed: time until all moved, ms", (j) -> j.path(storm).path("move_ms"), false, "%.0f"));
+		figures.add(new Figure("node killed: slowest reconnect, ms", (j) -> j.path(storm).path("connect_max_ms"), false, "%.0f"));
+		figures.add(new Figure("node killed: lost + dup + reordered", (j) -> errors(j.path(storm)), false, "%.0f"));
+		figures.add(new Figure("node killed: p99 publish-to-receive over the 10 s, ms", (j) -> j.path(storm).path("p99_ms"), false, "%.0f"));
+		table(dir, "cluster", servers, figures);
 	}
 
 	static void write(Path dir) throws IOException {
@@ -97,13 +134,23 @@ final class Report {
 		figures.add(new Figure("(e) subscribe rate on a fresh server after 30 000 warm-up handshakes, HS256, streams/s", (j) -> j.path("hs256").path("subscribe_per_s"), true, "%.0f"));
 		figures.add(new Figure("(e) the same with RS256 tokens, streams/s", (j) -> j.path("rs256").path("subscribe_per_s"), true, "%.0f"));
 		figures.add(new Figure("(e) handshakes retried in the subscribe burst", (j) -> j.path("subscribe_retries"), false, "%.0f"));
+		table(dir, "benchmarks", servers, figures);
+	}
 
+	/**
+	 * Writes {@code <name>.md} and {@code <name>.json}: each figure for each server, and
+	 * the first server's figure over each other's.
+	 */
+	private static void table(Path dir, String name, Map<String, JsonNode> servers, List<Figure> figures)
+			throws IOException {
 		StringBuilder md = new StringBuilder();
 		md.append("| figure | ");
 		List<String> names = new ArrayList<>(servers.keySet());
+		String base = names.get(0);
+		String ratioPrefix = (base.equals("ours") ? "ours" : title(base)) + "/";
 		md.append(String.join(" | ", names.stream().map(Report::title).toList()));
 		for (String peer : names.subList(1, names.size())) {
-			md.append(" | ours/").append(title(peer));
+			md.append(" | ").append(ratioPrefix).append(title(peer));
 		}
 		md.append(" |\n|---|");
 		md.append("---:|".repeat(names.size() * 2 - 1)).append('\n');
@@ -116,7 +163,7 @@ final class Report {
 			for (String server : names) {
 				JsonNode node = figure.value().apply(servers.get(server));
 				Double value = (node == null || node.isMissingNode() || node.isNull()) ? null : node.asDouble();
-				if (server.equals("ours")) {
+				if (server.equals(base)) {
 					ours = value;
 				}
 				row.put(server, value);
@@ -125,7 +172,7 @@ final class Report {
 			for (String peer : names.subList(1, names.size())) {
 				Object value = row.get(peer);
 				Double ratio = (ours != null && value instanceof Double v && v != 0) ? ours / v : null;
-				row.put("ours/" + peer, ratio);
+				row.put(base + "/" + peer, ratio);
 				md.append(" | ").append((ratio != null) ? String.format(Locale.ROOT, "%.2f", ratio) : "n/a");
 			}
 			md.append(" |\n");
@@ -136,8 +183,8 @@ final class Report {
 		document.put("generated", Instant.now().toString());
 		document.put("rows", rows);
 		document.put("servers", servers);
-		Files.writeString(dir.resolve("benchmarks.json"), toJson(document));
-		Files.writeString(dir.resolve("benchmarks.md"), md.toString());
+		Files.writeString(dir.resolve(name + ".json"), toJson(document));
+		Files.writeString(dir.resolve(name + ".md"), md.toString());
 		System.out.println(md);
 	}
 
@@ -147,6 +194,9 @@ final class Report {
 			case "naive" -> "naive SseEmitter";
 			case "nchan" -> "nginx+nchan";
 			case "better-sse" -> "better-sse";
+			case "cluster" -> "starter, 2 nodes + Redis";
+			case "single" -> "starter, 1 node";
+			case "nchan-cluster" -> "nginx+nchan, 2 nodes + Redis";
 			default -> "raw NIO";
 		};
 	}
@@ -168,6 +218,13 @@ final class Report {
 		return JSON.getNodeFactory()
 			.numberNode(scenario.path("lost").asDouble() + scenario.path("duplicates").asDouble()
 					+ scenario.path("out_of_order").asDouble());
+	}
+
+	private static JsonNode sum(JsonNode a, JsonNode b) {
+		if (a.isMissingNode() || b.isMissingNode()) {
+			return a.isMissingNode() ? a : b;
+		}
+		return JSON.getNodeFactory().numberNode(a.asDouble() + b.asDouble());
 	}
 
 	/** The level of the n-th plain burst scenario ({@code burst_<level>}), -1 for the last. */
