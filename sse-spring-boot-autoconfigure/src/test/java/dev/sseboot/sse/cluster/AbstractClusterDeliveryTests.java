@@ -187,6 +187,30 @@ abstract class AbstractClusterDeliveryTests {
 	}
 
 	@Test
+	void resumingTwiceWithoutNewEventsReplaysNothingTheSecondTime() {
+		SseBroker publisher = ClusterNodes.broker(this.a);
+		String token = TestTokens.forUser("twice", "chat");
+		String before = publisher.toUser("twice").send("before", "0");
+		String missed = publisher.toUser("twice").send("missed", "1");
+		String lastReplayed;
+		try (Stream onB = ClusterNodes.client(this.b).open("/sse",
+				Map.of("Authorization", "Bearer " + token, "Last-Event-ID", before))) {
+			assertThat(onB.next().field("resume")).isEqualTo("recovered");
+			lastReplayed = onB.next().id();
+			assertThat(lastReplayed).isEqualTo(missed);
+		}
+		for (ConfigurableApplicationContext node : List.of(this.a, this.b)) {
+			try (Stream again = ClusterNodes.client(node).open("/sse",
+					Map.of("Authorization", "Bearer " + token, "Last-Event-ID", lastReplayed))) {
+				assertThat(again.next().field("resume")).isEqualTo("recovered");
+				String live = publisher.toUser("twice").send("live", "2");
+				assertThat(again.next().id()).as("the first event after resuming").isEqualTo(live);
+				lastReplayed = live;
+			}
+		}
+	}
+
+	@Test
 	void resumesWhileEventsArePublishedWithNothingLostOrDuplicated() throws Exception {
 		String token = TestTokens.forUser("racer", "race");
 		AtomicBoolean publishing = new AtomicBoolean(true);
