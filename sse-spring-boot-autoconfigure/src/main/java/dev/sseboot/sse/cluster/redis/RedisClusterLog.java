@@ -248,26 +248,37 @@ public final class RedisClusterLog implements ClusterLog {
 			throw new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was not sent");
 		}
 		PendingAppend append = new PendingAppend(arguments(record), Thread.currentThread());
+		// A batch may carry other threads' events: an interrupt must not fail them, and
+		// would keep park() from waiting. It is kept for after the append.
+		boolean interrupted = Thread.interrupted();
 		this.pending.add(append);
-		while (!append.isDone()) {
-			if (this.sending.compareAndSet(false, true)) {
-				try {
-					if (!append.isDone()) {
-						sendBatch();
+		try {
+			while (!append.isDone()) {
+				if (this.sending.compareAndSet(false, true)) {
+					try {
+						if (!append.isDone()) {
+							sendBatch();
+						}
+					}
+					finally {
+						this.sending.set(false);
+					}
+					// Appends that came meanwhile: the oldest one's thread sends them.
+					PendingAppend next = this.pending.peek();
+					if (next != null) {
+						LockSupport.unpark(next.thread);
 					}
 				}
-				finally {
-					this.sending.set(false);
-				}
-				// Appends that came meanwhile: the oldest one's thread sends them.
-				PendingAppend next = this.pending.peek();
-				if (next != null) {
-					LockSupport.unpark(next.thread);
+				else {
+					// Woken when the append is done, or when it is the oldest left.
+					LockSupport.park(this);
+					interrupted |= Thread.interrupted();
 				}
 			}
-			else {
-				// Woken when the append is done, or when it is the oldest left.
-				LockSupport.park(this);
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
 			}
 		}
 		return append.id();

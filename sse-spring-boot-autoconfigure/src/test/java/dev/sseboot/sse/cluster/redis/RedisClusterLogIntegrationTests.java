@@ -145,6 +145,19 @@ class RedisClusterLogIntegrationTests {
 	}
 
 	@Test
+	void appendsForAnInterruptedThreadAndLeavesItInterrupted() {
+		Thread.currentThread().interrupt();
+		try {
+			String id = this.log.append(LogRecord.event("tick", "interrupted", Instant.now(), null, null, null));
+			assertThat(Thread.currentThread().isInterrupted()).isTrue();
+			assertThat(EventId.parse(id)).isNotNull();
+		}
+		finally {
+			Thread.interrupted();
+		}
+	}
+
+	@Test
 	void refusesAppendsToAnEpochTheLogLeftThenAppendsToTheNewOne() {
 		String before = this.log.append(LogRecord.event("tick", "before", Instant.now(), null, null, null));
 		this.redis.opsForValue().set("{" + this.keys.keyPrefix() + "}epoch", "another");
