@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,6 +43,8 @@ class ClusterFailoverBrowserTests {
 
 	private Process nginx;
 
+	private Path nginxPrefix;
+
 	private HeadlessChromium browser;
 
 	private int proxyPort;
@@ -50,24 +53,35 @@ class ClusterFailoverBrowserTests {
 	void startTwoNodesBehindNginx() throws IOException {
 		List<Integer> ports = List.of(freePort(), freePort());
 		for (int port : ports) {
-			this.nodes.put("node-" + port, startNode(port));
+			startNode(port);
 		}
 		this.proxyPort = freePort();
-		this.nginx = startNginx(this.proxyPort, ports);
+		startNginx(this.proxyPort, ports);
 		this.browser = new HeadlessChromium();
 	}
 
 	@AfterEach
 	void stopAll() throws IOException {
-		if (this.browser != null) {
-			this.browser.screenshot("clusterFailover");
-			this.browser.close();
+		try {
+			if (this.browser != null) {
+				try {
+					this.browser.screenshot("clusterFailover");
+				}
+				finally {
+					this.browser.close();
+				}
+			}
 		}
-		this.nodes.values().forEach(ClusterFailoverBrowserTests::kill);
-		if (this.nginx != null) {
-			kill(this.nginx);
+		finally {
+			this.nodes.values().forEach(ClusterFailoverBrowserTests::kill);
+			if (this.nginx != null) {
+				kill(this.nginx);
+			}
+			if (this.nginxPrefix != null) {
+				FileSystemUtils.deleteRecursively(this.nginxPrefix);
+			}
+			deleteKeys();
 		}
-		deleteKeys();
 	}
 
 	/** What the nodes kept in Redis, once they are gone. */
@@ -104,7 +118,7 @@ class ClusterFailoverBrowserTests {
 		assertThat(this.browser.number("#resume .gaps")).as(this.browser.text("#resume .log")).isZero();
 	}
 
-	private Process startNode(int port) throws IOException {
+	private void startNode(int port) throws IOException {
 		List<String> command = new ArrayList<>(List.of(
 				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
 				System.getProperty("java.class.path"), SampleApplication.class.getName(),
@@ -114,16 +128,17 @@ class ClusterFailoverBrowserTests {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(new File("target", "cluster-node-" + port + ".log"))
 			.start();
+		this.nodes.put("node-" + port, process);
 		await().atMost(Duration.ofSeconds(60)).until(() -> {
 			assertThat(process.isAlive()).as("node on port %d (target/cluster-node-%d.log)", port, port).isTrue();
 			return answers(port);
 		});
-		return process;
 	}
 
 	/** The README's nginx configuration for streams, in front of both nodes. */
-	private static Process startNginx(int port, List<Integer> nodePorts) throws IOException {
+	private void startNginx(int port, List<Integer> nodePorts) throws IOException {
 		Path prefix = Files.createTempDirectory("sse-nginx");
+		this.nginxPrefix = prefix;
 		StringBuilder upstream = new StringBuilder();
 		nodePorts.forEach((nodePort) -> upstream.append("    server 127.0.0.1:").append(nodePort).append(";\n"));
 		String config = """
@@ -170,11 +185,11 @@ class ClusterFailoverBrowserTests {
 		catch (IOException ex) {
 			throw new IllegalStateException("This test needs nginx (apt-get install nginx-light)", ex);
 		}
+		this.nginx = process;
 		await().atMost(Duration.ofSeconds(10)).until(() -> {
 			assertThat(process.isAlive()).as("nginx: " + prefix.resolve("error.log")).isTrue();
 			return answers(port);
 		});
-		return process;
 	}
 
 	private static boolean answers(int port) {
@@ -186,7 +201,9 @@ class ClusterFailoverBrowserTests {
 		}
 	}
 
+	/** As kill -9 would, and its children too (nginx's worker would hold the port). */
 	private static void kill(Process process) {
+		process.descendants().forEach(ProcessHandle::destroyForcibly);
 		process.destroyForcibly();
 		try {
 			process.waitFor(10, TimeUnit.SECONDS);

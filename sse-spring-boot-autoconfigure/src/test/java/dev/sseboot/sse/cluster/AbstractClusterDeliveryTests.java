@@ -139,8 +139,11 @@ abstract class AbstractClusterDeliveryTests {
 			}
 			start.countDown();
 			List<String> all = new ArrayList<>();
-			for (Future<List<String>> ids : sent) {
-				all.addAll(ids.get(30, TimeUnit.SECONDS));
+			for (Future<List<String>> future : sent) {
+				List<String> ids = future.get(30, TimeUnit.SECONDS);
+				assertThat(ids.stream().map((id) -> EventId.parse(id).sequence()).toList())
+					.as("one publisher's ids, in the order it sent").isSorted();
+				all.addAll(ids);
 			}
 			publishers.shutdown();
 			all.sort((x, y) -> Long.compare(EventId.parse(x).sequence(), EventId.parse(y).sequence()));

@@ -46,7 +46,7 @@ import org.springframework.util.Assert;
  * lost the other two).
  * <p>
  * Appends are scripts that check the epoch, count and add in one step, a batch of the
- * appends that arrived meanwhile at a time. Each node reads the stream with a
+ * appends that arrived meanwhile at a time, sent by a thread of the log's own. Each node reads the stream with a
  * blocking {@code XREAD} on a connection of its own, and after any failure waits and
  * joins again, checking that nothing it had not read was trimmed meanwhile.
  */
@@ -56,13 +56,20 @@ public final class RedisClusterLog implements ClusterLog {
 
 	/**
 	 * Adds records, if the log is still of the epoch the node knows, numbered one after
-	 * another; a revocation is also kept, until the token expires, for nodes that join
-	 * later. Each record comes as its revoked token id (or nothing), that token's expiry,
+	 * another after the newest the log holds (should the counter have lost its value); a
+	 * revocation is also kept, until the token expires, for nodes that join later. Each record comes as its revoked token id (or nothing), that token's expiry,
 	 * the number of its fields and the fields. Returns the last record's sequence.
 	 */
 	private static final RedisScript<Long> APPEND = RedisScript.of("""
 			if redis.call('GET', KEYS[3]) ~= ARGV[1] then
 				return redis.error_reply('SSE_EPOCH the log began another epoch')
+			end
+			local top = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)[1]
+			if top then
+				local newest = tonumber(string.match(top[1], '^(%d+)'))
+				if newest > tonumber(redis.call('GET', KEYS[1]) or '0') then
+					redis.call('SET', KEYS[1], newest)
+				end
 			end
 			local count = tonumber(ARGV[3])
 			local last = redis.call('INCRBY', KEYS[1], count)
@@ -88,6 +95,9 @@ public final class RedisClusterLog implements ClusterLog {
 
 	/** The most records one script adds. */
 	private static final int MAX_BATCH = 256;
+
+	/** The most characters of arguments one script gets, unless one record has more. */
+	private static final int MAX_BATCH_CHARS = 1 << 20;
 
 	/**
 	 * Begins a new epoch, empty, unless another node began one already: the epoch key is
@@ -148,7 +158,10 @@ public final class RedisClusterLog implements ClusterLog {
 	/** Appends waiting for the batch in flight: the next batch sends them together. */
 	private final Queue<PendingAppend> pending = new ConcurrentLinkedQueue<>();
 
-	/** Whether a thread sends a batch: one at a time, in the order of the queue. */
+	/** Sends the waiting appends, a batch at a time, in the order of the queue. */
+	private volatile @Nullable Thread senderThread;
+
+	/** Whether a script of appends is on its way: one at a time. */
 	private final AtomicBoolean sending = new AtomicBoolean();
 
 	private volatile @Nullable String epoch;
@@ -190,24 +203,36 @@ public final class RedisClusterLog implements ClusterLog {
 	@Override
 	public void start(Reader reader) {
 		this.running = true;
-		Thread thread = new Thread(() -> read(reader), "sse-cluster-log");
+		this.readerThread = startDaemon(() -> read(reader), "sse-cluster-log");
+		this.senderThread = startDaemon(this::send, "sse-cluster-append");
+	}
+
+	private static Thread startDaemon(Runnable task, String name) {
+		Thread thread = new Thread(task, name);
 		thread.setDaemon(true);
-		this.readerThread = thread;
 		thread.start();
+		return thread;
 	}
 
 	@Override
 	public void stop() {
 		this.running = false;
-		Thread thread = this.readerThread;
-		if (thread != null) {
-			thread.interrupt();
-			try {
-				thread.join(this.blockTimeout.plusSeconds(1).toMillis());
+		Thread reader = this.readerThread;
+		if (reader != null) {
+			reader.interrupt();
+		}
+		Thread sender = this.senderThread;
+		LockSupport.unpark(sender);
+		try {
+			if (reader != null) {
+				reader.join(this.blockTimeout.plusSeconds(1).toMillis());
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
+			if (sender != null) {
+				sender.join(this.blockTimeout.plusSeconds(1).toMillis());
 			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 		this.available = false;
 	}
@@ -237,10 +262,11 @@ public final class RedisClusterLog implements ClusterLog {
 	}
 
 	/**
-	 * Appends a record. Appends that arrive while a batch is in flight wait, parked, and go
-	 * in the next one (group commit): whoever sent a batch hands the next one to the
-	 * thread of the oldest waiting append, so one publisher pays one round trip per event
-	 * and many share them.
+	 * Appends a record. When nothing is on its way to Redis, the publisher sends its
+	 * record itself. Otherwise it waits, parked, and the log's sender thread sends what
+	 * waits in one script once Redis answered the one before (group commit): one publisher
+	 * pays a round trip per event, many share them. A waiting publisher's interrupt does
+	 * not end the wait (its event may be on its way with others) and is kept for after it.
 	 */
 	@Override
 	public String append(LogRecord record) {
@@ -248,40 +274,79 @@ public final class RedisClusterLog implements ClusterLog {
 			throw new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was not sent");
 		}
 		PendingAppend append = new PendingAppend(arguments(record), Thread.currentThread());
-		// A batch may carry other threads' events: an interrupt must not fail them, and
-		// would keep park() from waiting. It is kept for after the append.
-		boolean interrupted = Thread.interrupted();
-		this.pending.add(append);
-		try {
-			while (!append.isDone()) {
-				if (this.sending.compareAndSet(false, true)) {
-					try {
-						if (!append.isDone()) {
-							sendBatch();
-						}
-					}
-					finally {
-						this.sending.set(false);
-					}
-					// Appends that came meanwhile: the oldest one's thread sends them.
-					PendingAppend next = this.pending.peek();
-					if (next != null) {
-						LockSupport.unpark(next.thread);
-					}
-				}
-				else {
-					// Woken when the append is done, or when it is the oldest left.
-					LockSupport.park(this);
-					interrupted |= Thread.interrupted();
-				}
+		if (this.pending.isEmpty() && this.sending.compareAndSet(false, true)) {
+			try {
+				sendBatch(List.of(append));
 			}
+			finally {
+				releaseSending();
+			}
+			return append.id();
 		}
-		finally {
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
+		this.pending.add(append);
+		if (!this.running && this.pending.remove(append)) {
+			// Stopped meanwhile: the sender has gone, or fails what it finds when it goes.
+			throw new ClusterUnavailableException("The cluster's log has stopped: the event was not sent");
+		}
+		LockSupport.unpark(this.senderThread);
+		boolean interrupted = false;
+		while (!append.isDone()) {
+			LockSupport.park(this);
+			interrupted |= Thread.interrupted();
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
 		}
 		return append.id();
+	}
+
+	/** Lets the next script go, and wakes the sender if appends wait for it. */
+	private void releaseSending() {
+		this.sending.set(false);
+		if (!this.pending.isEmpty()) {
+			LockSupport.unpark(this.senderThread);
+		}
+	}
+
+	/** The sender thread's loop: a batch whenever appends wait, until the log stops. */
+	private void send() {
+		while (this.running) {
+			if (this.pending.isEmpty() || !this.sending.compareAndSet(false, true)) {
+				// Woken by a new append, or by the end of a publisher's own script.
+				LockSupport.park(this);
+				continue;
+			}
+			try {
+				sendBatch(takeBatch());
+			}
+			catch (Throwable ex) {
+				// The batch was settled; the next ones may go through.
+				logger.error("SSE cluster log could not send a batch of events", ex);
+			}
+			finally {
+				releaseSending();
+			}
+		}
+		ClusterUnavailableException stopped = new ClusterUnavailableException(
+				"The cluster's log has stopped: the event was not sent");
+		for (PendingAppend append; (append = this.pending.poll()) != null;) {
+			append.fail(stopped);
+		}
+	}
+
+	/** The oldest waiting appends, as many as one script takes. */
+	private List<PendingAppend> takeBatch() {
+		List<PendingAppend> batch = new ArrayList<>();
+		int chars = 0;
+		while (batch.size() < MAX_BATCH && (batch.isEmpty() || chars < MAX_BATCH_CHARS)) {
+			PendingAppend next = this.pending.poll();
+			if (next == null) {
+				break;
+			}
+			batch.add(next);
+			chars += next.chars;
+		}
+		return batch;
 	}
 
 	private static List<String> arguments(LogRecord record) {
@@ -304,12 +369,8 @@ public final class RedisClusterLog implements ClusterLog {
 		return arguments;
 	}
 
-	/** Sends the oldest waiting appends in one script, and settles each of them. */
-	private void sendBatch() {
-		List<PendingAppend> batch = new ArrayList<>();
-		for (PendingAppend next; batch.size() < MAX_BATCH && (next = this.pending.poll()) != null;) {
-			batch.add(next);
-		}
+	/** Sends appends in one script, and settles each of them. */
+	private void sendBatch(List<PendingAppend> batch) {
 		String currentEpoch = this.epoch;
 		if (!this.available || currentEpoch == null) {
 			batch.forEach((append) -> append.fail(new ClusterUnavailableException(
@@ -322,6 +383,9 @@ public final class RedisClusterLog implements ClusterLog {
 		arguments.add(Integer.toString(batch.size()));
 		arguments.add(Long.toString(System.currentTimeMillis()));
 		batch.forEach((append) -> arguments.addAll(append.arguments));
+		// A publisher sending its own event: an interrupt from before would stop Lettuce
+		// at once; one that comes while Redis works leaves the outcome unknown.
+		boolean interruptedBefore = Thread.interrupted();
 		try {
 			long last = this.redis.execute(APPEND, this.keys, arguments.toArray());
 			long sequence = last - batch.size();
@@ -329,10 +393,14 @@ public final class RedisClusterLog implements ClusterLog {
 				append.succeed(currentEpoch + "-" + (++sequence));
 			}
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
 			// Any failure settles the whole batch: no waiting publisher is left parked.
 			ClusterUnavailableException failure;
-			if (isEpochChange(ex)) {
+			if (Thread.currentThread().isInterrupted()) {
+				failure = new ClusterUnavailableException("Interrupted while Redis appended the event to the "
+						+ "cluster's log: it may or may not have been sent", ex);
+			}
+			else if (isEpochChange(ex)) {
 				// The reader finds the new epoch and resets the node; the publisher may retry.
 				failure = new ClusterUnavailableException(
 						"The cluster's log began a new epoch (Redis lost its data): the event was not sent", ex);
@@ -343,6 +411,14 @@ public final class RedisClusterLog implements ClusterLog {
 						+ "not sent (" + ex.getMessage() + ")", ex);
 			}
 			batch.forEach((append) -> append.fail(failure));
+			if (ex instanceof Error error) {
+				throw error;
+			}
+		}
+		finally {
+			if (interruptedBefore) {
+				Thread.currentThread().interrupt();
+			}
 		}
 	}
 
@@ -614,6 +690,8 @@ public final class RedisClusterLog implements ClusterLog {
 
 		private final List<String> arguments;
 
+		private final int chars;
+
 		private final Thread thread;
 
 		private volatile @Nullable String id;
@@ -622,6 +700,7 @@ public final class RedisClusterLog implements ClusterLog {
 
 		PendingAppend(List<String> arguments, Thread thread) {
 			this.arguments = arguments;
+			this.chars = arguments.stream().mapToInt(String::length).sum();
 			this.thread = thread;
 		}
 

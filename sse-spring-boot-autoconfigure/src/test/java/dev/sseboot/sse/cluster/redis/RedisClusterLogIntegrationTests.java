@@ -1,11 +1,13 @@
 package dev.sseboot.sse.cluster.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +46,8 @@ class RedisClusterLogIntegrationTests {
 	private StringRedisTemplate redis;
 
 	private RedisClusterLog log;
+
+	private final ExecutorService pool = Executors.newCachedThreadPool();
 
 	@BeforeEach
 	void startLog() {
@@ -66,6 +71,7 @@ class RedisClusterLogIntegrationTests {
 
 	@AfterEach
 	void stopLog() {
+		this.pool.shutdownNow();
 		this.log.stop();
 		this.keys.close();
 		((LettuceConnectionFactory) this.redis.getConnectionFactory()).destroy();
@@ -75,12 +81,11 @@ class RedisClusterLogIntegrationTests {
 	void numbersConcurrentAppendsDenselyInTheOrderEachThreadSentThem() throws Exception {
 		int threads = 8;
 		int perThread = 250;
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
 		CountDownLatch start = new CountDownLatch(1);
 		List<Future<List<String>>> sent = new ArrayList<>();
 		for (int t = 0; t < threads; t++) {
 			String thread = Integer.toString(t);
-			sent.add(pool.submit(() -> {
+			sent.add(this.pool.submit(() -> {
 				start.await();
 				List<String> ids = new ArrayList<>();
 				for (int i = 0; i < perThread; i++) {
@@ -100,7 +105,6 @@ class RedisClusterLogIntegrationTests {
 				dataBySequence.put(sequences.get(i), t + ":" + i);
 			}
 		}
-		pool.shutdown();
 		assertThat(dataBySequence).hasSize(threads * perThread);
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.read.size() == threads * perThread);
 		long first = this.read.get(0).sequence();
@@ -118,12 +122,11 @@ class RedisClusterLogIntegrationTests {
 	@Test
 	void keepsRevocationsSentAmongEvents() throws Exception {
 		Instant expiry = Instant.now().plusSeconds(600);
-		ExecutorService pool = Executors.newFixedThreadPool(4);
 		Map<String, String> ids = new ConcurrentHashMap<>();
 		List<Future<?>> sent = new ArrayList<>();
 		for (int t = 0; t < 4; t++) {
 			String token = "jti-" + t;
-			sent.add(pool.submit(() -> {
+			sent.add(this.pool.submit(() -> {
 				for (int i = 0; i < 50; i++) {
 					this.log.append(LogRecord.event("tick", token + ":" + i, Instant.now(), null, null, null));
 				}
@@ -133,7 +136,6 @@ class RedisClusterLogIntegrationTests {
 		for (Future<?> future : sent) {
 			future.get(60, TimeUnit.SECONDS);
 		}
-		pool.shutdown();
 		assertThat(this.log.revokedTokens()).containsOnlyKeys("jti-0", "jti-1", "jti-2", "jti-3")
 			.containsValue(Instant.ofEpochMilli(expiry.toEpochMilli()));
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.read.size() == 4 * 51);
@@ -158,16 +160,62 @@ class RedisClusterLogIntegrationTests {
 	}
 
 	@Test
+	void sendsTheAppendsThatWaitBehindOneInFlightTogether() throws Exception {
+		int publishers = 8;
+		long scriptsBefore = scriptCalls();
+		// Redis holds every script for a second: the first publisher's is in flight, the
+		// others wait for it.
+		this.redis.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT",
+				bytes("PAUSE"), bytes("1000"), bytes("WRITE")));
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<String>> sent = new ArrayList<>();
+		for (int i = 0; i < publishers; i++) {
+			String data = Integer.toString(i);
+			sent.add(this.pool.submit(() -> {
+				start.await();
+				return this.log.append(LogRecord.event("tick", data, Instant.now(), null, null, null));
+			}));
+		}
+		start.countDown();
+		for (Future<String> id : sent) {
+			assertThat(EventId.parse(id.get(30, TimeUnit.SECONDS))).isNotNull();
+		}
+		assertThat(scriptCalls() - scriptsBefore).as("scripts for %d events", publishers).isLessThanOrEqualTo(3);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.read.size() == publishers);
+	}
+
+	@Test
 	void refusesAppendsToAnEpochTheLogLeftThenAppendsToTheNewOne() {
 		String before = this.log.append(LogRecord.event("tick", "before", Instant.now(), null, null, null));
-		this.redis.opsForValue().set("{" + this.keys.keyPrefix() + "}epoch", "another");
+		// What a node does on finding that Redis lost the log: the keys anew, a new epoch.
+		String tag = "{" + this.keys.keyPrefix() + "}";
+		this.redis.delete(List.of(tag + "seq", tag + "log"));
+		this.redis.opsForValue().set(tag + "epoch", "another");
 		assertThatExceptionOfType(ClusterUnavailableException.class)
 			.isThrownBy(() -> this.log.append(LogRecord.event("tick", "lost", Instant.now(), null, null, null)))
 			.withMessageContaining("new epoch");
 		await().atMost(Duration.ofSeconds(10)).until(() -> "another".equals(this.log.epoch()));
 		String after = this.log.append(LogRecord.event("tick", "after", Instant.now(), null, null, null));
 		assertThat(EventId.parse(before).epoch()).isNotEqualTo("another");
-		assertThat(EventId.parse(after).epoch()).isEqualTo("another");
+		assertThat(after).isEqualTo("another-1");
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.read.stream().anyMatch((record) -> record.data().equals("after")));
+		assertThat(this.read).noneMatch((record) -> record.data().equals("lost"));
+	}
+
+	private long scriptCalls() {
+		Properties stats = this.redis
+			.execute((RedisCallback<Properties>) (connection) -> connection.serverCommands().info("commandstats"));
+		long calls = 0;
+		for (String command : List.of("cmdstat_eval", "cmdstat_evalsha")) {
+			String value = stats.getProperty(command, "calls=0,");
+			calls += Long.parseLong(value.substring("calls=".length(), value.indexOf(',')));
+		}
+		return calls;
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 }
