@@ -10,7 +10,8 @@
 #   benchmarks/cluster.sh [scale] [server ...]
 #
 # scale multiplies every connection and event count (1 = 10 000 streams; 0.1 for a smoke
-# run). Servers: single cluster nchan-cluster inprocess (default: all, in that order).
+# run). Servers: single cluster nchan-cluster inprocess (default: all, in that order). Run it
+# on an otherwise idle Redis: Redis's CPU and command counts are read server-wide.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -91,7 +92,8 @@ for server in ${SERVERS}; do
       start_node cluster-b 8082 "${CLUSTER[@]}" --sse.cluster.node-id=b
       drive cluster 8081,8082 '/sse?token={token}' bench true true "${A}" "${NODE_PID}" 8082 ;;
     nchan-cluster)
-      delete_keys '{channel:*'
+      # nchan keeps its channel (/all) in Redis across runs.
+      delete_keys '{channel:/all}*'
       start_nchan nchan-a 8084
       A=${NODE_PID}
       start_nchan nchan-b 8087
@@ -105,6 +107,7 @@ for server in ${SERVERS}; do
   esac
   stop_all
   delete_keys "{${PREFIX}}*"
+  if [[ "${server}" == nchan-cluster ]]; then delete_keys '{channel:/all}*'; fi
   sleep 2
 done
 

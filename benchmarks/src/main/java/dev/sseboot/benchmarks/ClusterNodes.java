@@ -14,12 +14,21 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * Bench application nodes in one JVM, in cluster mode on the Redis at 127.0.0.1:6379 with a
  * key prefix of their own, or a node on its own; for the in-process cluster benchmarks.
  */
 final class ClusterNodes implements AutoCloseable {
+
+	private static final RedisScript<Long> KEYS_MEMORY = RedisScript.of("""
+			local bytes = 0
+			for _, key in ipairs(KEYS) do
+				bytes = bytes + (redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0') or 0)
+			end
+			return bytes
+			""", Long.class);
 
 	private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
 
@@ -64,6 +73,15 @@ final class ClusterNodes implements AutoCloseable {
 		}
 		// Command stats read "calls=<n>,usec=...".
 		return Long.parseLong(value.replaceFirst("^calls=", "").replaceFirst("[^0-9].*$", ""));
+	}
+
+	/** What the nodes' keys take in Redis, by {@code MEMORY USAGE} of each, in bytes. */
+	long keysMemory() {
+		StringRedisTemplate redis = new StringRedisTemplate(
+				this.nodes.get(0).getBean(RedisConnectionFactory.class));
+		List<String> keys = new ArrayList<>(redis.keys("{" + this.keyPrefix + "}*"));
+		Long total = redis.execute(KEYS_MEMORY, keys);
+		return (total != null) ? total : 0;
 	}
 
 	/** The CPU time Redis has used, user and system, in seconds. */

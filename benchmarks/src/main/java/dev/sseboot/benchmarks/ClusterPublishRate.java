@@ -32,7 +32,8 @@ import dev.sseboot.sse.SseBroker;
  * <pre>
  * java -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.sseboot.benchmarks.ClusterPublishRate [seconds]
  * </pre>
- * Needs the Redis at 127.0.0.1:6379.
+ * Needs the Redis at 127.0.0.1:6379, otherwise idle: its CPU and command counts are
+ * server-wide.
  */
 public final class ClusterPublishRate {
 

@@ -12,14 +12,15 @@ import dev.sseboot.sse.SseBroker;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * What cluster mode keeps in Redis: {@code used_memory} before and after 20 000 retained
- * events of 100 and 1 000 bytes of data (each addressed to a channel), and before and after
- * 2 000 open streams of as many users. Prints bytes per retained event and per stream.
+ * What cluster mode keeps in Redis: the {@code MEMORY USAGE} of the nodes' keys before and
+ * after 20 000 retained events of 100 and 1 000 bytes of data (each addressed to a
+ * channel), and before and after 2 000 open streams of as many users. Prints bytes per
+ * retained event and per stream.
  *
  * <pre>
  * java -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.sseboot.benchmarks.ClusterRedisMemory
  * </pre>
- * Needs the Redis at 127.0.0.1:6379, otherwise idle: other clients' keys would count.
+ * Needs the Redis at 127.0.0.1:6379.
  */
 public final class ClusterRedisMemory {
 
@@ -39,18 +40,18 @@ public final class ClusterRedisMemory {
 			try (ClusterNodes nodes = new ClusterNodes(true, "sse.replay.max-events=" + (EVENTS * 2))) {
 				SseBroker broker = ClusterNodes.broker(nodes.start());
 				String data = "x".repeat(size);
-				long before = nodes.redisInfo("used_memory");
+				long before = nodes.keysMemory();
 				for (int i = 0; i < EVENTS; i++) {
 					broker.toChannel("news").send("tick", data);
 				}
-				long after = nodes.redisInfo("used_memory");
+				long after = nodes.keysMemory();
 				System.out.printf("| retained event, %d B of data | %.0f |%n", size, (after - before) / (double) EVENTS);
 			}
 		}
 		try (ClusterNodes nodes = new ClusterNodes(true)) {
 			ConfigurableApplicationContext node = nodes.start();
 			SseBroker broker = ClusterNodes.broker(node);
-			long before = nodes.redisInfo("used_memory");
+			long before = nodes.keysMemory();
 			List<Socket> streams = open(ClusterNodes.port(node));
 			long deadline = System.nanoTime() + 60_000_000_000L;
 			while (broker.connectionCount() < STREAMS && System.nanoTime() < deadline) {
@@ -59,7 +60,7 @@ public final class ClusterRedisMemory {
 			if (broker.connectionCount() < STREAMS) {
 				throw new IllegalStateException("Only " + broker.connectionCount() + " streams opened");
 			}
-			long after = nodes.redisInfo("used_memory");
+			long after = nodes.keysMemory();
 			System.out.printf("| open stream, its user's only one | %.0f |%n", (after - before) / (double) STREAMS);
 			for (Socket stream : streams) {
 				stream.close();

@@ -48,7 +48,11 @@ final class Report {
 				servers.put(server, JSON.readTree(Files.readString(file)));
 			}
 		}
-		JsonNode any = servers.values().iterator().next();
+		if (!servers.containsKey("cluster")) {
+			throw new IllegalStateException("No results of the cluster in " + dir.resolve("raw")
+					+ ": run benchmarks/cluster.sh with the server 'cluster'");
+		}
+		JsonNode any = servers.get("cluster");
 		String low = keySuffix(any, "burst_", 0);
 		String mid = keySuffix(any, "burst_", 1);
 		List<Figure> figures = new ArrayList<>();
