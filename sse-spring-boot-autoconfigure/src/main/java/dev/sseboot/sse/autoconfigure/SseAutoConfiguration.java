@@ -3,6 +3,7 @@ package dev.sseboot.sse.autoconfigure;
 import java.time.Duration;
 
 import dev.sseboot.sse.SseBroker;
+import dev.sseboot.sse.broker.BrokerMetrics;
 import dev.sseboot.sse.broker.BrokerSettings;
 import dev.sseboot.sse.broker.LocalSseBroker;
 import dev.sseboot.sse.cluster.ClusterLog;
@@ -50,14 +51,16 @@ public final class SseAutoConfiguration {
 	@ConditionalOnMissingBean(SseBroker.class)
 	LocalSseBroker sseBroker(SseProperties properties, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<ReplayBuffer> replayBuffer, ObjectProvider<DeliveryTracker> deliveryTracker,
-			ObjectProvider<ClusterLog> clusterLog, ObjectProvider<ClusterPresence> presence) {
+			ObjectProvider<ClusterLog> clusterLog, ObjectProvider<ClusterPresence> presence,
+			ObjectProvider<BrokerMetrics> metrics) {
 		ClusterLog log = clusterLog.getIfAvailable();
 		if (log == null && properties.getCluster().getType() == SseProperties.Cluster.Type.REDIS) {
 			throw new IllegalStateException("sse.cluster.type=redis, but there is no Redis connection: "
 					+ "configure spring.data.redis.* with spring-boot-starter-data-redis");
 		}
 		return new LocalSseBroker(brokerSettings(properties), jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper),
-				replayBuffer.getIfAvailable(), deliveryTracker.getIfAvailable(), log, presence.getIfAvailable());
+				replayBuffer.getIfAvailable(), deliveryTracker.getIfAvailable(), log, presence.getIfAvailable(),
+				metrics.getIfAvailable(() -> BrokerMetrics.NONE));
 	}
 
 	@Bean
@@ -79,8 +82,10 @@ public final class SseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SseErrorResponder sseErrorResponder(ObjectProvider<JsonMapper> jsonMapper) {
-		return new SseErrorResponder(jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper));
+	SseErrorResponder sseErrorResponder(ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<BrokerMetrics> metrics) {
+		BrokerMetrics brokerMetrics = metrics.getIfAvailable(() -> BrokerMetrics.NONE);
+		return new SseErrorResponder(jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper),
+				(code) -> brokerMetrics.refused(code.name()));
 	}
 
 	/**

@@ -60,11 +60,13 @@ public final class SseControlAutoConfiguration {
 	@ConditionalOnMissingFilterBean(ControlRequestFilter.class)
 	FilterRegistrationBean<ControlRequestFilter> sseControlRequestFilter(SseProperties properties, SseBroker broker,
 			ObjectProvider<LocalSseBroker> localBroker, ObjectProvider<JwtTokenIssuer> tokenIssuer,
-			SseErrorResponder errors, ObjectProvider<JsonMapper> jsonMapper) {
+			ObjectProvider<JsonMapper> jsonMapper) {
 		SseProperties.Control control = properties.getControl();
+		JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
+		// A responder of its own: the stream endpoint's counts its refusals for the meters.
 		ControlRequestFilter filter = new ControlRequestFilter(broker, localBroker.getIfAvailable(),
-				tokenIssuer.getIfAvailable(), errors, jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
-				control.getApiKey(), control.getMaxTokenTtl(), control.getMaxBodySize());
+				tokenIssuer.getIfAvailable(), new SseErrorResponder(mapper), mapper, control.getApiKey(),
+				control.getMaxTokenTtl(), control.getMaxBodySize());
 		FilterRegistrationBean<ControlRequestFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setOrder(ControlRequestFilter.ORDER);
 		registration.setDispatcherTypes(DispatcherType.REQUEST);

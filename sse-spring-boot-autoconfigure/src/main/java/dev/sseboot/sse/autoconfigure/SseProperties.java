@@ -49,6 +49,8 @@ public class SseProperties {
 
 	private final Cluster cluster = new Cluster();
 
+	private final Metrics metrics = new Metrics();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -100,6 +102,30 @@ public class SseProperties {
 
 	public Cluster getCluster() {
 		return this.cluster;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * Micrometer meters of the starter, when the application has a MeterRegistry.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether the starter registers its meters.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 	/**

@@ -88,6 +88,8 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 
 	private final @Nullable ClusterPresence presence;
 
+	private final BrokerMetrics metrics;
+
 	/** Told of every token revoked through the cluster's log, to refuse it here too. */
 	private volatile BiConsumer<String, Instant> revocationListener = (tokenId, expiresAt) -> {
 	};
@@ -149,7 +151,26 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	public LocalSseBroker(BrokerSettings settings, JsonMapper jsonMapper, @Nullable ReplayBuffer replayBuffer,
 			@Nullable DeliveryTracker deliveryTracker, @Nullable ClusterLog clusterLog,
 			@Nullable ClusterPresence presence) {
+		this(settings, jsonMapper, replayBuffer, deliveryTracker, clusterLog, presence, BrokerMetrics.NONE);
+	}
+
+	/**
+	 * Creates a broker that reports what it does to meters.
+	 * @param settings how streams are run
+	 * @param jsonMapper writes event data that is not a string
+	 * @param replayBuffer keeps events for resuming streams, or {@code null} for no replay;
+	 * in cluster mode, the tail of the log this node read
+	 * @param deliveryTracker remembers what each client id got, or {@code null}
+	 * @param clusterLog the log the nodes of a cluster share, or {@code null} for a node on
+	 * its own
+	 * @param presence the cluster's presence and limits, or {@code null} for this node's
+	 * @param metrics told of what the broker does
+	 */
+	public LocalSseBroker(BrokerSettings settings, JsonMapper jsonMapper, @Nullable ReplayBuffer replayBuffer,
+			@Nullable DeliveryTracker deliveryTracker, @Nullable ClusterLog clusterLog,
+			@Nullable ClusterPresence presence, BrokerMetrics metrics) {
 		this.settings = settings;
+		this.metrics = metrics;
 		this.jsonMapper = jsonMapper;
 		this.replayBuffer = replayBuffer;
 		this.deliveryTracker = deliveryTracker;
@@ -157,7 +178,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		this.presence = presence;
 		// Until the node joins the log, no id is of its epoch: resuming resets.
 		this.epoch = (clusterLog != null) ? "" : (replayBuffer != null) ? replayBuffer.epoch() : newEpoch();
-		this.writer = new StreamWriter(settings.writerThreads(), this::writeFailed, this::ended);
+		this.writer = new StreamWriter(settings.writerThreads(), this::writeFailed, this::ended, metrics);
 		this.nextEndNanos = System.nanoTime() + settings.maxLifetime().toNanos();
 		for (CloseReason reason : CloseReason.values()) {
 			this.closeFrames.put(reason,
@@ -483,6 +504,8 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		int room = this.settings.queueCapacity() - 1;
 		if (replayed.size() > room) {
 			// More than the queue holds: the oldest are left out, and the client is told.
+			this.metrics.dropped(BrokerMetrics.DROPPED_REPLAY_OVERFLOW,
+					eventCount(replayed.subList(0, replayed.size() - room)));
 			replayed = replayed.subList(replayed.size() - room, replayed.size());
 			status = ResumeStatus.GAP;
 		}
@@ -494,6 +517,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		}
 		stream.skipThrough(resumption.skipThrough());
 		this.registry.add(stream);
+		this.metrics.opened(status, eventCount(replayed));
 		long end = endNanos(stream, now, Instant.now());
 		if (end - this.nextEndNanos < 0) {
 			this.nextEndNanos = end;
@@ -631,6 +655,14 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		return frames;
 	}
 
+	private static int eventCount(List<Frame> frames) {
+		int events = 0;
+		for (Frame frame : frames) {
+			events += frame.events();
+		}
+		return events;
+	}
+
 	private static Frame joined(List<BufferedEvent> events, int size) {
 		byte[] bytes = new byte[size];
 		int position = 0;
@@ -638,7 +670,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			System.arraycopy(event.frame(), 0, bytes, position, event.frame().length);
 			position += event.frame().length;
 		}
-		return new Frame(bytes, events.get(events.size() - 1).event().id());
+		return new Frame(bytes, events.get(events.size() - 1).event().id(), events.size(), 0);
 	}
 
 	/**
@@ -646,15 +678,35 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	 * @param stream the stream
 	 */
 	public void detach(SseStream stream) {
-		unregister(stream);
-		stream.abandon();
+		unregister(stream, BrokerMetrics.CLIENT_ABORT);
+		abandon(stream);
 		ended(stream);
 	}
 
-	/** Removes a stream from this node's registry, and from the cluster's presence. */
-	private void unregister(SseStream stream) {
-		if (this.registry.remove(stream) && this.presence != null) {
-			this.presence.remove(presenceEntry(stream));
+	/** Ends a stream whose response ended: what it still had queued is lost. */
+	private boolean abandon(SseStream stream) {
+		boolean live = stream.abandon();
+		reportDiscarded(stream, BrokerMetrics.DROPPED_CLIENT_GONE);
+		return live;
+	}
+
+	private void reportDiscarded(SseStream stream, String reason) {
+		int discarded = stream.takeDiscardedEvents();
+		if (discarded > 0) {
+			this.metrics.dropped(reason, discarded);
+		}
+	}
+
+	/**
+	 * Removes a stream from this node's registry, and from the cluster's presence.
+	 * @param reason why it leaves, for the meters: the first caller's reason counts
+	 */
+	private void unregister(SseStream stream, String reason) {
+		if (this.registry.remove(stream)) {
+			this.metrics.closed(reason);
+			if (this.presence != null) {
+				this.presence.remove(presenceEntry(stream));
+			}
 		}
 	}
 
@@ -671,6 +723,31 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	 */
 	public String epoch() {
 		return this.epoch;
+	}
+
+	/**
+	 * Returns the number of streams open on this node, in cluster mode too.
+	 * @return the number of streams
+	 */
+	public int localConnectionCount() {
+		return this.registry.size();
+	}
+
+	/**
+	 * Returns how many streams wait for a writer thread, or are being written.
+	 * @return the number of streams
+	 */
+	public int pendingWrites() {
+		return this.writer.pendingStreams();
+	}
+
+	/**
+	 * Returns the number of bytes of frames the replay buffer holds.
+	 * @return the number of bytes, 0 without replay
+	 */
+	public long bufferedBytes() {
+		ReplayBuffer buffer = this.replayBuffer;
+		return (buffer != null) ? buffer.bytes() : 0;
 	}
 
 	/**
@@ -761,7 +838,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		if (maxPerUser > 0 && this.registry.ofUser(userId).size() >= maxPerUser) {
 			for (SseStream stream : List.copyOf(this.registry.ofUser(userId))) {
 				if (stream.output().isClosedByClient()) {
-					drop(stream, null, "its client closed the connection");
+					drop(stream, null, BrokerMetrics.CLIENT_ABORT);
 				}
 			}
 		}
@@ -805,20 +882,25 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		}
 		String payload = (data instanceof String text) ? text : toJson(data);
 		Instant timestamp = Instant.now();
+		this.metrics.published(BrokerMetrics.Target.of(userId, channel, connectionId));
 		if (this.clusterLog != null) {
 			// Delivered here too when this node reads it back, in the log's order.
-			return this.clusterLog.append(LogRecord.event(name, payload, timestamp, userId, channel, connectionId));
+			long start = System.nanoTime();
+			String id = this.clusterLog
+				.append(LogRecord.event(name, payload, timestamp, userId, channel, connectionId));
+			this.metrics.appended(System.nanoTime() - start);
+			return id;
 		}
 		// Rendered before taking the lock: only the id line depends on the order.
 		byte[] body = FrameEncoder.event(null, name, payload);
 		List<SseStream> toWrite = new ArrayList<>();
 		try {
+			long now = System.nanoTime();
 			synchronized (this.publishLock) {
 				long sequence = ++this.sequence;
 				String id = this.epoch + "-" + sequence;
 				dispatch(new SseEvent(id, name, payload, timestamp, userId, channel, Map.of()),
-						new Frame(FrameEncoder.withId(id, body), id), sequence, connectionId, System.nanoTime(),
-						toWrite);
+						Frame.event(FrameEncoder.withId(id, body), id, now), sequence, connectionId, now, toWrite);
 				return id;
 			}
 		}
@@ -882,8 +964,10 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			case SCHEDULE -> toWrite.add(stream);
 			// Its backlog is dropped, and so is its connection: the kernel would otherwise keep
 			// sending megabytes to a client that replays them from Last-Event-ID anyway.
-			case OVERFLOW -> drop(stream, this.closeFrames.get(CloseReason.SLOW_CONSUMER),
-					CloseReason.SLOW_CONSUMER.value());
+			case OVERFLOW -> {
+				this.metrics.dropped(BrokerMetrics.DROPPED_SLOW_CONSUMER, frame.events());
+				drop(stream, this.closeFrames.get(CloseReason.SLOW_CONSUMER), CloseReason.SLOW_CONSUMER.value());
+			}
 			default -> {
 			}
 		}
@@ -903,15 +987,18 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	 * Ends a stream without waiting for what it has queued and aborts its connection.
 	 * @param stream the stream
 	 * @param lastFrame sent first if the connection takes it at once, or {@code null}
-	 * @param why why, for the log
+	 * @param reason why: a close reason's value, or {@link BrokerMetrics#CLIENT_ABORT}
 	 * @return whether this call ended it
 	 */
-	private boolean drop(SseStream stream, @Nullable Frame lastFrame, String why) {
-		return end(stream, () -> stream.drop(lastFrame), why + ", dropped");
+	private boolean drop(SseStream stream, @Nullable Frame lastFrame, String reason) {
+		boolean dropped = end(stream, () -> stream.drop(lastFrame), reason);
+		reportDiscarded(stream, CloseReason.SLOW_CONSUMER.value().equals(reason)
+				? BrokerMetrics.DROPPED_SLOW_CONSUMER : BrokerMetrics.DROPPED_CLIENT_GONE);
+		return dropped;
 	}
 
-	private boolean end(SseStream stream, Supplier<SseStream.Offer> ending, String why) {
-		unregister(stream);
+	private boolean end(SseStream stream, Supplier<SseStream.Offer> ending, String reason) {
+		unregister(stream, reason);
 		// Tracked before the stream is told: a writer may finish it at once.
 		boolean alreadyClosing = !this.closing.add(stream);
 		SseStream.Offer offer = ending.get();
@@ -923,7 +1010,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			}
 			return false;
 		}
-		logger.debug("Closing " + stream + ": " + why);
+		logger.debug("Closing " + stream + ": " + reason);
 		if (offer == SseStream.Offer.SCHEDULE) {
 			this.writer.schedule(stream);
 		}
@@ -941,7 +1028,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	 * reading before its close frame went out.
 	 */
 	private void forceEnd(SseStream stream) {
-		if (!drop(stream, null, "its last frame was not written in time") && stream.isCompleted()) {
+		if (!drop(stream, null, BrokerMetrics.CLIENT_ABORT) && stream.isCompleted()) {
 			ended(stream);
 		}
 	}
@@ -950,8 +1037,8 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		// The usual cause is a client that went away: not worth a stack trace. The
 		// container ends such a request itself; completing it here would send the
 		// resulting error to the application's exception handlers.
-		unregister(stream);
-		boolean live = stream.abandon();
+		unregister(stream, (failure instanceof IOException) ? BrokerMetrics.CLIENT_ABORT : BrokerMetrics.ERROR);
+		boolean live = abandon(stream);
 		if (failure instanceof IOException) {
 			logger.debug("Stream " + stream + " ended on a failed write: " + failure);
 		}
@@ -998,7 +1085,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			for (SseStream stream : this.registry.all()) {
 				if (closeCheckNanos > 0 && stream.closeCheckDue(now, closeCheckNanos)
 						&& stream.output().isClosedByClient()) {
-					drop(stream, null, "its client closed the connection");
+					drop(stream, null, BrokerMetrics.CLIENT_ABORT);
 					continue;
 				}
 				long end = endNanos(stream, now, wallClock);
@@ -1102,7 +1189,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		this.writer.shutdown(WRITER_STOP_WAIT);
 		// What is left could not write its close frame in time: end it without.
 		for (SseStream stream : this.closing) {
-			if (stream.abandon()) {
+			if (abandon(stream)) {
 				this.writer.abort(stream);
 			}
 			else {
@@ -1201,12 +1288,17 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			String epoch = LocalSseBroker.this.epoch;
 			List<SseEvent> events = new ArrayList<>(records.size());
 			List<Frame> frames = new ArrayList<>(records.size());
+			long nowNanos = System.nanoTime();
+			Instant wallClock = Instant.now();
 			for (LogRecord record : records) {
 				String id = epoch + "-" + record.sequence();
 				boolean event = record.kind() == LogRecord.Kind.EVENT;
 				events.add(event ? new SseEvent(id, record.name(), record.data(), record.timestamp(), record.userId(),
 						record.channel(), Map.of()) : null);
-				frames.add(event ? new Frame(FrameEncoder.event(id, record.name(), record.data()), id) : null);
+				// When it was sent, on this node's clock: the sending node's clock may differ.
+				long publishedNanos = nowNanos - Duration.between(record.timestamp(), wallClock).toNanos();
+				frames.add(event ? Frame.event(FrameEncoder.event(id, record.name(), record.data()), id,
+						(publishedNanos != 0) ? publishedNanos : 1) : null);
 			}
 			List<SseStream> toWrite = new ArrayList<>();
 			try {

@@ -80,6 +80,9 @@ public final class SseStream {
 
 	private volatile @Nullable String lastWrittenEventId;
 
+	/** Events cleared from the queue unwritten, not yet reported; guarded by this. */
+	private int discardedEvents;
+
 	/** Sequence through which the stream gets no live events; guarded by the publishing lock. */
 	private long skipThrough;
 
@@ -254,7 +257,7 @@ public final class SseStream {
 		}
 		this.dropRequested = true;
 		this.dropFrame = lastFrame;
-		this.queue.clear();
+		discardQueue();
 		return scheduleDrain();
 	}
 
@@ -274,8 +277,26 @@ public final class SseStream {
 		boolean live = !this.completed;
 		this.closing = true;
 		this.completed = true;
-		this.queue.clear();
+		discardQueue();
 		return live;
+	}
+
+	private void discardQueue() {
+		for (Frame frame : this.queue) {
+			this.discardedEvents += frame.events();
+		}
+		this.queue.clear();
+	}
+
+	/**
+	 * Returns how many queued events were cleared unwritten since the last call, when the
+	 * stream was dropped or abandoned.
+	 * @return the number of events
+	 */
+	synchronized int takeDiscardedEvents() {
+		int discarded = this.discardedEvents;
+		this.discardedEvents = 0;
+		return discarded;
 	}
 
 	/**
@@ -340,7 +361,7 @@ public final class SseStream {
 		}
 		if (this.dropRequested) {
 			this.completed = true;
-			return new Batch((this.dropFrame != null) ? this.dropFrame.bytes() : new byte[0], true, null, true);
+			return new Batch((this.dropFrame != null) ? this.dropFrame.bytes() : new byte[0], true, null, true, 0, 0);
 		}
 		if (this.queue.isEmpty()) {
 			this.drainScheduled = false;
@@ -349,6 +370,8 @@ public final class SseStream {
 		Frame first = this.queue.poll();
 		byte[] frames = first.bytes();
 		String lastEventId = first.lastEventId();
+		int events = first.events();
+		long publishedNanos = first.publishedNanos();
 		if (!this.queue.isEmpty() && frames.length < maxBytes) {
 			int total = frames.length;
 			int count = 1;
@@ -369,13 +392,17 @@ public final class SseStream {
 				if (next.lastEventId() != null) {
 					lastEventId = next.lastEventId();
 				}
+				events += next.events();
+				if (publishedNanos == 0) {
+					publishedNanos = next.publishedNanos();
+				}
 			}
 		}
 		boolean last = this.closing && this.queue.isEmpty();
 		if (last) {
 			this.completed = true;
 		}
-		return new Batch(frames, last, lastEventId, false);
+		return new Batch(frames, last, lastEventId, false, events, publishedNanos);
 	}
 
 	@Override
@@ -390,8 +417,11 @@ public final class SseStream {
 	 * @param lastEventId the id of the last event among them, or {@code null}
 	 * @param dropped whether the connection is aborted after them; they are then sent
 	 * only if the connection takes them without waiting
+	 * @param events how many of the application's events they hold
+	 * @param publishedNanos when the oldest live event among them was published, 0 if none
 	 */
-	record Batch(byte[] frames, boolean last, @Nullable String lastEventId, boolean dropped) {
+	record Batch(byte[] frames, boolean last, @Nullable String lastEventId, boolean dropped, int events,
+			long publishedNanos) {
 	}
 
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -38,17 +39,33 @@ final class StreamWriter {
 
 	private final Consumer<SseStream> onCompleted;
 
+	private final BrokerMetrics metrics;
+
+	/** Streams scheduled whose drain has not finished. */
+	private final LongAdder pending = new LongAdder();
+
 	/**
 	 * Creates a writer.
 	 * @param threads the number of writer threads
 	 * @param onFailure called when a write fails: the client is gone
 	 * @param onCompleted called when a stream's response was ended after its last frame
+	 * @param metrics told of every write
 	 */
-	StreamWriter(int threads, BiConsumer<SseStream, Throwable> onFailure, Consumer<SseStream> onCompleted) {
+	StreamWriter(int threads, BiConsumer<SseStream, Throwable> onFailure, Consumer<SseStream> onCompleted,
+			BrokerMetrics metrics) {
 		this.threads = threads;
 		this.onFailure = onFailure;
 		this.onCompleted = onCompleted;
+		this.metrics = metrics;
 		this.executor = newExecutor();
+	}
+
+	/**
+	 * Returns how many streams wait for a writer thread or are being written.
+	 * @return the number of streams
+	 */
+	int pendingStreams() {
+		return (int) Math.max(0, this.pending.sum());
 	}
 
 	private ThreadPoolExecutor newExecutor() {
@@ -84,12 +101,23 @@ final class StreamWriter {
 		int size = streams.size();
 		for (int from = 0; from < size; from += CHUNK_SIZE) {
 			List<SseStream> chunk = streams.subList(from, Math.min(size, from + CHUNK_SIZE));
+			this.pending.add(chunk.size());
 			try {
-				this.executor.execute(() -> chunk.forEach(this::drain));
+				this.executor.execute(() -> chunk.forEach(this::drainCounted));
 			}
 			catch (RejectedExecutionException ex) {
+				this.pending.add(-chunk.size());
 				chunk.forEach((stream) -> failed(stream, ex));
 			}
+		}
+	}
+
+	private void drainCounted(SseStream stream) {
+		try {
+			drain(stream);
+		}
+		finally {
+			this.pending.decrement();
 		}
 	}
 
@@ -119,6 +147,7 @@ final class StreamWriter {
 				}
 				output.write(batch.frames());
 				stream.written(batch);
+				this.metrics.written(batch.events(), batch.publishedNanos());
 				if (batch.last()) {
 					complete(stream);
 					return;

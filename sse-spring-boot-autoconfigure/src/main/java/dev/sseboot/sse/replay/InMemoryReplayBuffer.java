@@ -104,6 +104,7 @@ public final class InMemoryReplayBuffer implements ReplayBuffer {
 	 * Returns the number of frame bytes kept.
 	 * @return the number of bytes
 	 */
+	@Override
 	public synchronized long bytes() {
 		return this.bytes;
 	}

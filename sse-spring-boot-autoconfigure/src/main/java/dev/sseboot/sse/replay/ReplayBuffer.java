@@ -37,6 +37,14 @@ public interface ReplayBuffer {
 	int size();
 
 	/**
+	 * Returns the number of frame bytes kept, for meters.
+	 * @return the number of bytes, 0 if the buffer does not count them
+	 */
+	default long bytes() {
+		return 0;
+	}
+
+	/**
 	 * Returns whether the buffer still holds every event it got after an id: none of them
 	 * was evicted.
 	 * @param lastEventId an id of this epoch

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
@@ -20,8 +21,25 @@ public final class SseErrorResponder {
 
 	private final JsonMapper jsonMapper;
 
+	private final Consumer<SseErrorCode> onRefusal;
+
+	/**
+	 * Creates a responder.
+	 * @param jsonMapper writes the bodies
+	 */
 	public SseErrorResponder(JsonMapper jsonMapper) {
+		this(jsonMapper, (code) -> {
+		});
+	}
+
+	/**
+	 * Creates a responder that reports every refusal it answers, for meters.
+	 * @param jsonMapper writes the bodies
+	 * @param onRefusal told the code of every refusal written
+	 */
+	public SseErrorResponder(JsonMapper jsonMapper, Consumer<SseErrorCode> onRefusal) {
 		this.jsonMapper = jsonMapper;
+		this.onRefusal = onRefusal;
 	}
 
 	/**
@@ -42,6 +60,7 @@ public final class SseErrorResponder {
 		if (response.isCommitted()) {
 			return;
 		}
+		this.onRefusal.accept(code);
 		response.resetBuffer();
 		response.setStatus(status);
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);

@@ -18,7 +18,7 @@ class StreamWriterTests {
 	private final CountDownLatch ended = new CountDownLatch(1);
 
 	private final StreamWriter writer = new StreamWriter(1, (stream, failure) -> {
-	}, (stream) -> this.ended.countDown());
+	}, (stream) -> this.ended.countDown(), BrokerMetrics.NONE);
 
 	@AfterEach
 	void shutdown() {

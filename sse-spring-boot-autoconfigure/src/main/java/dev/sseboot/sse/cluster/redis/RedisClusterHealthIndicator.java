@@ -22,11 +22,10 @@ public final class RedisClusterHealthIndicator extends AbstractHealthIndicator {
 			builder.down().withDetail("redis", "unreachable");
 			return;
 		}
-		long position = this.log.position();
 		builder.up()
 			.withDetail("epoch", String.valueOf(this.log.epoch()))
-			.withDetail("position", position)
-			.withDetail("lag", Math.max(0, this.log.lastSequence() - position));
+			.withDetail("position", this.log.position())
+			.withDetail("lag", this.log.lag());
 	}
 
 }

@@ -262,6 +262,15 @@ public final class RedisClusterLog implements ClusterLog {
 	}
 
 	/**
+	 * Returns how many records of the log this node has not read yet.
+	 * @return the number of records
+	 * @throws ClusterUnavailableException when the log cannot be reached
+	 */
+	public long lag() {
+		return Math.max(0, lastSequence() - this.position);
+	}
+
+	/**
 	 * Appends a record. When nothing is on its way to Redis, the publisher sends its
 	 * record itself. Otherwise it waits, parked, and the log's sender thread sends what
 	 * waits in one script once Redis answered the one before (group commit): one publisher

@@ -1,0 +1,58 @@
+package dev.sseboot.sse.autoconfigure;
+
+import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.cluster.redis.RedisClusterLog;
+import dev.sseboot.sse.metrics.ClusterLogGauges;
+import dev.sseboot.sse.metrics.MicrometerBrokerMetrics;
+import dev.sseboot.sse.metrics.SseGauges;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * Auto-configuration of the starter's Micrometer meters, when the application has a
+ * {@link MeterRegistry} (Spring Boot's actuator) and {@code sse.metrics.enabled} is not
+ * {@code false}. The broker picks the counters up when it is created; the gauges read it.
+ */
+@AutoConfiguration(after = { SseAutoConfiguration.class, SseRedisClusterAutoConfiguration.class },
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean(MeterRegistry.class)
+@ConditionalOnBooleanProperty(name = "sse.metrics.enabled", matchIfMissing = true)
+public final class SseMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	MicrometerBrokerMetrics sseBrokerMetrics(MeterRegistry registry) {
+		return new MicrometerBrokerMetrics(registry);
+	}
+
+	@Bean
+	@ConditionalOnBean(LocalSseBroker.class)
+	@ConditionalOnMissingBean
+	SseGauges sseGauges(LocalSseBroker broker) {
+		return new SseGauges(broker);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(RedisConnectionFactory.class)
+	@ConditionalOnBean(RedisClusterLog.class)
+	static class ClusterLogMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClusterLogGauges sseClusterLogGauges(RedisClusterLog log) {
+			return new ClusterLogGauges(log);
+		}
+
+	}
+
+}

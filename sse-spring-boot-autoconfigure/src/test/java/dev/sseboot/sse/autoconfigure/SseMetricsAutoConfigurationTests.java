@@ -1,0 +1,68 @@
+package dev.sseboot.sse.autoconfigure;
+
+import dev.sseboot.sse.SseBroker;
+import dev.sseboot.sse.metrics.MicrometerBrokerMetrics;
+import dev.sseboot.sse.metrics.SseGauges;
+import dev.sseboot.sse.test.TestTokens;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SseMetricsAutoConfigurationTests {
+
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, WebMvcAutoConfiguration.class,
+				SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
+				SseAutoConfiguration.class, SseSecurityAutoConfiguration.class, SseMetricsAutoConfiguration.class))
+		.withPropertyValues("sse.security.jwt.secret=" + TestTokens.SECRET);
+
+	@Test
+	void countsWhatTheBrokerDoesInTheApplicationsRegistry() {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
+			assertThat(context).hasSingleBean(MicrometerBrokerMetrics.class).hasSingleBean(SseGauges.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			context.getBean(SseGauges.class).bindTo(registry);
+			context.getBean(SseBroker.class).toAll().send("tick", "1");
+			assertThat(registry.get("sse.events.published").tag("target", "all").counter().count()).isEqualTo(1);
+			assertThat(registry.get("sse.streams.open").gauge().value()).isZero();
+		});
+	}
+
+	@Test
+	void registersNothingWithoutARegistry() {
+		this.runner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(MicrometerBrokerMetrics.class).doesNotHaveBean(SseGauges.class);
+		});
+	}
+
+	@Test
+	void registersNothingWhenMetricsAreDisabled() {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("sse.metrics.enabled=false")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(MicrometerBrokerMetrics.class).doesNotHaveBean(SseGauges.class);
+				context.getBean(SseBroker.class).toAll().send("tick", "1");
+				assertThat(context.getBean(MeterRegistry.class).find("sse.events.published").counters()).isEmpty();
+			});
+	}
+
+	@Test
+	void startsWithoutMicrometerOnTheClassPath() {
+		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer.core")).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(SseBroker.class).doesNotHaveBean(MicrometerBrokerMetrics.class);
+		});
+	}
+
+}
