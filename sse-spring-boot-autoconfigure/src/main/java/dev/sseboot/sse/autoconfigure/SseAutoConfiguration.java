@@ -15,6 +15,7 @@ import dev.sseboot.sse.replay.ReplayBuffer;
 import dev.sseboot.sse.web.SseErrorResponder;
 import dev.sseboot.sse.web.SseStreamController;
 import dev.sseboot.sse.web.StreamErrorFilter;
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,15 +53,19 @@ public final class SseAutoConfiguration {
 	LocalSseBroker sseBroker(SseProperties properties, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<ReplayBuffer> replayBuffer, ObjectProvider<DeliveryTracker> deliveryTracker,
 			ObjectProvider<ClusterLog> clusterLog, ObjectProvider<ClusterPresence> presence,
-			ObjectProvider<BrokerMetrics> metrics) {
+			ObjectProvider<BrokerMetrics> metrics, ObjectProvider<ObservationRegistry> observationRegistry) {
 		ClusterLog log = clusterLog.getIfAvailable();
 		if (log == null && properties.getCluster().getType() == SseProperties.Cluster.Type.REDIS) {
 			throw new IllegalStateException("sse.cluster.type=redis, but there is no Redis connection: "
 					+ "configure spring.data.redis.* with spring-boot-starter-data-redis");
 		}
-		return new LocalSseBroker(brokerSettings(properties), jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper),
-				replayBuffer.getIfAvailable(), deliveryTracker.getIfAvailable(), log, presence.getIfAvailable(),
+		LocalSseBroker broker = new LocalSseBroker(brokerSettings(properties),
+				jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper), replayBuffer.getIfAvailable(),
+				deliveryTracker.getIfAvailable(), log, presence.getIfAvailable(),
 				metrics.getIfAvailable(() -> BrokerMetrics.NONE));
+		observationRegistry.ifAvailable(broker::setObservationRegistry);
+		broker.setLogUserIds(properties.getLogging().isIncludeUserId());
+		return broker;
 	}
 
 	@Bean

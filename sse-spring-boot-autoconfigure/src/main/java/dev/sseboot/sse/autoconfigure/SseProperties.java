@@ -51,6 +51,8 @@ public class SseProperties {
 
 	private final Metrics metrics = new Metrics();
 
+	private final Logging logging = new Logging();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -106,6 +108,31 @@ public class SseProperties {
 
 	public Metrics getMetrics() {
 		return this.metrics;
+	}
+
+	public Logging getLogging() {
+		return this.logging;
+	}
+
+	/**
+	 * What the starter's log lines say about streams.
+	 */
+	public static class Logging {
+
+		/**
+		 * Whether log lines about a stream name its user (MDC 'sse.userId', and refused
+		 * tokens' messages); the connection id is always in the MDC as 'sse.connectionId'.
+		 */
+		private boolean includeUserId;
+
+		public boolean isIncludeUserId() {
+			return this.includeUserId;
+		}
+
+		public void setIncludeUserId(boolean includeUserId) {
+			this.includeUserId = includeUserId;
+		}
+
 	}
 
 	/**

@@ -101,7 +101,8 @@ public final class SseSecurityAutoConfiguration {
 					+ "sse.security.jwt.secret (at least 32 bytes), sse.security.jwt.public-key-location or "
 					+ "sse.security.jwt.jwk-set-uri, or declare a TokenValidator bean");
 		}));
-		TokenAuthenticationManager authenticationManager = new TokenAuthenticationManager(validator, revocations);
+		TokenAuthenticationManager authenticationManager = new TokenAuthenticationManager(validator, revocations,
+				properties.getLogging().isIncludeUserId());
 		SseBearerTokenResolver tokenResolver = new SseBearerTokenResolver(
 				security.isQueryParameterEnabled() ? security.getQueryParameter() : null, security.getCookieName());
 		FailedAttemptLimiter failedAttempts = failedAttemptLimiter(security.getFailedAttempts());

@@ -29,6 +29,10 @@ import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.cluster.ClusterPresence;
 import dev.sseboot.sse.cluster.ClusterUnavailableException;
 import dev.sseboot.sse.cluster.LogRecord;
+import dev.sseboot.sse.observation.ConnectContext;
+import dev.sseboot.sse.observation.DeliverContext;
+import dev.sseboot.sse.observation.SendContext;
+import dev.sseboot.sse.observation.SseObservationConventions;
 import dev.sseboot.sse.replay.BufferedEvent;
 import dev.sseboot.sse.replay.DeliveryTracker;
 import dev.sseboot.sse.replay.EventId;
@@ -37,6 +41,8 @@ import dev.sseboot.sse.replay.ReplayBuffer;
 import dev.sseboot.sse.replay.ResumeStatus;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -89,6 +95,10 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	private final @Nullable ClusterPresence presence;
 
 	private final BrokerMetrics metrics;
+
+	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private volatile boolean logUserIds;
 
 	/** Told of every token revoked through the cluster's log, to refuse it here too. */
 	private volatile BiConsumer<String, Instant> revocationListener = (tokenId, expiresAt) -> {
@@ -205,6 +215,23 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		if (this.presence != null) {
 			this.presence.start(() -> this.registry.all().stream().map(this::presenceEntry).toList());
 		}
+	}
+
+	/**
+	 * Sets where the broker's observations go: {@code sse.send}, {@code sse.connect}, and
+	 * in cluster mode {@code sse.deliver}.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Sets whether the broker's log lines about a stream carry its user id, in the MDC.
+	 * @param logUserIds whether they do; by default only the connection id
+	 */
+	public void setLogUserIds(boolean logUserIds) {
+		this.logUserIds = logUserIds;
 	}
 
 	/**
@@ -421,6 +448,12 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	 * is shutting down
 	 */
 	public SseStream open(StreamRequest request, StreamOutput output) {
+		Observation observation = Observation.createNotStarted(null, SseObservationConventions.CONNECT,
+				ConnectContext::new, this.observationRegistry);
+		return observation.observe(() -> openObserved(request, output, observation.getContext()));
+	}
+
+	private SseStream openObserved(StreamRequest request, StreamOutput output, Observation.Context observed) {
 		SseStream stream = new SseStream(UUID.randomUUID().toString(), request, closeAt(), output,
 				this.settings.queueCapacity());
 		output.listen(() -> writable(stream), (failure) -> writeFailed(stream, failure));
@@ -434,7 +467,10 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 					admit(request.principal().userId(), admittedByCluster);
 					Resumption resumption = resume(resumeAfter, fetched);
 					if (resumption != null) {
-						register(stream, resumeAfter, resumption);
+						ResumeStatus status = register(stream, resumeAfter, resumption);
+						if (observed instanceof ConnectContext connect) {
+							connect.setResume(status.value());
+						}
 						break;
 					}
 				}
@@ -468,7 +504,9 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 					this.settings.maxTotal(), this.settings.onLimit() == LimitPolicy.EVICT_OLDEST);
 		}
 		catch (ClusterUnavailableException ex) {
-			logger.debug("Admitting " + stream + " by this node's limits: " + ex.getMessage());
+			try (StreamMdc mdc = StreamMdc.of(stream, this.logUserIds)) {
+				logger.debug("Admitting " + stream + " by this node's limits: " + ex.getMessage());
+			}
 			return false;
 		}
 		switch (admission.outcome()) {
@@ -496,8 +534,9 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	 * Queues a stream's {@code sse-connected} frame and the events it missed, then
 	 * registers it for live events. Under the publishing lock, so that live events follow
 	 * the replayed ones with no gap and no duplicate.
+	 * @return how the stream resumed
 	 */
-	private void register(SseStream stream, @Nullable String resumeAfter, Resumption resumption) {
+	private ResumeStatus register(SseStream stream, @Nullable String resumeAfter, Resumption resumption) {
 		Replay replay = resumption.replay();
 		ResumeStatus status = replay.status();
 		List<Frame> replayed = replayFrames(stream, replay);
@@ -522,6 +561,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		if (end - this.nextEndNanos < 0) {
 			this.nextEndNanos = end;
 		}
+		return status;
 	}
 
 	private @Nullable String resumeAfter(StreamRequest request) {
@@ -685,16 +725,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 
 	/** Ends a stream whose response ended: what it still had queued is lost. */
 	private boolean abandon(SseStream stream) {
-		boolean live = stream.abandon();
-		reportDiscarded(stream, BrokerMetrics.DROPPED_CLIENT_GONE);
-		return live;
-	}
-
-	private void reportDiscarded(SseStream stream, String reason) {
-		int discarded = stream.takeDiscardedEvents();
-		if (discarded > 0) {
-			this.metrics.dropped(reason, discarded);
-		}
+		return stream.abandon((events) -> this.metrics.dropped(BrokerMetrics.DROPPED_CLIENT_GONE, events));
 	}
 
 	/**
@@ -731,6 +762,56 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	 */
 	public int localConnectionCount() {
 		return this.registry.size();
+	}
+
+	/**
+	 * Returns a stream open on this node.
+	 * @param connectionId its connection id
+	 * @return the stream, or {@code null} if it is not open here
+	 */
+	public @Nullable SseStream localStream(String connectionId) {
+		return this.registry.byId(connectionId);
+	}
+
+	/**
+	 * Returns the id of this node in the cluster.
+	 * @return the node id, or {@code null} for a node on its own
+	 */
+	public @Nullable String nodeId() {
+		return (this.presence != null) ? this.presence.nodeId() : null;
+	}
+
+	/**
+	 * Returns the cluster's log as this node sees it; may ask its store.
+	 * @return the status, or {@code null} for a node on its own
+	 */
+	public ClusterLog.@Nullable Status clusterStatus() {
+		return (this.clusterLog != null) ? this.clusterLog.status() : null;
+	}
+
+	/**
+	 * Returns how long the oldest streams waiting for a writer thread have waited: a
+	 * writer pool that keeps up answers in milliseconds.
+	 * @return the wait
+	 */
+	public Duration writerDelay() {
+		return this.writer.oldestWait();
+	}
+
+	/**
+	 * Returns the number of threads writing to streams.
+	 * @return the number of threads
+	 */
+	public int writerThreads() {
+		return this.settings.writerThreads();
+	}
+
+	/**
+	 * Returns whether the node keeps events for replay.
+	 * @return whether replay is on
+	 */
+	public boolean replayEnabled() {
+		return this.replayBuffer != null;
 	}
 
 	/**
@@ -881,13 +962,22 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			throw new IllegalArgumentException("Event name '" + name + "' is reserved for the server");
 		}
 		String payload = (data instanceof String text) ? text : toJson(data);
+		BrokerMetrics.Target target = BrokerMetrics.Target.of(userId, channel, connectionId);
+		this.metrics.published(target);
+		Observation observation = Observation.createNotStarted(null, SseObservationConventions.SEND,
+				() -> new SendContext(target.value(), name, channel), this.observationRegistry);
+		return observation.observe(() -> publishObserved(userId, channel, connectionId, name, payload,
+				(observation.getContext() instanceof SendContext send) ? send.traceContext() : Map.of()));
+	}
+
+	private String publishObserved(@Nullable String userId, @Nullable String channel, @Nullable String connectionId,
+			String name, String payload, Map<String, String> traceContext) {
 		Instant timestamp = Instant.now();
-		this.metrics.published(BrokerMetrics.Target.of(userId, channel, connectionId));
 		if (this.clusterLog != null) {
 			// Delivered here too when this node reads it back, in the log's order.
 			long start = System.nanoTime();
-			String id = this.clusterLog
-				.append(LogRecord.event(name, payload, timestamp, userId, channel, connectionId));
+			String id = this.clusterLog.append(
+					LogRecord.event(name, payload, timestamp, userId, channel, connectionId).withTraceContext(traceContext));
 			this.metrics.appended(System.nanoTime() - start);
 			return id;
 		}
@@ -991,10 +1081,9 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	 * @return whether this call ended it
 	 */
 	private boolean drop(SseStream stream, @Nullable Frame lastFrame, String reason) {
-		boolean dropped = end(stream, () -> stream.drop(lastFrame), reason);
-		reportDiscarded(stream, CloseReason.SLOW_CONSUMER.value().equals(reason)
-				? BrokerMetrics.DROPPED_SLOW_CONSUMER : BrokerMetrics.DROPPED_CLIENT_GONE);
-		return dropped;
+		String dropReason = CloseReason.SLOW_CONSUMER.value().equals(reason) ? BrokerMetrics.DROPPED_SLOW_CONSUMER
+				: BrokerMetrics.DROPPED_CLIENT_GONE;
+		return end(stream, () -> stream.drop(lastFrame, (events) -> this.metrics.dropped(dropReason, events)), reason);
 	}
 
 	private boolean end(SseStream stream, Supplier<SseStream.Offer> ending, String reason) {
@@ -1010,7 +1099,11 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			}
 			return false;
 		}
-		logger.debug("Closing " + stream + ": " + reason);
+		if (logger.isDebugEnabled()) {
+			try (StreamMdc mdc = StreamMdc.of(stream, this.logUserIds)) {
+				logger.debug("Closing " + stream + ": " + reason);
+			}
+		}
 		if (offer == SseStream.Offer.SCHEDULE) {
 			this.writer.schedule(stream);
 		}
@@ -1039,16 +1132,18 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		// resulting error to the application's exception handlers.
 		unregister(stream, (failure instanceof IOException) ? BrokerMetrics.CLIENT_ABORT : BrokerMetrics.ERROR);
 		boolean live = abandon(stream);
-		if (failure instanceof IOException) {
-			logger.debug("Stream " + stream + " ended on a failed write: " + failure);
-		}
-		else {
-			// Not the client's doing: the container would keep such a request open.
-			logger.warn("Stream " + stream + " failed", failure);
-			if (live) {
-				this.writer.complete(stream);
-				return;
+		try (StreamMdc mdc = StreamMdc.of(stream, this.logUserIds)) {
+			if (failure instanceof IOException) {
+				logger.debug("Stream " + stream + " ended on a failed write: " + failure);
 			}
+			else {
+				logger.warn("Stream " + stream + " failed", failure);
+			}
+		}
+		// Not the client's doing: the container would keep such a request open.
+		if (!(failure instanceof IOException) && live) {
+			this.writer.complete(stream);
+			return;
 		}
 		ended(stream);
 	}
@@ -1307,8 +1402,15 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 					for (int i = 0; i < records.size(); i++) {
 						LogRecord record = records.get(i);
 						if (record.kind() == LogRecord.Kind.EVENT) {
-							dispatch(events.get(i), frames.get(i), record.sequence(), record.connectionId(), now,
-									toWrite);
+							SseEvent event = events.get(i);
+							Frame frame = frames.get(i);
+							// In the publisher's trace, wherever it published.
+							Observation
+								.createNotStarted(null, SseObservationConventions.DELIVER,
+										() -> new DeliverContext(record.traceContext(), record.name(), event.id()),
+										LocalSseBroker.this.observationRegistry)
+								.observe(() -> dispatch(event, frame, record.sequence(), record.connectionId(), now,
+										toWrite));
 						}
 						else {
 							command(record);

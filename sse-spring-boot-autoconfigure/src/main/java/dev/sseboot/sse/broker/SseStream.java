@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntConsumer;
 
 import dev.sseboot.sse.SseConnection;
 import dev.sseboot.sse.SsePrincipal;
@@ -49,6 +50,8 @@ public final class SseStream {
 
 	private final @Nullable String clientId;
 
+	private final @Nullable String remoteAddress;
+
 	private final ArrayDeque<Frame> queue = new ArrayDeque<>();
 
 	private boolean drainScheduled;
@@ -80,9 +83,6 @@ public final class SseStream {
 
 	private volatile @Nullable String lastWrittenEventId;
 
-	/** Events cleared from the queue unwritten, not yet reported; guarded by this. */
-	private int discardedEvents;
-
 	/** Sequence through which the stream gets no live events; guarded by the publishing lock. */
 	private long skipThrough;
 
@@ -91,6 +91,7 @@ public final class SseStream {
 		this.principal = request.principal();
 		this.channels = request.channels();
 		this.clientId = request.clientId();
+		this.remoteAddress = request.remoteAddress();
 		this.connectedAt = Instant.now();
 		this.closeAtNanos = closeAtNanos;
 		this.output = output;
@@ -156,8 +157,20 @@ public final class SseStream {
 		}
 	}
 
-	Instant connectedAt() {
+	/**
+	 * Returns when the stream opened.
+	 * @return the time
+	 */
+	public Instant connectedAt() {
 		return this.connectedAt;
+	}
+
+	/**
+	 * Returns the client's address as the server saw it.
+	 * @return the address, or {@code null} if not known
+	 */
+	public @Nullable String remoteAddress() {
+		return this.remoteAddress;
 	}
 
 	SseConnection describe() {
@@ -248,6 +261,19 @@ public final class SseStream {
 	 * {@link Offer#CLOSED} if the stream has ended or is being dropped already
 	 */
 	synchronized Offer drop(@Nullable Frame lastFrame) {
+		return drop(lastFrame, (events) -> {
+		});
+	}
+
+	/**
+	 * Ends the stream as {@link #drop(Frame)} does, telling how many queued events it
+	 * cleared.
+	 * @param lastFrame a frame to send before the abort if the connection takes it at once,
+	 * or {@code null}
+	 * @param onDiscarded told the number of events cleared unwritten, if any
+	 * @return what {@link #drop(Frame)} returns
+	 */
+	synchronized Offer drop(@Nullable Frame lastFrame, IntConsumer onDiscarded) {
 		if (this.completed || this.dropRequested) {
 			return Offer.CLOSED;
 		}
@@ -257,7 +283,7 @@ public final class SseStream {
 		}
 		this.dropRequested = true;
 		this.dropFrame = lastFrame;
-		discardQueue();
+		discardQueue(onDiscarded);
 		return scheduleDrain();
 	}
 
@@ -274,29 +300,34 @@ public final class SseStream {
 	 * @return whether the stream was still live
 	 */
 	synchronized boolean abandon() {
-		boolean live = !this.completed;
-		this.closing = true;
-		this.completed = true;
-		discardQueue();
-		return live;
-	}
-
-	private void discardQueue() {
-		for (Frame frame : this.queue) {
-			this.discardedEvents += frame.events();
-		}
-		this.queue.clear();
+		return abandon((events) -> {
+		});
 	}
 
 	/**
-	 * Returns how many queued events were cleared unwritten since the last call, when the
-	 * stream was dropped or abandoned.
-	 * @return the number of events
+	 * Drops everything queued after the container ended the response, telling how many
+	 * events it cleared.
+	 * @param onDiscarded told the number of events cleared unwritten, if any
+	 * @return whether the stream was still live
 	 */
-	synchronized int takeDiscardedEvents() {
-		int discarded = this.discardedEvents;
-		this.discardedEvents = 0;
-		return discarded;
+	synchronized boolean abandon(IntConsumer onDiscarded) {
+		boolean live = !this.completed;
+		this.closing = true;
+		this.completed = true;
+		discardQueue(onDiscarded);
+		return live;
+	}
+
+	/** Clears the queue and tells how many events it held, under this stream's lock. */
+	private void discardQueue(IntConsumer onDiscarded) {
+		int events = 0;
+		for (Frame frame : this.queue) {
+			events += frame.events();
+		}
+		this.queue.clear();
+		if (events > 0) {
+			onDiscarded.accept(events);
+		}
 	}
 
 	/**
@@ -407,7 +438,8 @@ public final class SseStream {
 
 	@Override
 	public String toString() {
-		return "SseStream[" + this.id + ", user " + this.principal.userId() + "]";
+		// No user id: it goes in the MDC, where the application allows it.
+		return "SseStream[" + this.id + "]";
 	}
 
 	/**

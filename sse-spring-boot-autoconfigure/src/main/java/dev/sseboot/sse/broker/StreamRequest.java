@@ -13,12 +13,26 @@ import org.jspecify.annotations.Nullable;
  * @param lastEventId the id to resume after, from {@code Last-Event-ID} or the
  * {@code lastEventId} parameter, or {@code null}
  * @param clientId the client's own stable id, for delivery tracking, or {@code null}
+ * @param remoteAddress the client's address as the server sees it (a proxy's, behind
+ * one that Tomcat is not told about), or {@code null}
  */
 public record StreamRequest(SsePrincipal principal, Set<String> channels, @Nullable String lastEventId,
-		@Nullable String clientId) {
+		@Nullable String clientId, @Nullable String remoteAddress) {
 
 	public StreamRequest {
 		channels = Set.copyOf(channels);
+	}
+
+	/**
+	 * Creates a request whose client's address is not known.
+	 * @param principal who the stream belongs to
+	 * @param channels the channels it subscribes to
+	 * @param lastEventId the id to resume after, or {@code null}
+	 * @param clientId the client's own stable id, or {@code null}
+	 */
+	public StreamRequest(SsePrincipal principal, Set<String> channels, @Nullable String lastEventId,
+			@Nullable String clientId) {
+		this(principal, channels, lastEventId, clientId, null);
 	}
 
 }

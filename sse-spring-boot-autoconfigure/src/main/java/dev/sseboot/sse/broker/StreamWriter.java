@@ -103,13 +103,31 @@ final class StreamWriter {
 			List<SseStream> chunk = streams.subList(from, Math.min(size, from + CHUNK_SIZE));
 			this.pending.add(chunk.size());
 			try {
-				this.executor.execute(() -> chunk.forEach(this::drainCounted));
+				this.executor.execute(new Chunk(chunk, System.nanoTime()));
 			}
 			catch (RejectedExecutionException ex) {
 				this.pending.add(-chunk.size());
 				chunk.forEach((stream) -> failed(stream, ex));
 			}
 		}
+	}
+
+	/**
+	 * Returns how long the oldest chunk of streams waiting for a writer thread has waited.
+	 * @return the wait, zero when none waits
+	 */
+	Duration oldestWait() {
+		Runnable head = this.executor.getQueue().peek();
+		return (head instanceof Chunk chunk) ? Duration.ofNanos(System.nanoTime() - chunk.scheduledNanos())
+				: Duration.ZERO;
+	}
+
+	/**
+	 * Returns the number of writer threads.
+	 * @return the number of threads
+	 */
+	int threads() {
+		return this.threads;
 	}
 
 	private void drainCounted(SseStream stream) {
@@ -177,7 +195,9 @@ final class StreamWriter {
 			this.onFailure.accept(stream, failure);
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not end " + stream + " after " + failure, ex);
+			try (StreamMdc mdc = StreamMdc.of(stream, false)) {
+				logger.warn("Could not end " + stream + " after " + failure, ex);
+			}
 		}
 	}
 
@@ -204,9 +224,35 @@ final class StreamWriter {
 			}
 		}
 		catch (RuntimeException ex) {
-			logger.debug("Could not end " + stream + ": " + ex);
+			try (StreamMdc mdc = StreamMdc.of(stream, false)) {
+				logger.debug("Could not end " + stream + ": " + ex);
+			}
 		}
 		this.onCompleted.accept(stream);
+	}
+
+	/** Streams drained by one task, one after the other. */
+	private final class Chunk implements Runnable {
+
+		private final List<SseStream> streams;
+
+		/** When the task was scheduled, from {@link System#nanoTime()}. */
+		private final long scheduledNanos;
+
+		private Chunk(List<SseStream> streams, long scheduledNanos) {
+			this.streams = streams;
+			this.scheduledNanos = scheduledNanos;
+		}
+
+		long scheduledNanos() {
+			return this.scheduledNanos;
+		}
+
+		@Override
+		public void run() {
+			this.streams.forEach(StreamWriter.this::drainCounted);
+		}
+
 	}
 
 	/**

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The log that the nodes of a cluster share: it orders the events every node publishes and
  * keeps them for replay. Each node reads all of it, in order, and delivers to its own
@@ -61,6 +63,25 @@ public interface ClusterLog {
 	 * @throws ClusterUnavailableException when the log cannot be reached
 	 */
 	long lastSequence();
+
+	/**
+	 * Returns what this node knows of the log, for health and the actuator endpoint.
+	 * Asks the log's store how far behind the node is, unless it is known to be
+	 * unreachable.
+	 * @return the status
+	 */
+	Status status();
+
+	/**
+	 * The log as one node sees it.
+	 * @param available whether the node can read the log
+	 * @param epoch the log's epoch, or {@code null} before the node joined it
+	 * @param position the sequence through which the node has read
+	 * @param lag how many records the node has not read yet, -1 when the log cannot be
+	 * reached
+	 */
+	record Status(boolean available, @Nullable String epoch, long position, long lag) {
+	}
 
 	/**
 	 * The records a log holds after a sequence.

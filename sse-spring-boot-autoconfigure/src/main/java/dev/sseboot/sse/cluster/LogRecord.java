@@ -1,6 +1,7 @@
 package dev.sseboot.sse.cluster;
 
 import java.time.Instant;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -16,9 +17,32 @@ import org.jspecify.annotations.Nullable;
  * @param userId the addressed user, or {@code null} for any user
  * @param channel the addressed channel, or {@code null} for any channel
  * @param connectionId the addressed connection, or {@code null}
+ * @param traceContext the publisher's trace context, as propagation headers (such as
+ * {@code traceparent}), empty without tracing
  */
 public record LogRecord(long sequence, Kind kind, String name, String data, Instant timestamp,
-		@Nullable String userId, @Nullable String channel, @Nullable String connectionId) {
+		@Nullable String userId, @Nullable String channel, @Nullable String connectionId,
+		Map<String, String> traceContext) {
+
+	public LogRecord {
+		traceContext = Map.copyOf(traceContext);
+	}
+
+	/**
+	 * Creates a record without a trace context.
+	 * @param sequence its place in the log, 0 before the log accepted it
+	 * @param kind what it is
+	 * @param name the event name or close reason
+	 * @param data the data or token id
+	 * @param timestamp when it was published, or when a revoked token expires
+	 * @param userId the addressed user, or {@code null}
+	 * @param channel the addressed channel, or {@code null}
+	 * @param connectionId the addressed connection, or {@code null}
+	 */
+	public LogRecord(long sequence, Kind kind, String name, String data, Instant timestamp, @Nullable String userId,
+			@Nullable String channel, @Nullable String connectionId) {
+		this(sequence, kind, name, data, timestamp, userId, channel, connectionId, Map.of());
+	}
 
 	/**
 	 * Returns an event, not yet in the log.
@@ -72,7 +96,17 @@ public record LogRecord(long sequence, Kind kind, String name, String data, Inst
 	 */
 	public LogRecord at(long sequence) {
 		return new LogRecord(sequence, this.kind, this.name, this.data, this.timestamp, this.userId, this.channel,
-				this.connectionId);
+				this.connectionId, this.traceContext);
+	}
+
+	/**
+	 * Returns this record carrying a trace context.
+	 * @param traceContext propagation headers
+	 * @return the record
+	 */
+	public LogRecord withTraceContext(Map<String, String> traceContext) {
+		return new LogRecord(this.sequence, this.kind, this.name, this.data, this.timestamp, this.userId,
+				this.channel, this.connectionId, traceContext);
 	}
 
 	/**

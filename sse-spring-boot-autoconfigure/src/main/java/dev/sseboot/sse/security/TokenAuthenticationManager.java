@@ -36,14 +36,27 @@ public final class TokenAuthenticationManager implements AuthenticationManager {
 
 	private final TokenRevocations revocations;
 
+	private final boolean logUserIds;
+
 	/**
-	 * Creates the manager.
+	 * Creates a manager whose log lines do not name users.
 	 * @param validator checks the tokens
 	 * @param revocations the revoked tokens
 	 */
 	public TokenAuthenticationManager(TokenValidator validator, TokenRevocations revocations) {
+		this(validator, revocations, false);
+	}
+
+	/**
+	 * Creates the manager.
+	 * @param validator checks the tokens
+	 * @param revocations the revoked tokens
+	 * @param logUserIds whether the log lines of refused tokens name their user
+	 */
+	public TokenAuthenticationManager(TokenValidator validator, TokenRevocations revocations, boolean logUserIds) {
 		this.validator = validator;
 		this.revocations = revocations;
+		this.logUserIds = logUserIds;
 	}
 
 	@Override
@@ -65,14 +78,18 @@ public final class TokenAuthenticationManager implements AuthenticationManager {
 		}
 		String tokenId = principal.get().tokenId();
 		if (tokenId != null && this.revocations.isRevoked(tokenId)) {
-			throw rejected("token " + tokenId + " of user " + principal.get().userId() + " is revoked");
+			throw rejected("token " + tokenId + ofUser(principal.get()) + " is revoked");
 		}
 		Instant expiresAt = principal.get().expiresAt();
 		// Within a validator's clock skew the stream would open only to close at once.
 		if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
-			throw rejected("token of user " + principal.get().userId() + " expired at " + expiresAt);
+			throw rejected("token" + ofUser(principal.get()) + " expired at " + expiresAt);
 		}
 		return new SseAuthentication(principal.get());
+	}
+
+	private String ofUser(SsePrincipal principal) {
+		return this.logUserIds ? " of user " + principal.userId() : "";
 	}
 
 	private static InvalidBearerTokenException rejected(String reason) {

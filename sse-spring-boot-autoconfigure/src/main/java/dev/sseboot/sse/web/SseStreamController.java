@@ -78,7 +78,8 @@ public class SseStreamController {
 		}
 		Set<String> channels = ChannelSelection.resolve(principal, request.getParameterValues("channel"),
 				this.maxChannels);
-		StreamRequest streamRequest = new StreamRequest(principal, channels, lastEventId(request), clientId(request));
+		StreamRequest streamRequest = new StreamRequest(principal, channels, lastEventId(request), clientId(request),
+				request.getRemoteAddr());
 		// Frames bypass the emitter's converters, so the headers are set here, before any write.
 		response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
 		response.setCharacterEncoding(StandardCharsets.UTF_8.name());

@@ -3,7 +3,7 @@ package dev.sseboot.sse.autoconfigure;
 import dev.sseboot.sse.broker.LocalSseBroker;
 import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.cluster.ClusterPresence;
-import dev.sseboot.sse.cluster.redis.RedisClusterHealthIndicator;
+import dev.sseboot.sse.actuate.SseHealthIndicator;
 import dev.sseboot.sse.cluster.redis.RedisClusterLog;
 import dev.sseboot.sse.cluster.redis.RedisDeliveryTracker;
 import dev.sseboot.sse.replay.DeliveryTracker;
@@ -29,7 +29,7 @@ class SseRedisClusterAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, WebMvcAutoConfiguration.class,
 				SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
 				DataRedisAutoConfiguration.class, SseRedisClusterAutoConfiguration.class,
-				SseRedisClusterHealthAutoConfiguration.class, SseAutoConfiguration.class,
+				SseActuatorAutoConfiguration.class, SseAutoConfiguration.class,
 				SseSecurityAutoConfiguration.class))
 		.withPropertyValues("sse.security.jwt.secret=" + TestTokens.SECRET);
 
@@ -57,7 +57,7 @@ class SseRedisClusterAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			assertThat(context).hasSingleBean(RedisClusterLog.class);
 			assertThat(context).hasSingleBean(ClusterPresence.class);
-			assertThat(context).getBean("sseHealthIndicator").isInstanceOf(RedisClusterHealthIndicator.class);
+			assertThat(context).getBean("sseHealthIndicator").isInstanceOf(SseHealthIndicator.class);
 			assertThat(context).doesNotHaveBean(DeliveryTracker.class);
 		});
 	}

@@ -110,7 +110,11 @@ class ClusterOutageIntegrationTests {
 		}
 		Health health = health(this.b);
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
-		assertThat(health.getDetails()).containsKeys("epoch", "position", "lag");
+		assertThat(health.getDetails()).containsKey("cluster");
+		ClusterLog.Status cluster = (ClusterLog.Status) health.getDetails().get("cluster");
+		assertThat(cluster.available()).isTrue();
+		assertThat(cluster.lag()).isNotNegative();
+		assertThat(cluster.epoch()).isEqualTo(EventId.parse(resumedAfter).epoch());
 	}
 
 	private static Health health(ConfigurableApplicationContext node) {

@@ -129,6 +129,9 @@ public final class RedisClusterLog implements ClusterLog {
 
 	private static final String KIND_FIELD = "k";
 
+	/** The publisher's trace context: one {@code name=value} line per propagation header. */
+	private static final String TRACE_FIELD = "h";
+
 	/** How each kind of record is marked; events, the most, are not. */
 	private static final Map<LogRecord.Kind, String> KIND_MARKS = Map.of(LogRecord.Kind.CLOSE_USER, "u",
 			LogRecord.Kind.CLOSE_CONNECTION, "c", LogRecord.Kind.REVOKE_TOKEN, "r");
@@ -270,6 +273,19 @@ public final class RedisClusterLog implements ClusterLog {
 		return Math.max(0, lastSequence() - this.position);
 	}
 
+	@Override
+	public Status status() {
+		if (this.available) {
+			try {
+				return new Status(true, this.epoch, this.position, lag());
+			}
+			catch (ClusterUnavailableException ex) {
+				// Unreachable since the last read: reported as such.
+			}
+		}
+		return new Status(false, this.epoch, this.position, -1);
+	}
+
 	/**
 	 * Appends a record. When nothing is on its way to Redis, the publisher sends its
 	 * record itself. Otherwise it waits, parked, and the log's sender thread sends what
@@ -374,6 +390,9 @@ public final class RedisClusterLog implements ClusterLog {
 		addIfPresent(arguments, USER_FIELD, record.userId());
 		addIfPresent(arguments, CHANNEL_FIELD, record.channel());
 		addIfPresent(arguments, CONNECTION_FIELD, record.connectionId());
+		if (!record.traceContext().isEmpty()) {
+			addIfPresent(arguments, TRACE_FIELD, encode(record.traceContext()));
+		}
 		arguments.set(2, Integer.toString(arguments.size() - 3));
 		return arguments;
 	}
@@ -563,7 +582,28 @@ public final class RedisClusterLog implements ClusterLog {
 				String.valueOf(fields.apply(NAME_FIELD)), String.valueOf(fields.apply(DATA_FIELD)),
 				Instant.ofEpochMilli(Long.parseLong(String.valueOf(fields.apply(TIME_FIELD)))),
 				optional(fields.apply(USER_FIELD)), optional(fields.apply(CHANNEL_FIELD)),
-				optional(fields.apply(CONNECTION_FIELD)));
+				optional(fields.apply(CONNECTION_FIELD)), decode(optional(fields.apply(TRACE_FIELD))));
+	}
+
+	/** Header names hold no '=' and values no line break: W3C, B3 and baggage alike. */
+	private static String encode(Map<String, String> headers) {
+		StringBuilder encoded = new StringBuilder();
+		headers.forEach((name, value) -> encoded.append(name).append('=').append(value).append('\n'));
+		return encoded.toString();
+	}
+
+	private static Map<String, String> decode(@Nullable String encoded) {
+		if (encoded == null || encoded.isEmpty()) {
+			return Map.of();
+		}
+		Map<String, String> headers = new HashMap<>();
+		for (String line : encoded.split("\n")) {
+			int equals = line.indexOf('=');
+			if (equals > 0) {
+				headers.put(line.substring(0, equals), line.substring(equals + 1));
+			}
+		}
+		return headers;
 	}
 
 	private static LogRecord.Kind kindOf(@Nullable String mark) {

@@ -1,0 +1,50 @@
+package dev.sseboot.sse.actuate;
+
+import java.time.Duration;
+
+import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.cluster.ClusterLog;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * Health of the broker, as the {@code sse} health contributor: down when it is stopped or
+ * its writer threads fall behind, and in cluster mode while it cannot read the cluster's
+ * log; up otherwise, with the node's streams and, in cluster mode, its place in the log.
+ */
+public final class SseHealthIndicator extends AbstractHealthIndicator {
+
+	/** Streams that wait this long for a writer thread mean the writers do not keep up. */
+	static final Duration WRITER_STALL = Duration.ofSeconds(10);
+
+	private final LocalSseBroker broker;
+
+	public SseHealthIndicator(LocalSseBroker broker) {
+		super("SSE health check failed");
+		this.broker = broker;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		if (!this.broker.isRunning()) {
+			builder.down().withDetail("broker", "stopped");
+			return;
+		}
+		Duration writerDelay = this.broker.writerDelay();
+		builder.up()
+			.withDetail("streams", this.broker.localConnectionCount())
+			.withDetail("writerDelayMillis", writerDelay.toMillis());
+		if (writerDelay.compareTo(WRITER_STALL) >= 0) {
+			builder.down().withDetail("writers", "streams have waited " + writerDelay.toSeconds() + " s for a writer");
+		}
+		ClusterLog.Status cluster = this.broker.clusterStatus();
+		if (cluster != null) {
+			builder.withDetail("cluster", cluster);
+			if (!cluster.available()) {
+				builder.down().withDetail("redis", "unreachable");
+			}
+		}
+	}
+
+}
