@@ -194,8 +194,29 @@
       { headers: { Authorization: 'Bearer ' + token } });
   }
 
+  // The starter's own meters, once a second.
+  function figures() {
+    const view = panel('figures');
+    const describe = (counts) => Object.entries(counts).map(([key, count]) => key + ' ' + count).join(' · ') || '-';
+    const refresh = async () => {
+      try {
+        const figures = await (await fetch('demo/figures')).json();
+        ['streams', 'users', 'published', 'delivered', 'dropped', 'replayed'].forEach((name) => view.set(name, figures[name]));
+        view.set('latency', figures.latencyMeanMillis);
+        view.set('resumes', describe(figures.resumes));
+        view.set('closed', describe(figures.closed));
+        view.set('refused', describe(figures.refused));
+      } catch (failure) {
+        // The next refresh tries again.
+      }
+    };
+    refresh();
+    setInterval(refresh, 1000);
+  }
+
   async function start() {
     const config = await (await fetch('demo/config')).json();
+    figures();
     drones();
     notifications('alice');
     notifications('bob');

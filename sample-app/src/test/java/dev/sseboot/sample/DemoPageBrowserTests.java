@@ -93,6 +93,15 @@ class DemoPageBrowserTests {
 	}
 
 	@Test
+	void showsTheStartersOwnFiguresLive() {
+		browser.awaitNumber("#figures .streams", 5);
+		browser.awaitNumber("#figures .delivered", 20);
+		browser.awaitText("#figures .resumes", "none");
+		assertThat(browser.number("#figures .published")).isPositive();
+		assertThat(browser.number("#figures .users")).isGreaterThanOrEqualTo(5);
+	}
+
+	@Test
 	void headerTokenClientReceivesEventsWithoutGaps() {
 		browser.awaitNumber("#header-client .received", 5);
 		assertThat(browser.text("#header-client .status")).isEqualTo("connected");
