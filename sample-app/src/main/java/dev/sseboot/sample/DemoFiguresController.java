@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.search.Search;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -47,7 +48,9 @@ class DemoFiguresController {
 	}
 
 	private long total(String name) {
-		return this.registry.find(name).counters().stream().mapToLong((counter) -> (long) counter.count()).sum();
+		Search search = this.registry.find(name);
+		return search.counters().stream().mapToLong((counter) -> (long) counter.count()).sum()
+				+ search.functionCounters().stream().mapToLong((counter) -> (long) counter.count()).sum();
 	}
 
 	private Map<String, Long> byTag(String name, String tag) {

@@ -6,11 +6,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 import dev.sseboot.sse.broker.BrokerMetrics;
 import dev.sseboot.sse.replay.ResumeStatus;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -31,7 +33,8 @@ public final class MicrometerBrokerMetrics implements BrokerMetrics {
 
 	private final Counter replayed;
 
-	private final Counter delivered;
+	/** Added to on every write: a plain adder, read by a function counter at scrape time. */
+	private final LongAdder delivered = new LongAdder();
 
 	private final Timer latency;
 
@@ -65,7 +68,7 @@ public final class MicrometerBrokerMetrics implements BrokerMetrics {
 		this.replayed = Counter.builder("sse.events.replayed")
 			.description("Events sent again to resuming streams")
 			.register(registry);
-		this.delivered = Counter.builder("sse.frames.delivered")
+		FunctionCounter.builder("sse.frames.delivered", this.delivered, LongAdder::sum)
 			.description("Event frames written to clients' connections, replayed ones included")
 			.register(registry);
 		this.latency = Timer.builder("sse.delivery.latency")
@@ -132,7 +135,7 @@ public final class MicrometerBrokerMetrics implements BrokerMetrics {
 	@Override
 	public void written(int events, long publishedNanos) {
 		if (events > 0) {
-			this.delivered.increment(events);
+			this.delivered.add(events);
 		}
 		if (publishedNanos != 0 && ThreadLocalRandom.current().nextInt(LATENCY_SAMPLING) == 0) {
 			this.latency.record(System.nanoTime() - publishedNanos, TimeUnit.NANOSECONDS);
