@@ -1,5 +1,6 @@
 package dev.sseboot.sse.autoconfigure;
 
+import dev.sseboot.sse.broker.BrokerMetrics;
 import dev.sseboot.sse.broker.LocalSseBroker;
 import dev.sseboot.sse.cluster.redis.RedisClusterLog;
 import dev.sseboot.sse.metrics.ClusterLogGauges;
@@ -30,7 +31,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 public final class SseMetricsAutoConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(BrokerMetrics.class)
 	MicrometerBrokerMetrics sseBrokerMetrics(MeterRegistry registry) {
 		return new MicrometerBrokerMetrics(registry);
 	}

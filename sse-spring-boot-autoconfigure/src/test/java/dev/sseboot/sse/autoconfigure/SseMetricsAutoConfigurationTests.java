@@ -1,6 +1,10 @@
 package dev.sseboot.sse.autoconfigure;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import dev.sseboot.sse.SseBroker;
+import dev.sseboot.sse.broker.BrokerMetrics;
 import dev.sseboot.sse.metrics.MicrometerBrokerMetrics;
 import dev.sseboot.sse.metrics.SseGauges;
 import dev.sseboot.sse.test.TestTokens;
@@ -36,6 +40,24 @@ class SseMetricsAutoConfigurationTests {
 			assertThat(registry.get("sse.events.published").tag("target", "all").counter().count()).isEqualTo(1);
 			assertThat(registry.get("sse.streams.open").gauge().value()).isZero();
 		});
+	}
+
+	@Test
+	void backsOffForTheApplicationsOwnBrokerMetrics() {
+		List<String> published = new CopyOnWriteArrayList<>();
+		BrokerMetrics own = new BrokerMetrics() {
+			@Override
+			public void published(Target target) {
+				published.add(target.value());
+			}
+		};
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean(BrokerMetrics.class, () -> own)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(MicrometerBrokerMetrics.class);
+				context.getBean(SseBroker.class).toChannel("news").send("tick", "1");
+				assertThat(published).containsExactly("channel");
+			});
 	}
 
 	@Test
