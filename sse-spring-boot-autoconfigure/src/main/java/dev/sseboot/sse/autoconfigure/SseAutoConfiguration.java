@@ -15,6 +15,7 @@ import dev.sseboot.sse.replay.ReplayBuffer;
 import dev.sseboot.sse.web.SseErrorResponder;
 import dev.sseboot.sse.web.SseStreamController;
 import dev.sseboot.sse.web.StreamErrorFilter;
+import dev.sseboot.sse.diagnostics.SseConfigurationException;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
 import tools.jackson.databind.json.JsonMapper;
@@ -56,8 +57,9 @@ public final class SseAutoConfiguration {
 			ObjectProvider<BrokerMetrics> metrics, ObjectProvider<ObservationRegistry> observationRegistry) {
 		ClusterLog log = clusterLog.getIfAvailable();
 		if (log == null && properties.getCluster().getType() == SseProperties.Cluster.Type.REDIS) {
-			throw new IllegalStateException("sse.cluster.type=redis, but there is no Redis connection: "
-					+ "configure spring.data.redis.* with spring-boot-starter-data-redis");
+			throw new SseConfigurationException("sse.cluster.type=redis, but there is no Redis connection",
+					"Add org.springframework.boot:spring-boot-starter-data-redis and configure spring.data.redis.*, "
+							+ "or set sse.cluster.type=none.");
 		}
 		LocalSseBroker broker = new LocalSseBroker(brokerSettings(properties),
 				jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper), replayBuffer.getIfAvailable(),

@@ -8,6 +8,7 @@ import dev.sseboot.sse.control.ControlRequestFilter;
 import dev.sseboot.sse.control.SseControlServer;
 import dev.sseboot.sse.security.JwtTokenIssuer;
 import dev.sseboot.sse.web.SseErrorResponder;
+import dev.sseboot.sse.diagnostics.SseConfigurationException;
 import jakarta.servlet.DispatcherType;
 import org.apache.catalina.startup.Tomcat;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,9 +50,9 @@ public final class SseControlAutoConfiguration {
 		boolean apiKeyRequired = StringUtils.hasText(control.getApiKey());
 		InetAddress address = control.getAddress();
 		if (!apiKeyRequired && !address.isLoopbackAddress()) {
-			throw new IllegalStateException("The SSE control API would listen on " + address.getHostAddress()
-					+ " without an API key: set sse.control.api-key, or set sse.control.address to a loopback "
-					+ "address such as 127.0.0.1");
+			throw new SseConfigurationException("The SSE control API would listen on " + address.getHostAddress()
+					+ " without an API key: anyone who reaches that address could mint tokens and send events",
+					"Set sse.control.api-key, or set sse.control.address to a loopback address such as 127.0.0.1.");
 		}
 		return new SseControlServer(address, control.getPort(), apiKeyRequired);
 	}

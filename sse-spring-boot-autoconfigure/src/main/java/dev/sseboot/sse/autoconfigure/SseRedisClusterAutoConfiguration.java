@@ -11,6 +11,7 @@ import dev.sseboot.sse.cluster.redis.RedisClusterLog;
 import dev.sseboot.sse.cluster.redis.RedisDeliveryTracker;
 import dev.sseboot.sse.cluster.redis.RedisPresence;
 import dev.sseboot.sse.replay.DeliveryTracker;
+import dev.sseboot.sse.diagnostics.SseConfigurationException;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -95,8 +96,9 @@ public final class SseRedisClusterAutoConfiguration {
 	static class MissingRedisConfiguration {
 
 		MissingRedisConfiguration() {
-			throw new IllegalStateException("sse.cluster.type=redis needs Spring Data Redis: add "
-					+ "org.springframework.boot:spring-boot-starter-data-redis to the application's dependencies");
+			throw new SseConfigurationException("sse.cluster.type=redis, but Spring Data Redis is not on the class path",
+					"Add org.springframework.boot:spring-boot-starter-data-redis to the application's dependencies "
+							+ "and point spring.data.redis.* at your Redis, or set sse.cluster.type=none.");
 		}
 
 	}

@@ -24,6 +24,7 @@ import dev.sseboot.sse.security.TokenRevocations;
 import dev.sseboot.sse.web.SseErrorResponder;
 import dev.sseboot.sse.web.StreamCorsProcessor;
 import dev.sseboot.sse.web.StreamRequestFilter;
+import dev.sseboot.sse.diagnostics.SseConfigurationException;
 import jakarta.servlet.DispatcherType;
 import org.jspecify.annotations.Nullable;
 
@@ -97,9 +98,12 @@ public final class SseSecurityAutoConfiguration {
 			ResourceLoader resourceLoader) throws Exception {
 		SseProperties.Security security = properties.getSecurity();
 		TokenValidator validator = withCache(security.getCache(), resourceLoader, tokenValidator.getIfAvailable(() -> {
-			throw new IllegalStateException("The SSE stream endpoint needs a TokenValidator: set one of "
-					+ "sse.security.jwt.secret (at least 32 bytes), sse.security.jwt.public-key-location or "
-					+ "sse.security.jwt.jwk-set-uri, or declare a TokenValidator bean");
+			throw new SseConfigurationException(
+					"The SSE stream endpoint cannot check tokens: there is no TokenValidator bean and no JWT key "
+							+ "is configured",
+					"Set one of sse.security.jwt.secret (at least 32 bytes, e.g. the output of "
+							+ "'openssl rand -base64 48'), sse.security.jwt.public-key-location or "
+							+ "sse.security.jwt.jwk-set-uri, or declare a TokenValidator bean of your own.");
 		}));
 		TokenAuthenticationManager authenticationManager = new TokenAuthenticationManager(validator, revocations,
 				properties.getLogging().isIncludeUserId());
@@ -151,8 +155,9 @@ public final class SseSecurityAutoConfiguration {
 			return validator;
 		}
 		if (!ClassUtils.isPresent(CAFFEINE, resourceLoader.getClassLoader())) {
-			throw new IllegalStateException("sse.security.cache.enabled=true needs Caffeine: add "
-					+ "com.github.ben-manes.caffeine:caffeine to the application's dependencies");
+			throw new SseConfigurationException("sse.security.cache.enabled=true, but Caffeine is not on the class path",
+					"Add com.github.ben-manes.caffeine:caffeine to the application's dependencies, or remove "
+							+ "sse.security.cache.enabled.");
 		}
 		return new CachingTokenValidator(validator, cache.getTtl(), cache.getMaxSize(), Clock.systemUTC());
 	}

@@ -39,6 +39,7 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.sseboot.sse.InvalidTokenException;
 import dev.sseboot.sse.SsePrincipal;
 import dev.sseboot.sse.TokenValidator;
+import dev.sseboot.sse.diagnostics.SseConfigurationException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -167,7 +168,10 @@ public final class JwtTokenValidator implements TokenValidator {
 					JWKSourceBuilder.<SecurityContext>create(URI.create(jwkSetUri).toURL()).build()));
 		}
 		catch (MalformedURLException | IllegalArgumentException ex) {
-			throw new IllegalStateException("sse.security.jwt.jwk-set-uri is not a valid URL: " + jwkSetUri, ex);
+			throw new SseConfigurationException("sse.security.jwt.jwk-set-uri is not a valid URL: " + jwkSetUri,
+					"Set sse.security.jwt.jwk-set-uri to the https URL of the issuer's JWK set, e.g. "
+							+ "https://issuer.example.com/.well-known/jwks.json.",
+					ex);
 		}
 	}
 
@@ -180,9 +184,10 @@ public final class JwtTokenValidator implements TokenValidator {
 	static byte[] checkedSecret(String secret) {
 		byte[] key = secret.getBytes(StandardCharsets.UTF_8);
 		if (key.length < MIN_SECRET_BYTES) {
-			throw new IllegalStateException("sse.security.jwt.secret must be at least " + MIN_SECRET_BYTES
-					+ " bytes (256 bits) for HMAC-SHA256 but has " + key.length
-					+ ": use a long random value, e.g. the output of 'openssl rand -base64 48'");
+			throw new SseConfigurationException("sse.security.jwt.secret has " + key.length + " bytes: HMAC-SHA256 "
+					+ "needs at least " + MIN_SECRET_BYTES + " bytes (256 bits)",
+					"Set sse.security.jwt.secret to a long random value, e.g. the output of 'openssl rand -base64 48', "
+							+ "the same that signs your tokens.");
 		}
 		return key;
 	}
@@ -202,8 +207,10 @@ public final class JwtTokenValidator implements TokenValidator {
 			key = new byte[0];
 		}
 		if (key.length != ENCRYPTION_KEY_BYTES) {
-			throw new IllegalStateException("sse.security.jwt.encryption-secret must be the Base64 encoding of "
-					+ ENCRYPTION_KEY_BYTES + " bytes (an A256GCM key): use e.g. the output of 'openssl rand -base64 32'");
+			throw new SseConfigurationException("sse.security.jwt.encryption-secret is not the Base64 encoding of "
+					+ ENCRYPTION_KEY_BYTES + " bytes (an A256GCM key)",
+					"Set sse.security.jwt.encryption-secret to e.g. the output of 'openssl rand -base64 32', the key "
+							+ "that encrypts your tokens.");
 		}
 		return key;
 	}
@@ -211,8 +218,10 @@ public final class JwtTokenValidator implements TokenValidator {
 	private static Set<JWSAlgorithm> algorithmsOf(PublicKey key) {
 		if (key instanceof RSAPublicKey rsa) {
 			if (rsa.getModulus().bitLength() < MIN_RSA_KEY_BITS) {
-				throw new IllegalStateException("The RSA public key has " + rsa.getModulus().bitLength()
-						+ " bits: at least " + MIN_RSA_KEY_BITS + " are required");
+				throw new SseConfigurationException("The RSA public key has " + rsa.getModulus().bitLength()
+						+ " bits: at least " + MIN_RSA_KEY_BITS + " are required",
+						"Point sse.security.jwt.public-key-location at the issuer's key of " + MIN_RSA_KEY_BITS
+								+ " bits or more.");
 			}
 			return RSA_ALGORITHMS;
 		}
@@ -221,14 +230,15 @@ public final class JwtTokenValidator implements TokenValidator {
 				case 256 -> Set.of(JWSAlgorithm.ES256);
 				case 384 -> Set.of(JWSAlgorithm.ES384);
 				case 521 -> Set.of(JWSAlgorithm.ES512);
-				default -> throw new IllegalStateException("Unsupported EC curve: use P-256, P-384 or P-521");
+				default -> throw new SseConfigurationException("The EC public key is on an unsupported curve",
+						"Use a key on P-256, P-384 or P-521.");
 			};
 		}
 		if (key instanceof EdECPublicKey ed && "Ed25519".equalsIgnoreCase(ed.getParams().getName())) {
 			return EdDsaCapableVerifierFactory.ED25519_ALGORITHMS;
 		}
-		throw new IllegalStateException("Unsupported public key type " + key.getAlgorithm()
-				+ ": use an RSA, EC (P-256, P-384, P-521) or Ed25519 key");
+		throw new SseConfigurationException("The public key is of an unsupported type, " + key.getAlgorithm(),
+				"Use an RSA, EC (P-256, P-384, P-521) or Ed25519 key.");
 	}
 
 	@Override

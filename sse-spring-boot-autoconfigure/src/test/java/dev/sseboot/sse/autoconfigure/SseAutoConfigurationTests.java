@@ -167,7 +167,7 @@ class SseAutoConfigurationTests {
 		this.runner.withPropertyValues("sse.security.jwt.secret=too-short-secret").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.hasMessageContaining("sse.security.jwt.secret must be at least 32 bytes")
+				.hasMessageContaining("HMAC-SHA256 needs at least 32 bytes")
 				.hasMessageNotContaining("too-short-secret");
 		});
 	}

@@ -95,7 +95,7 @@ class SseRedisClusterAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("sse.cluster.type=redis needs Spring Data Redis"));
+				.hasMessageContaining("sse.cluster.type=redis, but Spring Data Redis is not on the class path"));
 	}
 
 	@Test

@@ -62,7 +62,7 @@ class JwtTokenValidatorHmacTests {
 	void refusesSecretShorterThan32Bytes() {
 		assertThatIllegalStateException()
 			.isThrownBy(() -> JwtTokenValidator.withSecret("x".repeat(31), Duration.ZERO, true))
-			.withMessageContaining("sse.security.jwt.secret must be at least 32 bytes");
+			.withMessageContaining("HMAC-SHA256 needs at least 32 bytes");
 	}
 
 }
