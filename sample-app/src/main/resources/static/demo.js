@@ -105,8 +105,38 @@
     return state;
   }
 
+  // Draws each drone where it is, with a short trail, around the project site at
+  // 47.00 N, 8.00 E (the demo's drones fly within 0.01 degrees of it).
+  function droneMap(svg) {
+    const ns = 'http://www.w3.org/2000/svg';
+    const drones = {};
+    return {
+      draw: (position) => {
+        let drone = drones[position.drone];
+        if (!drone) {
+          const trail = document.createElementNS(ns, 'polyline');
+          trail.setAttribute('class', 'trail project-' + position.project);
+          const dot = document.createElementNS(ns, 'circle');
+          dot.setAttribute('class', 'drone project-' + position.project);
+          dot.setAttribute('r', '0.09');
+          dot.dataset.drone = position.drone;
+          svg.append(trail, dot);
+          drone = drones[position.drone] = { trail: trail, dot: dot, points: [] };
+        }
+        const x = ((position.lon - 8.0) / 0.01).toFixed(3);
+        const y = (-(position.lat - 47.0) / 0.01).toFixed(3);
+        drone.points.push(x + ',' + y);
+        drone.points = drone.points.slice(-30);
+        drone.trail.setAttribute('points', drone.points.join(' '));
+        drone.dot.setAttribute('cx', x);
+        drone.dot.setAttribute('cy', y);
+      }
+    };
+  }
+
   async function drones() {
     const view = panel('drones');
+    const map = droneMap(view.root.querySelector('.map'));
     const token = await login('pilot', ['project:1'], 600);
     let source = null;
     view.root.querySelectorAll('button[data-project]').forEach((button) => {
@@ -119,6 +149,8 @@
         source = open(streamUrl({ token: token, channel: channel }), view, {
           position: (event) => {
             const position = JSON.parse(event.data);
+            view.add('received');
+            map.draw(position);
             view.log('position', position.drone + ' ' + position.lat.toFixed(5) + ',' + position.lon.toFixed(5));
           }
         });

@@ -70,6 +70,25 @@ class DemoPageBrowserTests {
 	}
 
 	@Test
+	void drawsTheWatchedDronesMovingOnTheMap() {
+		browser.click("#drones button[data-project='1']");
+		browser.awaitNumber("#drones .received", 1);
+		String drone = "#drones .map circle[data-drone='drone-1']";
+		String x = browser.attribute(drone, "cx");
+		browser.awaitAttributeOtherThan(drone, "cx", x);
+		assertThat(browser.count("#drones .map circle.drone")).isEqualTo(1);
+		assertThat(browser.attribute("#drones .map polyline.project-1", "points").split(" ")).hasSizeGreaterThan(1);
+	}
+
+	@Test
+	void numbersLogLinesPastNineWhole() {
+		browser.awaitNumber("#resume .received", 12);
+		assertThat(browser.count("#resume .log li")).isGreaterThan(9);
+		// Markers inside the list's box: "10." is never clipped to "0." by the panel's edge.
+		assertThat(browser.style("#resume .log", "list-style-position")).isEqualTo("inside");
+	}
+
+	@Test
 	void droppingAndRestoringTheConnectionLosesNoEvent() {
 		browser.awaitNumber("#resume .received", 3);
 		browser.click("#resume .drop");

@@ -73,6 +73,24 @@ final class HeadlessChromium implements AutoCloseable {
 			.until((driver) -> !text(selector).equals(old) && !text(selector).equals("-"));
 	}
 
+	String attribute(String selector, String name) {
+		return element(selector).getDomAttribute(name);
+	}
+
+	void awaitAttributeOtherThan(String selector, String name, String old) {
+		new WebDriverWait(this.driver, WAIT)
+			.withMessage(() -> selector + " kept " + name + "=" + old)
+			.until((driver) -> !old.equals(attribute(selector, name)));
+	}
+
+	String style(String selector, String property) {
+		return element(selector).getCssValue(property);
+	}
+
+	int count(String selector) {
+		return this.driver.findElements(By.cssSelector(selector)).size();
+	}
+
 	String text(String selector) {
 		return element(selector).getText();
 	}
