@@ -90,7 +90,7 @@ public final class SseAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SseErrorResponder sseErrorResponder(ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<BrokerMetrics> metrics) {
-		BrokerMetrics brokerMetrics = metrics.getIfAvailable(() -> BrokerMetrics.NONE);
+		BrokerMetrics brokerMetrics = BrokerMetrics.guarded(metrics.getIfAvailable(() -> BrokerMetrics.NONE));
 		return new SseErrorResponder(jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper),
 				(code) -> brokerMetrics.refused(code.name()));
 	}

@@ -26,18 +26,17 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
-@ConditionalOnBean(MeterRegistry.class)
+@ConditionalOnBean({ MeterRegistry.class, LocalSseBroker.class })
 @ConditionalOnBooleanProperty(name = "sse.metrics.enabled", matchIfMissing = true)
 public final class SseMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(BrokerMetrics.class)
-	MicrometerBrokerMetrics sseBrokerMetrics(MeterRegistry registry) {
-		return new MicrometerBrokerMetrics(registry);
+	MicrometerBrokerMetrics sseBrokerMetrics(MeterRegistry registry, SseProperties properties) {
+		return new MicrometerBrokerMetrics(registry, properties.getCluster().getType() == SseProperties.Cluster.Type.REDIS);
 	}
 
 	@Bean
-	@ConditionalOnBean(LocalSseBroker.class)
 	@ConditionalOnMissingBean
 	SseGauges sseGauges(LocalSseBroker broker) {
 		return new SseGauges(broker);

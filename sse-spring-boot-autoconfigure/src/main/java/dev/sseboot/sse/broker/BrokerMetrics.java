@@ -15,6 +15,16 @@ public interface BrokerMetrics {
 	BrokerMetrics NONE = new BrokerMetrics() {
 	};
 
+	/**
+	 * Returns metrics that never throw: a failure of the given ones is logged instead.
+	 * @param metrics the metrics
+	 * @return the same calls, guarded
+	 */
+	static BrokerMetrics guarded(BrokerMetrics metrics) {
+		return (metrics == NONE || metrics instanceof GuardedBrokerMetrics) ? metrics
+				: new GuardedBrokerMetrics(metrics);
+	}
+
 	/** The reason of a stream whose client went away or stopped reading its connection. */
 	String CLIENT_ABORT = "client-abort";
 

@@ -180,7 +180,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			@Nullable DeliveryTracker deliveryTracker, @Nullable ClusterLog clusterLog,
 			@Nullable ClusterPresence presence, BrokerMetrics metrics) {
 		this.settings = settings;
-		this.metrics = metrics;
+		this.metrics = BrokerMetrics.guarded(metrics);
 		this.jsonMapper = jsonMapper;
 		this.replayBuffer = replayBuffer;
 		this.deliveryTracker = deliveryTracker;
@@ -188,7 +188,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		this.presence = presence;
 		// Until the node joins the log, no id is of its epoch: resuming resets.
 		this.epoch = (clusterLog != null) ? "" : (replayBuffer != null) ? replayBuffer.epoch() : newEpoch();
-		this.writer = new StreamWriter(settings.writerThreads(), this::writeFailed, this::ended, metrics);
+		this.writer = new StreamWriter(settings.writerThreads(), this::writeFailed, this::ended, this.metrics);
 		this.nextEndNanos = System.nanoTime() + settings.maxLifetime().toNanos();
 		for (CloseReason reason : CloseReason.values()) {
 			this.closeFrames.put(reason,
@@ -963,11 +963,13 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		}
 		String payload = (data instanceof String text) ? text : toJson(data);
 		BrokerMetrics.Target target = BrokerMetrics.Target.of(userId, channel, connectionId);
-		this.metrics.published(target);
 		Observation observation = Observation.createNotStarted(null, SseObservationConventions.SEND,
 				() -> new SendContext(target.value(), name, channel), this.observationRegistry);
-		return observation.observe(() -> publishObserved(userId, channel, connectionId, name, payload,
+		String id = observation.observe(() -> publishObserved(userId, channel, connectionId, name, payload,
 				(observation.getContext() instanceof SendContext send) ? send.traceContext() : Map.of()));
+		// Counted once accepted: a send that failed (Redis unreachable) threw above.
+		this.metrics.published(target);
+		return id;
 	}
 
 	private String publishObserved(@Nullable String userId, @Nullable String channel, @Nullable String connectionId,
@@ -1383,6 +1385,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			String epoch = LocalSseBroker.this.epoch;
 			List<SseEvent> events = new ArrayList<>(records.size());
 			List<Frame> frames = new ArrayList<>(records.size());
+			List<Observation> delivering = new ArrayList<>();
 			long nowNanos = System.nanoTime();
 			Instant wallClock = Instant.now();
 			for (LogRecord record : records) {
@@ -1394,6 +1397,15 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 				long publishedNanos = nowNanos - Duration.between(record.timestamp(), wallClock).toNanos();
 				frames.add(event ? Frame.event(FrameEncoder.event(id, record.name(), record.data()), id,
 						(publishedNanos != 0) ? publishedNanos : 1) : null);
+				if (event) {
+					// In the publisher's trace, wherever it published; started and stopped
+					// outside the lock, which opening streams and other records wait for.
+					delivering.add(Observation
+						.createNotStarted(null, SseObservationConventions.DELIVER,
+								() -> new DeliverContext(record.traceContext(), record.name(), id),
+								LocalSseBroker.this.observationRegistry)
+						.start());
+				}
 			}
 			List<SseStream> toWrite = new ArrayList<>();
 			try {
@@ -1402,15 +1414,8 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 					for (int i = 0; i < records.size(); i++) {
 						LogRecord record = records.get(i);
 						if (record.kind() == LogRecord.Kind.EVENT) {
-							SseEvent event = events.get(i);
-							Frame frame = frames.get(i);
-							// In the publisher's trace, wherever it published.
-							Observation
-								.createNotStarted(null, SseObservationConventions.DELIVER,
-										() -> new DeliverContext(record.traceContext(), record.name(), event.id()),
-										LocalSseBroker.this.observationRegistry)
-								.observe(() -> dispatch(event, frame, record.sequence(), record.connectionId(), now,
-										toWrite));
+							dispatch(events.get(i), frames.get(i), record.sequence(), record.connectionId(), now,
+									toWrite);
 						}
 						else {
 							command(record);
@@ -1421,6 +1426,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			}
 			finally {
 				LocalSseBroker.this.writer.schedule(toWrite);
+				delivering.forEach(Observation::stop);
 			}
 		}
 

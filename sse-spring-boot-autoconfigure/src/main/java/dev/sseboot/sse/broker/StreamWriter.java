@@ -163,7 +163,13 @@ final class StreamWriter {
 					}
 					return;
 				}
-				output.write(batch.frames());
+				try {
+					output.write(batch.frames());
+				}
+				catch (IOException | RuntimeException ex) {
+					this.metrics.dropped(BrokerMetrics.DROPPED_CLIENT_GONE, batch.events());
+					throw ex;
+				}
 				stream.written(batch);
 				this.metrics.written(batch.events(), batch.publishedNanos());
 				if (batch.last()) {
@@ -231,6 +237,15 @@ final class StreamWriter {
 		this.onCompleted.accept(stream);
 	}
 
+	/** Chunks that will never run no longer count as pending. */
+	private void forget(List<Runnable> neverRun) {
+		for (Runnable task : neverRun) {
+			if (task instanceof Chunk chunk) {
+				this.pending.add(-chunk.streams.size());
+			}
+		}
+	}
+
 	/** Streams drained by one task, one after the other. */
 	private final class Chunk implements Runnable {
 
@@ -263,11 +278,11 @@ final class StreamWriter {
 		this.executor.shutdown();
 		try {
 			if (!this.executor.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-				this.executor.shutdownNow();
+				forget(this.executor.shutdownNow());
 			}
 		}
 		catch (InterruptedException ex) {
-			this.executor.shutdownNow();
+			forget(this.executor.shutdownNow());
 			Thread.currentThread().interrupt();
 		}
 	}

@@ -65,12 +65,14 @@ public interface ClusterLog {
 	long lastSequence();
 
 	/**
-	 * Returns what this node knows of the log, for health and the actuator endpoint.
-	 * Asks the log's store how far behind the node is, unless it is known to be
-	 * unreachable.
+	 * Returns what this node knows of the log, for health, meters and the actuator
+	 * endpoint, without asking the log's store. A log that does not tell says it is
+	 * available, at an unknown position.
 	 * @return the status
 	 */
-	Status status();
+	default Status status() {
+		return new Status(true, null, -1, -1);
+	}
 
 	/**
 	 * The log as one node sees it.

@@ -1,6 +1,5 @@
 package dev.sseboot.sse.metrics;
 
-import dev.sseboot.sse.cluster.ClusterUnavailableException;
 import dev.sseboot.sse.cluster.redis.RedisClusterLog;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,15 +24,7 @@ public final class ClusterLogGauges implements MeterBinder {
 	}
 
 	private static double lag(RedisClusterLog log) {
-		if (!log.isAvailable()) {
-			return Double.NaN;
-		}
-		try {
-			return log.lag();
-		}
-		catch (ClusterUnavailableException ex) {
-			return Double.NaN;
-		}
+		return log.isAvailable() ? log.lag() : Double.NaN;
 	}
 
 }

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts what the broker and the stream endpoint do in Micrometer meters. Every tag takes
@@ -38,7 +39,8 @@ public final class MicrometerBrokerMetrics implements BrokerMetrics {
 
 	private final Timer latency;
 
-	private final Timer appended;
+	/** Only in cluster mode. */
+	private final @Nullable Timer appended;
 
 	/** Tagged by reasons and codes, each from a fixed set, created on first use. */
 	private final Map<String, Counter> closed = new ConcurrentHashMap<>();
@@ -48,10 +50,20 @@ public final class MicrometerBrokerMetrics implements BrokerMetrics {
 	private final Map<String, Counter> refused = new ConcurrentHashMap<>();
 
 	/**
-	 * Creates the meters.
+	 * Creates the meters of a node on its own.
 	 * @param registry where they are registered
 	 */
 	public MicrometerBrokerMetrics(MeterRegistry registry) {
+		this(registry, false);
+	}
+
+	/**
+	 * Creates the meters.
+	 * @param registry where they are registered
+	 * @param clusterMode whether the node appends to a cluster's log, which has a timer of
+	 * its own
+	 */
+	public MicrometerBrokerMetrics(MeterRegistry registry, boolean clusterMode) {
 		this.registry = registry;
 		for (Target target : Target.values()) {
 			this.published.put(target, Counter.builder("sse.events.published")
@@ -77,12 +89,14 @@ public final class MicrometerBrokerMetrics implements BrokerMetrics {
 			.minimumExpectedValue(Duration.ofMillis(1))
 			.maximumExpectedValue(Duration.ofSeconds(30))
 			.register(registry);
-		this.appended = Timer.builder("sse.cluster.append")
-			.description("Time the cluster's log in Redis takes to accept an event sent on this node")
-			.publishPercentileHistogram()
-			.minimumExpectedValue(Duration.ofMillis(1))
-			.maximumExpectedValue(Duration.ofSeconds(10))
-			.register(registry);
+		this.appended = !clusterMode ? null
+				: Timer.builder("sse.cluster.append")
+					.description("Time from send until the cluster's log in Redis accepted the event, its wait for "
+							+ "the sends before it included")
+					.publishPercentileHistogram()
+					.minimumExpectedValue(Duration.ofMillis(1))
+					.maximumExpectedValue(Duration.ofSeconds(10))
+					.register(registry);
 		for (String reason : new String[] { DROPPED_SLOW_CONSUMER, DROPPED_CLIENT_GONE, DROPPED_REPLAY_OVERFLOW }) {
 			dropped(reason);
 		}
@@ -95,7 +109,9 @@ public final class MicrometerBrokerMetrics implements BrokerMetrics {
 
 	@Override
 	public void appended(long nanos) {
-		this.appended.record(nanos, TimeUnit.NANOSECONDS);
+		if (this.appended != null) {
+			this.appended.record(nanos, TimeUnit.NANOSECONDS);
+		}
 	}
 
 	@Override
@@ -138,7 +154,8 @@ public final class MicrometerBrokerMetrics implements BrokerMetrics {
 			this.delivered.add(events);
 		}
 		if (publishedNanos != 0 && ThreadLocalRandom.current().nextInt(LATENCY_SAMPLING) == 0) {
-			this.latency.record(System.nanoTime() - publishedNanos, TimeUnit.NANOSECONDS);
+			// Clamped: in cluster mode the publishing node's clock may run ahead of this one's.
+			this.latency.record(Math.max(0, System.nanoTime() - publishedNanos), TimeUnit.NANOSECONDS);
 		}
 	}
 

@@ -24,11 +24,24 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class StreamLoggingIntegrationTests {
 
+	/** Where Spring Boot hands the console's structured format to Logback. */
+	private static final String STRUCTURED_FORMAT_PROPERTY = "CONSOLE_LOG_STRUCTURED_FORMAT";
+
 	@Test
 	void logsTheConnectionIdInTheMdcAndNeitherUserNorToken(CapturedOutput output) {
 		// Logging is set up once per JVM until cleaned up: the test contexts before set it up
-		// their way. Closing this application cleans it up again for the ones after.
+		// their way. Closing this application cleans it up again for the ones after, and the
+		// system property that carries the format goes too.
 		LoggingSystem.get(getClass().getClassLoader()).cleanUp();
+		try {
+			logWithEcs(output);
+		}
+		finally {
+			System.clearProperty(STRUCTURED_FORMAT_PROPERTY);
+		}
+	}
+
+	private void logWithEcs(CapturedOutput output) {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SseTestApplication.class)
 			.properties("server.port=0", "sse.security.jwt.secret=" + TestTokens.SECRET,
 					"logging.structured.format.console=ecs", "logging.level.dev.sseboot.sse.broker.LocalSseBroker=debug")

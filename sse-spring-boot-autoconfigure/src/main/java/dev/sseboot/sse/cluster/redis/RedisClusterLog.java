@@ -127,6 +127,9 @@ public final class RedisClusterLog implements ClusterLog {
 
 	private static final String CONNECTION_FIELD = "x";
 
+	/** Most records one read of the log returns. */
+	private static final int READ_COUNT = 1000;
+
 	private static final String KIND_FIELD = "k";
 
 	/** The publisher's trace context: one {@code name=value} line per propagation header. */
@@ -171,6 +174,12 @@ public final class RedisClusterLog implements ClusterLog {
 
 	/** Sequence of the newest record this node read. */
 	private volatile long position;
+
+	/**
+	 * How far the log went when the reader last looked: where a read that was not full
+	 * stopped, else the log's counter. Meters and health read it without asking Redis.
+	 */
+	private volatile long knownHead;
 
 	private volatile boolean available;
 
@@ -265,25 +274,19 @@ public final class RedisClusterLog implements ClusterLog {
 	}
 
 	/**
-	 * Returns how many records of the log this node has not read yet.
+	 * Returns how many records of the log this node had not read when its reader last
+	 * looked: within a read's wait (at most a second) of now, and without asking Redis,
+	 * so that a scrape or a health probe never waits on it.
 	 * @return the number of records
-	 * @throws ClusterUnavailableException when the log cannot be reached
 	 */
 	public long lag() {
-		return Math.max(0, lastSequence() - this.position);
+		return Math.max(0, this.knownHead - this.position);
 	}
 
 	@Override
 	public Status status() {
-		if (this.available) {
-			try {
-				return new Status(true, this.epoch, this.position, lag());
-			}
-			catch (ClusterUnavailableException ex) {
-				// Unreachable since the last read: reported as such.
-			}
-		}
-		return new Status(false, this.epoch, this.position, -1);
+		return this.available ? new Status(true, this.epoch, this.position, lag())
+				: new Status(false, this.epoch, this.position, -1);
 	}
 
 	/**
@@ -648,7 +651,7 @@ public final class RedisClusterLog implements ClusterLog {
 				join(reader);
 			}
 			List<ByteRecord> entries = current.streamCommands()
-				.xRead(StreamReadOptions.empty().count(1000).block(RedisClusterLog.this.blockTimeout),
+				.xRead(StreamReadOptions.empty().count(READ_COUNT).block(RedisClusterLog.this.blockTimeout),
 						StreamOffset.create(bytes(RedisClusterLog.this.logKey),
 								ReadOffset.from(this.position + "-0")));
 			RedisClusterLog.this.available = true;
@@ -658,6 +661,7 @@ public final class RedisClusterLog implements ClusterLog {
 				if (!this.readEpoch.equals(epoch)) {
 					join(reader);
 				}
+				RedisClusterLog.this.knownHead = this.position;
 				return;
 			}
 			List<LogRecord> records = new ArrayList<>(entries.size());
@@ -681,6 +685,8 @@ public final class RedisClusterLog implements ClusterLog {
 				records.add(toRecord(sequence, decoded::get));
 			}
 			deliver(reader, records);
+			// A full read may have left more behind: then the counter tells how much.
+			RedisClusterLog.this.knownHead = (entries.size() < READ_COUNT) ? this.position : lastSequence();
 		}
 
 		private void deliver(Reader reader, List<LogRecord> records) {
