@@ -6,10 +6,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import dev.sseboot.sse.SseBroker;
+import dev.sseboot.sse.test.SseTestClient;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -23,23 +26,33 @@ class SampleApplicationIntegrationTests {
 	@LocalServerPort
 	int port;
 
+	@Autowired
+	SseBroker broker;
+
 	final HttpClient http = HttpClient.newHttpClient();
 
 	@Test
 	void demoLoginTokenOpensStreamThatReceivesPositionsAndOwnNotifications() throws Exception {
 		String token = login("alice", "project:1");
-		HttpRequest request = HttpRequest.newBuilder(URI.create(url("/sse?token=" + token))).build();
-		HttpResponse<java.util.stream.Stream<String>> response = this.http.send(request,
-				HttpResponse.BodyHandlers.ofLines());
-		assertThat(response.statusCode()).isEqualTo(200);
-		try (java.util.stream.Stream<String> lines = response.body()) {
-			java.util.List<String> dataLines = lines.filter((line) -> line.startsWith("data: "))
-				.limit(6)
-				.toList();
-			assertThat(dataLines).anySatisfy((line) -> assertThat(line).contains("\"project\":1"));
-			assertThat(dataLines).anySatisfy((line) -> assertThat(line).contains("Hello alice"));
-			assertThat(dataLines).noneSatisfy((line) -> assertThat(line).contains("\"project\":2"));
-			assertThat(dataLines).noneSatisfy((line) -> assertThat(line).contains("Hello bob"));
+		try (SseTestClient.Stream stream = new SseTestClient(this.port).openWithQueryToken("/sse", token,
+				"channel=project:1")) {
+			assertThat(stream.status()).isEqualTo(200);
+			assertThat(stream.next("position").data()).contains("\"project\":1");
+		}
+		try (SseTestClient.Stream stream = new SseTestClient(this.port).openWithQueryToken("/sse", token, "")) {
+			// Without a channel parameter: the token's exact grants and the user's own events.
+			assertThat(stream.next("notification").data()).contains("Hello alice").doesNotContain("bob");
+			assertThat(stream.next("position").data()).contains("\"project\":1").doesNotContain("\"project\":2");
+		}
+	}
+
+	@Test
+	void revokedUserIsToldWhy() throws Exception {
+		String token = login("carol", "project:1");
+		try (SseTestClient.Stream stream = new SseTestClient(this.port).openWithQueryToken("/sse", token, "")) {
+			stream.connectionId();
+			this.broker.disconnectUser("carol");
+			assertThat(stream.closeReason()).isEqualTo("revoked");
 		}
 	}
 

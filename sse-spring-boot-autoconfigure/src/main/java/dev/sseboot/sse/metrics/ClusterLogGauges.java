@@ -1,5 +1,6 @@
 package dev.sseboot.sse.metrics;
 
+import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.cluster.redis.RedisClusterLog;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +25,8 @@ public final class ClusterLogGauges implements MeterBinder {
 	}
 
 	private static double lag(RedisClusterLog log) {
-		return log.isAvailable() ? log.lag() : Double.NaN;
+		ClusterLog.Status status = log.status();
+		return status.available() ? status.lag() : Double.NaN;
 	}
 
 }

@@ -1,17 +1,15 @@
 package dev.sseboot.sse.autoconfigure;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 import dev.sseboot.sse.SseBroker;
-import dev.sseboot.sse.SseConnection;
-import dev.sseboot.sse.SseEvent;
 import dev.sseboot.sse.SsePrincipal;
 import dev.sseboot.sse.TokenValidator;
 import dev.sseboot.sse.broker.LocalSseBroker;
 import dev.sseboot.sse.security.JwtTokenIssuer;
 import dev.sseboot.sse.security.JwtTokenValidator;
+import dev.sseboot.sse.test.RecordingSseBroker;
 import dev.sseboot.sse.test.TestTokens;
 import dev.sseboot.sse.web.SseErrorResponder;
 import dev.sseboot.sse.web.SseStreamController;
@@ -201,7 +199,7 @@ class SseAutoConfigurationTests {
 
 		@Bean
 		SseBroker userBroker() {
-			return new NoOpBroker();
+			return new RecordingSseBroker();
 		}
 
 	}
@@ -242,65 +240,6 @@ class SseAutoConfigurationTests {
 		@Bean
 		SseStreamController userController(LocalSseBroker broker, SseErrorResponder errors) {
 			return new SseStreamController(broker, errors, java.time.Duration.ofMinutes(5), 4);
-		}
-
-	}
-
-	static final class NoOpBroker implements SseBroker {
-
-		@Override
-		public UserRecipients toUser(String userId) {
-			throw new IllegalStateException("NoOpBroker publishes nothing");
-		}
-
-		@Override
-		public Recipients toChannel(String channel) {
-			throw new IllegalStateException("NoOpBroker publishes nothing");
-		}
-
-		@Override
-		public Recipients toAll() {
-			throw new IllegalStateException("NoOpBroker publishes nothing");
-		}
-
-		@Override
-		public Recipients toConnection(String connectionId) {
-			throw new IllegalStateException("NoOpBroker publishes nothing");
-		}
-
-		@Override
-		public int disconnectUser(String userId) {
-			return 0;
-		}
-
-		@Override
-		public boolean disconnect(String connectionId) {
-			return false;
-		}
-
-		@Override
-		public int connectionCount() {
-			return 0;
-		}
-
-		@Override
-		public boolean isOnline(String userId) {
-			return false;
-		}
-
-		@Override
-		public List<SseConnection> connections(String userId) {
-			return List.of();
-		}
-
-		@Override
-		public List<SseEvent> eventsSince(String lastEventId, SsePrincipal principal) {
-			return List.of();
-		}
-
-		@Override
-		public int bufferedEventCount() {
-			return 0;
 		}
 
 	}

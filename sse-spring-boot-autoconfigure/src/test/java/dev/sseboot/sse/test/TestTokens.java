@@ -89,19 +89,7 @@ public final class TestTokens {
 	 * A token with the given claims and expiry ({@code null} for no {@code exp}).
 	 */
 	public static String sign(String secret, Map<String, Object> claims, Duration validFor) {
-		JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder();
-		claims.forEach(builder::claim);
-		if (validFor != null) {
-			builder.expirationTime(Date.from(Instant.now().plus(validFor)));
-		}
-		SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), builder.build());
-		try {
-			jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException(ex);
-		}
-		return jwt.serialize();
+		return new SseTestTokens(secret).withClaims(claims, validFor);
 	}
 
 	/**

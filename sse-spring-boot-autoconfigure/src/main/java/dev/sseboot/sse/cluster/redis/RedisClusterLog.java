@@ -130,6 +130,9 @@ public final class RedisClusterLog implements ClusterLog {
 	/** Most records one read of the log returns. */
 	private static final int READ_COUNT = 1000;
 
+	/** How much longer than its block timeout a read may take before the node counts as not reading. */
+	private static final Duration READ_STALL_MARGIN = Duration.ofSeconds(2);
+
 	private static final String KIND_FIELD = "k";
 
 	/** The publisher's trace context: one {@code name=value} line per propagation header. */
@@ -180,6 +183,13 @@ public final class RedisClusterLog implements ClusterLog {
 	 * stopped, else the log's counter. Meters and health read it without asking Redis.
 	 */
 	private volatile long knownHead;
+
+	/**
+	 * When the reader last finished a read, from {@link System#nanoTime()}. A read waits
+	 * at most the block timeout; one that takes much longer is stuck on a connection that
+	 * Lettuce holds while it reconnects to a Redis that went away.
+	 */
+	private volatile long lastReadNanos = System.nanoTime();
 
 	private volatile boolean available;
 
@@ -283,9 +293,16 @@ public final class RedisClusterLog implements ClusterLog {
 		return Math.max(0, this.knownHead - this.position);
 	}
 
+	/**
+	 * Returns the log as this node reads it, without asking Redis: unavailable when the
+	 * last read failed, or when no read has finished for a few seconds more than a read
+	 * may wait.
+	 */
 	@Override
 	public Status status() {
-		return this.available ? new Status(true, this.epoch, this.position, lag())
+		boolean reading = this.available
+				&& System.nanoTime() - this.lastReadNanos < this.blockTimeout.plus(READ_STALL_MARGIN).toNanos();
+		return reading ? new Status(true, this.epoch, this.position, lag())
 				: new Status(false, this.epoch, this.position, -1);
 	}
 
@@ -662,6 +679,7 @@ public final class RedisClusterLog implements ClusterLog {
 					join(reader);
 				}
 				RedisClusterLog.this.knownHead = this.position;
+				RedisClusterLog.this.lastReadNanos = System.nanoTime();
 				return;
 			}
 			List<LogRecord> records = new ArrayList<>(entries.size());
@@ -687,6 +705,7 @@ public final class RedisClusterLog implements ClusterLog {
 			deliver(reader, records);
 			// A full read may have left more behind: then the counter tells how much.
 			RedisClusterLog.this.knownHead = (entries.size() < READ_COUNT) ? this.position : lastSequence();
+			RedisClusterLog.this.lastReadNanos = System.nanoTime();
 		}
 
 		private void deliver(Reader reader, List<LogRecord> records) {

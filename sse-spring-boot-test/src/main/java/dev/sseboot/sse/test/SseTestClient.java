@@ -28,8 +28,18 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The one client the tests read SSE streams with: a real HTTP client on a real socket,
- * parsing the {@code text/event-stream} format as browsers do.
+ * A client for tests against a running application (such as
+ * {@code @SpringBootTest(webEnvironment = RANDOM_PORT)}): it opens streams over a real
+ * HTTP connection and parses {@code text/event-stream} as browsers do, so a test can wait
+ * for the next event by name, resume with {@code Last-Event-ID} and read why the server
+ * closed a stream. The starter's own tests use it too.
+ * <pre class="code">
+ * SseTestClient client = new SseTestClient(port);
+ * try (SseTestClient.Stream stream = client.openWithBearer("/sse?channel=orders", token)) {
+ *     orders.ship("42");
+ *     assertThat(stream.next("order-shipped").data()).contains("42");
+ * }
+ * </pre>
  */
 public final class SseTestClient {
 
@@ -43,9 +53,25 @@ public final class SseTestClient {
 
 	private final String baseUrl;
 
+	/**
+	 * Creates a client of an application listening on 127.0.0.1.
+	 * @param port its port, e.g. from {@code @LocalServerPort}
+	 */
 	public SseTestClient(int port) {
 		this.port = port;
 		this.baseUrl = "http://127.0.0.1:" + port;
+	}
+
+	/**
+	 * Opens a stream with the token in an {@code Authorization: Bearer} header that
+	 * resumes after an event id, as a browser reconnecting with {@code Last-Event-ID}.
+	 * @param pathAndQuery e.g. {@code /sse?channel=chat}
+	 * @param token the token
+	 * @param lastEventId the id of the last event the client received
+	 * @return the open stream, or the error response
+	 */
+	public Stream resume(String pathAndQuery, String token, String lastEventId) {
+		return open(pathAndQuery, Map.of("Authorization", "Bearer " + token, "Last-Event-ID", lastEventId));
 	}
 
 	/**
@@ -352,6 +378,15 @@ public final class SseTestClient {
 				Thread.currentThread().interrupt();
 				throw new AssertionError(ex);
 			}
+		}
+
+		/**
+		 * Waits for the server to close the stream and returns why: the {@code reason} of
+		 * its {@code sse-close} event, such as {@code revoked} or {@code token-expired}.
+		 * @return the reason
+		 */
+		public String closeReason() {
+			return next("sse-close").field("reason");
 		}
 
 		/**

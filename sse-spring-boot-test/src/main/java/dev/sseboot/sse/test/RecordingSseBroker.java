@@ -1,0 +1,149 @@
+package dev.sseboot.sse.test;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.sseboot.sse.SseBroker;
+import dev.sseboot.sse.SseConnection;
+import dev.sseboot.sse.SseEvent;
+import dev.sseboot.sse.SsePrincipal;
+import org.assertj.core.api.AssertProvider;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An {@link SseBroker} that records what the application sends, for unit and slice tests
+ * of the code that publishes. Declare it as a bean and the starter's broker backs off.
+ * Nobody is connected to it: presence answers "no one", replay "nothing".
+ * <pre class="code">
+ * RecordingSseBroker broker = new RecordingSseBroker();
+ * new OrderService(broker).ship("42");
+ * assertThat(broker).sentTo("alice").event("order-shipped").withData(new Shipped("42"));
+ * </pre>
+ */
+public final class RecordingSseBroker implements SseBroker, AssertProvider<RecordingSseBrokerAssert> {
+
+	private final List<SentEvent> sent = new CopyOnWriteArrayList<>();
+
+	private final List<String> disconnectedUsers = new CopyOnWriteArrayList<>();
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	/**
+	 * Returns what was sent, oldest first.
+	 * @return a copy of the events
+	 */
+	public List<SentEvent> sent() {
+		return List.copyOf(this.sent);
+	}
+
+	/**
+	 * Returns the users passed to {@link #disconnectUser(String)}, in order.
+	 * @return a copy of the user ids
+	 */
+	public List<String> disconnectedUsers() {
+		return List.copyOf(this.disconnectedUsers);
+	}
+
+	/**
+	 * Forgets everything recorded.
+	 */
+	public void clear() {
+		this.sent.clear();
+		this.disconnectedUsers.clear();
+	}
+
+	@Override
+	public RecordingSseBrokerAssert assertThat() {
+		return new RecordingSseBrokerAssert(this);
+	}
+
+	@Override
+	public UserRecipients toUser(String userId) {
+		return new Target(userId, null, null);
+	}
+
+	@Override
+	public Recipients toChannel(String channel) {
+		return new Target(null, channel, null);
+	}
+
+	@Override
+	public Recipients toAll() {
+		return new Target(null, null, null);
+	}
+
+	@Override
+	public Recipients toConnection(String connectionId) {
+		return new Target(null, null, connectionId);
+	}
+
+	@Override
+	public int disconnectUser(String userId) {
+		this.disconnectedUsers.add(userId);
+		return 0;
+	}
+
+	@Override
+	public boolean disconnect(String connectionId) {
+		return false;
+	}
+
+	@Override
+	public int connectionCount() {
+		return 0;
+	}
+
+	@Override
+	public boolean isOnline(String userId) {
+		return false;
+	}
+
+	@Override
+	public List<SseConnection> connections(String userId) {
+		return List.of();
+	}
+
+	@Override
+	public List<SseEvent> eventsSince(String lastEventId, SsePrincipal principal) {
+		return List.of();
+	}
+
+	@Override
+	public int bufferedEventCount() {
+		return 0;
+	}
+
+	private final class Target implements UserRecipients {
+
+		private final @Nullable String userId;
+
+		private final @Nullable String channel;
+
+		private final @Nullable String connectionId;
+
+		private Target(@Nullable String userId, @Nullable String channel, @Nullable String connectionId) {
+			this.userId = userId;
+			this.channel = channel;
+			this.connectionId = connectionId;
+		}
+
+		@Override
+		public Recipients channel(String channel) {
+			return new Target(this.userId, channel, null);
+		}
+
+		@Override
+		public String send(String event, Object data) {
+			if (SseEvent.RESERVED_NAMES.contains(event)) {
+				throw new IllegalArgumentException("Event name '" + event + "' is reserved for the server");
+			}
+			String id = "recorded-" + RecordingSseBroker.this.sequence.incrementAndGet();
+			RecordingSseBroker.this.sent
+				.add(new SentEvent(id, this.userId, this.channel, this.connectionId, event, data));
+			return id;
+		}
+
+	}
+
+}
