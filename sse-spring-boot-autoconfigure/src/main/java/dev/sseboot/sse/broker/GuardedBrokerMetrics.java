@@ -25,50 +25,81 @@ final class GuardedBrokerMetrics implements BrokerMetrics {
 
 	@Override
 	public void published(Target target) {
-		guard(() -> this.delegate.published(target));
+		try {
+			this.delegate.published(target);
+		}
+		catch (RuntimeException ex) {
+			failed(ex);
+		}
 	}
 
 	@Override
 	public void appended(long nanos) {
-		guard(() -> this.delegate.appended(nanos));
+		try {
+			this.delegate.appended(nanos);
+		}
+		catch (RuntimeException ex) {
+			failed(ex);
+		}
 	}
 
 	@Override
 	public void opened(ResumeStatus resume, int replayedEvents) {
-		guard(() -> this.delegate.opened(resume, replayedEvents));
+		try {
+			this.delegate.opened(resume, replayedEvents);
+		}
+		catch (RuntimeException ex) {
+			failed(ex);
+		}
 	}
 
 	@Override
 	public void closed(String reason) {
-		guard(() -> this.delegate.closed(reason));
+		try {
+			this.delegate.closed(reason);
+		}
+		catch (RuntimeException ex) {
+			failed(ex);
+		}
 	}
 
 	@Override
 	public void dropped(String reason, int events) {
-		guard(() -> this.delegate.dropped(reason, events));
+		try {
+			this.delegate.dropped(reason, events);
+		}
+		catch (RuntimeException ex) {
+			failed(ex);
+		}
 	}
 
 	@Override
 	public void refused(String code) {
-		guard(() -> this.delegate.refused(code));
+		try {
+			this.delegate.refused(code);
+		}
+		catch (RuntimeException ex) {
+			failed(ex);
+		}
 	}
 
 	@Override
 	public void written(int events, long publishedNanos) {
-		guard(() -> this.delegate.written(events, publishedNanos));
-	}
-
-	private void guard(Runnable call) {
 		try {
-			call.run();
+			this.delegate.written(events, publishedNanos);
 		}
 		catch (RuntimeException ex) {
-			if (this.warned.compareAndSet(false, true)) {
-				logger.warn("SSE metrics failed; the broker goes on without them where they fail", ex);
-			}
-			else if (logger.isDebugEnabled()) {
-				logger.debug("SSE metrics failed", ex);
-			}
+			failed(ex);
+		}
+	}
+
+	// A try in each method rather than a shared lambda: these run on every write.
+	private void failed(RuntimeException ex) {
+		if (this.warned.compareAndSet(false, true)) {
+			logger.warn("SSE metrics failed; the broker goes on without them where they fail", ex);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("SSE metrics failed", ex);
 		}
 	}
 

@@ -45,6 +45,40 @@ class LocalSseBrokerTests {
 	}
 
 	@Test
+	void goesOnWhenItsMetricsThrow() {
+		BrokerMetrics failing = new BrokerMetrics() {
+			@Override
+			public void opened(dev.sseboot.sse.replay.ResumeStatus resume, int replayedEvents) {
+				throw new IllegalStateException("metrics down");
+			}
+
+			@Override
+			public void published(Target target) {
+				throw new IllegalStateException("metrics down");
+			}
+
+			@Override
+			public void written(int events, long publishedNanos) {
+				throw new IllegalStateException("metrics down");
+			}
+		};
+		LocalSseBroker measured = new LocalSseBroker(new BrokerSettings(Duration.ofSeconds(3), Duration.ofSeconds(15),
+				false, 16, Duration.ofHours(1), 0, 0, LimitPolicy.EVICT_OLDEST, 0, Duration.ofMillis(1),
+				Duration.ofSeconds(30), 2), JsonMapper.builder().build(), null, null, null, null, failing);
+		try {
+			RecordingOutput output = new RecordingOutput();
+			measured.open(request("alex"), output);
+			String id = measured.toUser("alex").send("message", "hi");
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(output.text()).endsWith("id: " + id + "\nevent: message\ndata: hi\n\n"));
+			assertThat(measured.isOnline("alex")).isTrue();
+		}
+		finally {
+			measured.stop();
+		}
+	}
+
+	@Test
 	void stopSendsShutdownCloseAndCompletesEveryStream() {
 		this.broker.start();
 		RecordingOutput output = new RecordingOutput();
