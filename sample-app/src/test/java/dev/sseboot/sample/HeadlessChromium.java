@@ -6,6 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -24,6 +28,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class HeadlessChromium implements AutoCloseable {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	/**
+	 * Selenium warns, on every start, that it has no DevTools (CDP) module for this Chromium:
+	 * these tests use WebDriver only. Held here: JUL keeps its loggers weakly.
+	 */
+	private static final List<Logger> QUIET = Stream
+		.of("org.openqa.selenium.devtools.CdpVersionFinder", "org.openqa.selenium.chromium.ChromiumDriver")
+		.map(Logger::getLogger)
+		.peek((logger) -> logger.setLevel(Level.SEVERE))
+		.toList();
 
 	private final ChromeDriver driver;
 

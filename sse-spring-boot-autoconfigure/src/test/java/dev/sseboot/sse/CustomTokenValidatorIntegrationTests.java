@@ -8,8 +8,11 @@ import dev.sseboot.sse.test.SseTestApplication;
 import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Stream;
 import dev.sseboot.sse.test.TestTokens;
+import dev.sseboot.sse.security.TokenAuthenticationManager;
+import dev.sseboot.sse.test.CapturedLogs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -29,6 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = { SseTestApplication.class, CustomTokenValidatorIntegrationTests.Validator.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT)
 class CustomTokenValidatorIntegrationTests {
+
+	@RegisterExtension
+	CapturedLogs logs = CapturedLogs.of(TokenAuthenticationManager.class);
 
 	static final String BROKEN = "db-is-down-token";
 
@@ -90,6 +96,10 @@ class CustomTokenValidatorIntegrationTests {
 		assertThat(stream.status()).isEqualTo(500);
 		assertThat(stream.header("Content-Type")).startsWith("application/json");
 		assertThat(stream.errorBody()).isEqualTo("{\"code\":\"SERVER_ERROR\",\"message\":\"Token validation failed\"}")
+			.doesNotContain(BROKEN);
+		// Logged with its cause, for the operator, and without the token.
+		assertThat(this.logs.text()).contains("ERROR SSE token validation failed")
+			.contains("Connection refused: database at db:5432")
 			.doesNotContain(BROKEN);
 	}
 

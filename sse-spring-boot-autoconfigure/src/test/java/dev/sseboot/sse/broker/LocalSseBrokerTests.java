@@ -12,8 +12,10 @@ import java.util.function.Consumer;
 
 import dev.sseboot.sse.SsePrincipal;
 import dev.sseboot.sse.replay.InMemoryReplayBuffer;
+import dev.sseboot.sse.test.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,6 +23,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 class LocalSseBrokerTests {
+
+	@RegisterExtension
+	CapturedLogs logs = CapturedLogs.of(LocalSseBroker.class, GuardedBrokerMetrics.class);
 
 	private final LocalSseBroker broker = new LocalSseBroker(new BrokerSettings(Duration.ofSeconds(3),
 			Duration.ofSeconds(15), false, 16, Duration.ofHours(1), 0, 0, LimitPolicy.EVICT_OLDEST, 0,
@@ -72,6 +77,8 @@ class LocalSseBrokerTests {
 			await().atMost(Duration.ofSeconds(5))
 				.untilAsserted(() -> assertThat(output.text()).endsWith("id: " + id + "\nevent: message\ndata: hi\n\n"));
 			assertThat(measured.isOnline("alex")).isTrue();
+			// Told once, with the failure; then quiet at WARN.
+			assertThat(this.logs.text()).containsOnlyOnce("WARN SSE metrics failed").contains("metrics down");
 		}
 		finally {
 			measured.stop();
@@ -151,6 +158,10 @@ class LocalSseBrokerTests {
 			.untilAsserted(() -> assertThat(outputs).filteredOn((output) -> !(output instanceof FailingOutput))
 				.allSatisfy((output) -> assertThat(output.text()).endsWith("id: " + id + "\nevent: message\ndata: hi\n\n")));
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.broker.connectionCount() == 9);
+		// Not the client's doing: worth a warning with the failure.
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.logs.text()).contains("WARN Stream SseStream[")
+				.contains("java.lang.IllegalStateException: client gone"));
 	}
 
 	@Test

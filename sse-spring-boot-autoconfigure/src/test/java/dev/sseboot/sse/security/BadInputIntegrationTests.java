@@ -18,11 +18,13 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.test.ApplicationEndpoints;
+import dev.sseboot.sse.test.CapturedLogs;
 import dev.sseboot.sse.test.SseTestApplication;
 import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -41,6 +43,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.security.jwt.issuer=" + BadInputIntegrationTests.ISSUER,
 				"sse.security.jwt.audience=sse", "sse.security.failed-attempts.enabled=false" })
 class BadInputIntegrationTests {
+
+	/** Tomcat's own report of the oversized headers these tests send on purpose. */
+	@RegisterExtension
+	CapturedLogs tomcat = CapturedLogs.named("org.apache.coyote.http11.Http11Processor");
 
 	static final String ISSUER = "https://issuer.example";
 

@@ -9,11 +9,10 @@ import java.util.Set;
 
 import dev.sseboot.sse.InvalidTokenException;
 import dev.sseboot.sse.SsePrincipal;
+import dev.sseboot.sse.test.CapturedLogs;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
@@ -21,7 +20,6 @@ import org.springframework.security.oauth2.server.resource.authentication.Bearer
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-@ExtendWith(OutputCaptureExtension.class)
 class TokenAuthenticationManagerTests {
 
 	private static final String TOKEN = "secret-token-value-0123456789";
@@ -29,26 +27,29 @@ class TokenAuthenticationManagerTests {
 	private final TokenRevocations revocations = new TokenRevocations(10, (tokenId, expiresAt) -> {
 	}, Clock.systemUTC());
 
+	@RegisterExtension
+	CapturedLogs logs = CapturedLogs.of(TokenAuthenticationManager.class);
+
 	@Test
-	void masksTheTokenInTheLoggedFailureOfAValidator(CapturedOutput output) {
+	void masksTheTokenInTheLoggedFailureOfAValidator() {
 		TokenAuthenticationManager manager = new TokenAuthenticationManager((token) -> {
 			throw new IllegalStateException("lookup failed", new SQLException("no row for " + token));
 		}, this.revocations);
 		assertThatExceptionOfType(AuthenticationServiceException.class)
 			.isThrownBy(() -> manager.authenticate(new BearerTokenAuthenticationToken(TOKEN)))
 			.withMessage("Token validation failed");
-		assertThat(output).contains("java.sql.SQLException: no row for [token]").doesNotContain(TOKEN);
+		assertThat(this.logs.text()).contains("java.sql.SQLException: no row for [token]").doesNotContain(TOKEN);
 	}
 
 	@Test
-	void masksTheTokenInTheLoggedReasonOfARefusal(CapturedOutput output) {
+	void masksTheTokenInTheLoggedReasonOfARefusal() {
 		TokenAuthenticationManager manager = new TokenAuthenticationManager((token) -> {
 			throw new InvalidTokenException("unknown key " + token);
 		}, this.revocations);
 		assertThatExceptionOfType(InvalidBearerTokenException.class)
 			.isThrownBy(() -> manager.authenticate(new BearerTokenAuthenticationToken(TOKEN)))
 			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain(TOKEN));
-		assertThat(output).contains("unknown key [token]").doesNotContain(TOKEN);
+		assertThat(this.logs.text()).contains("unknown key [token]").doesNotContain(TOKEN);
 	}
 
 	@Test
