@@ -333,6 +333,8 @@ public final class LoadDriver {
 				throw new IllegalStateException(ex);
 			}
 		}, schedule);
+		// A point in the schedule, not a wait for a condition: the node dies mid-publishing,
+		// 20 of the 100 events in.
 		Thread.sleep(2000);
 		ProcessHandle victim = ProcessHandle.of(victimPid).orElseThrow();
 		victim.descendants().forEach(ProcessHandle::destroyForcibly);

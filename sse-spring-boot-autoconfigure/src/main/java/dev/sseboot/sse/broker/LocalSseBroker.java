@@ -539,12 +539,12 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	private ResumeStatus register(SseStream stream, @Nullable String resumeAfter, Resumption resumption) {
 		Replay replay = resumption.replay();
 		ResumeStatus status = replay.status();
-		List<Frame> replayed = replayFrames(stream, replay);
+		List<Frame> replayed = ReplayFrames.render(stream, replay);
 		int room = this.settings.queueCapacity() - 1;
 		if (replayed.size() > room) {
 			// More than the queue holds: the oldest are left out, and the client is told.
 			this.metrics.dropped(BrokerMetrics.DROPPED_REPLAY_OVERFLOW,
-					eventCount(replayed.subList(0, replayed.size() - room)));
+					ReplayFrames.eventCount(replayed.subList(0, replayed.size() - room)));
 			replayed = replayed.subList(replayed.size() - room, replayed.size());
 			status = ResumeStatus.GAP;
 		}
@@ -556,7 +556,7 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		}
 		stream.skipThrough(resumption.skipThrough());
 		this.registry.add(stream);
-		this.metrics.opened(status, eventCount(replayed));
+		this.metrics.opened(status, ReplayFrames.eventCount(replayed));
 		long end = endNanos(stream, now, Instant.now());
 		if (end - this.nextEndNanos < 0) {
 			this.nextEndNanos = end;
@@ -667,50 +667,6 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			connected.put("node", this.presence.nodeId());
 		}
 		return FrameEncoder.eventWithRetry(this.settings.retry(), SseEvent.CONNECTED, toJson(connected));
-	}
-
-	/**
-	 * Renders the replayed events the stream may receive, coalesced into a few large
-	 * frames so that a long replay takes few places in the stream's queue.
-	 */
-	private static List<Frame> replayFrames(SseStream stream, Replay replay) {
-		List<Frame> frames = new ArrayList<>();
-		List<BufferedEvent> chunk = new ArrayList<>();
-		int chunkBytes = 0;
-		for (BufferedEvent buffered : replay.events()) {
-			if (!buffered.event().isAddressedTo(stream.principal().userId(), stream.channels())) {
-				continue;
-			}
-			if (chunkBytes + buffered.frame().length > StreamWriter.MAX_BATCH_BYTES && !chunk.isEmpty()) {
-				frames.add(joined(chunk, chunkBytes));
-				chunk.clear();
-				chunkBytes = 0;
-			}
-			chunk.add(buffered);
-			chunkBytes += buffered.frame().length;
-		}
-		if (!chunk.isEmpty()) {
-			frames.add(joined(chunk, chunkBytes));
-		}
-		return frames;
-	}
-
-	private static int eventCount(List<Frame> frames) {
-		int events = 0;
-		for (Frame frame : frames) {
-			events += frame.events();
-		}
-		return events;
-	}
-
-	private static Frame joined(List<BufferedEvent> events, int size) {
-		byte[] bytes = new byte[size];
-		int position = 0;
-		for (BufferedEvent event : events) {
-			System.arraycopy(event.frame(), 0, bytes, position, event.frame().length);
-			position += event.frame().length;
-		}
-		return new Frame(bytes, events.get(events.size() - 1).event().id(), events.size(), 0);
 	}
 
 	/**

@@ -14,7 +14,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
 
 import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.cluster.ClusterUnavailableException;
@@ -113,34 +112,11 @@ public final class RedisClusterLog implements ClusterLog {
 			return current
 			""", String.class);
 
-	private static final String EPOCH_FIELD = "e";
-
-	private static final String NAME_FIELD = "n";
-
-	private static final String DATA_FIELD = "d";
-
-	private static final String TIME_FIELD = "t";
-
-	private static final String USER_FIELD = "u";
-
-	private static final String CHANNEL_FIELD = "c";
-
-	private static final String CONNECTION_FIELD = "x";
-
 	/** Most records one read of the log returns. */
 	private static final int READ_COUNT = 1000;
 
 	/** How much longer than its block timeout a read may take before the node counts as not reading. */
 	private static final Duration READ_STALL_MARGIN = Duration.ofSeconds(2);
-
-	private static final String KIND_FIELD = "k";
-
-	/** The publisher's trace context: one {@code name=value} line per propagation header. */
-	private static final String TRACE_FIELD = "h";
-
-	/** How each kind of record is marked; events, the most, are not. */
-	private static final Map<LogRecord.Kind, String> KIND_MARKS = Map.of(LogRecord.Kind.CLOSE_USER, "u",
-			LogRecord.Kind.CLOSE_CONNECTION, "c", LogRecord.Kind.REVOKE_TOKEN, "r");
 
 	private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
@@ -318,7 +294,7 @@ public final class RedisClusterLog implements ClusterLog {
 		if (!this.available || this.epoch == null) {
 			throw new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was not sent");
 		}
-		PendingAppend append = new PendingAppend(arguments(record), Thread.currentThread());
+		PendingAppend append = new PendingAppend(LogEntries.arguments(record), Thread.currentThread());
 		if (this.pending.isEmpty() && this.sending.compareAndSet(false, true)) {
 			try {
 				sendBatch(List.of(append));
@@ -394,29 +370,6 @@ public final class RedisClusterLog implements ClusterLog {
 		return batch;
 	}
 
-	private static List<String> arguments(LogRecord record) {
-		List<String> arguments = new ArrayList<>(20);
-		boolean revocation = record.kind() == LogRecord.Kind.REVOKE_TOKEN;
-		arguments.add(revocation ? record.data() : "");
-		arguments.add(Long.toString(record.timestamp().toEpochMilli()));
-		arguments.add("");
-		addIfPresent(arguments, KIND_FIELD, KIND_MARKS.get(record.kind()));
-		arguments.add(NAME_FIELD);
-		arguments.add(record.name());
-		arguments.add(DATA_FIELD);
-		arguments.add(record.data());
-		arguments.add(TIME_FIELD);
-		arguments.add(Long.toString(record.timestamp().toEpochMilli()));
-		addIfPresent(arguments, USER_FIELD, record.userId());
-		addIfPresent(arguments, CHANNEL_FIELD, record.channel());
-		addIfPresent(arguments, CONNECTION_FIELD, record.connectionId());
-		if (!record.traceContext().isEmpty()) {
-			addIfPresent(arguments, TRACE_FIELD, encode(record.traceContext()));
-		}
-		arguments.set(2, Integer.toString(arguments.size() - 3));
-		return arguments;
-	}
-
 	/** Sends appends in one script, and settles each of them. */
 	private void sendBatch(List<PendingAppend> batch) {
 		String currentEpoch = this.epoch;
@@ -470,13 +423,6 @@ public final class RedisClusterLog implements ClusterLog {
 		}
 	}
 
-	private static void addIfPresent(List<String> arguments, String field, @Nullable String value) {
-		if (value != null) {
-			arguments.add(field);
-			arguments.add(value);
-		}
-	}
-
 	private static boolean isEpochChange(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause.getMessage() != null && cause.getMessage().contains("SSE_EPOCH")) {
@@ -500,11 +446,11 @@ public final class RedisClusterLog implements ClusterLog {
 			List<LogRecord> records = new ArrayList<>(entries.size());
 			for (MapRecord<String, Object, Object> entry : entries) {
 				Map<Object, Object> fields = entry.getValue();
-				if (!String.valueOf(fields.get(EPOCH_FIELD)).equals(currentEpoch)) {
+				if (!String.valueOf(fields.get(LogEntries.EPOCH_FIELD)).equals(currentEpoch)) {
 					// The log began a new epoch meanwhile: nothing of the old one is left.
 					return new Tail(List.of(), false, -1);
 				}
-				records.add(toRecord(sequenceOf(entry.getId().getValue()), fields::get));
+				records.add(LogEntries.toRecord(LogEntries.sequenceOf(entry.getId().getValue()), fields::get));
 			}
 			// Older than the replay's time to live: not replayed, as on a node on its own.
 			Instant oldest = Instant.now().minus(this.ttl);
@@ -593,55 +539,6 @@ public final class RedisClusterLog implements ClusterLog {
 		LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(wait));
 	}
 
-	private static long sequenceOf(String streamId) {
-		return Long.parseLong(streamId, 0, streamId.indexOf('-'), 10);
-	}
-
-	private static LogRecord toRecord(long sequence, Function<String, @Nullable Object> fields) {
-		return new LogRecord(sequence, kindOf(optional(fields.apply(KIND_FIELD))),
-				String.valueOf(fields.apply(NAME_FIELD)), String.valueOf(fields.apply(DATA_FIELD)),
-				Instant.ofEpochMilli(Long.parseLong(String.valueOf(fields.apply(TIME_FIELD)))),
-				optional(fields.apply(USER_FIELD)), optional(fields.apply(CHANNEL_FIELD)),
-				optional(fields.apply(CONNECTION_FIELD)), decode(optional(fields.apply(TRACE_FIELD))));
-	}
-
-	/** Header names hold no '=' and values no line break: W3C, B3 and baggage alike. */
-	private static String encode(Map<String, String> headers) {
-		StringBuilder encoded = new StringBuilder();
-		headers.forEach((name, value) -> encoded.append(name).append('=').append(value).append('\n'));
-		return encoded.toString();
-	}
-
-	private static Map<String, String> decode(@Nullable String encoded) {
-		if (encoded == null || encoded.isEmpty()) {
-			return Map.of();
-		}
-		Map<String, String> headers = new HashMap<>();
-		for (String line : encoded.split("\n")) {
-			int equals = line.indexOf('=');
-			if (equals > 0) {
-				headers.put(line.substring(0, equals), line.substring(equals + 1));
-			}
-		}
-		return headers;
-	}
-
-	private static LogRecord.Kind kindOf(@Nullable String mark) {
-		if (mark == null) {
-			return LogRecord.Kind.EVENT;
-		}
-		return KIND_MARKS.entrySet()
-			.stream()
-			.filter((entry) -> entry.getValue().equals(mark))
-			.map(Map.Entry::getKey)
-			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("Unknown record kind '" + mark + "' in the cluster's log"));
-	}
-
-	private static @Nullable String optional(@Nullable Object value) {
-		return (value != null) ? value.toString() : null;
-	}
-
 	/** The time in base 36 and four random characters: two nodes that begin one at once differ. */
 	private static String newEpoch() {
 		int fourCharacters = ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36);
@@ -687,12 +584,12 @@ public final class RedisClusterLog implements ClusterLog {
 				Map<byte[], byte[]> fields = entry.getValue();
 				Map<String, String> decoded = new HashMap<>(fields.size() * 2);
 				fields.forEach((field, value) -> decoded.put(string(field), string(value)));
-				if (!this.readEpoch.equals(decoded.get(EPOCH_FIELD))) {
+				if (!this.readEpoch.equals(decoded.get(LogEntries.EPOCH_FIELD))) {
 					deliver(reader, records);
 					join(reader);
 					return;
 				}
-				long sequence = sequenceOf(entry.getId().getValue());
+				long sequence = LogEntries.sequenceOf(entry.getId().getValue());
 				if (sequence != this.position + 1 + records.size()) {
 					// Trimmed before this node read it: its streams missed records.
 					deliver(reader, records);
@@ -700,7 +597,7 @@ public final class RedisClusterLog implements ClusterLog {
 					RedisClusterLog.this.position = this.position;
 					reader.reset(this.readEpoch, this.position, true);
 				}
-				records.add(toRecord(sequence, decoded::get));
+				records.add(LogEntries.toRecord(sequence, decoded::get));
 			}
 			deliver(reader, records);
 			// A full read may have left more behind: then the counter tells how much.
