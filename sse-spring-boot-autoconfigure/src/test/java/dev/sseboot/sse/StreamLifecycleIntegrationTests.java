@@ -16,12 +16,12 @@ import java.util.List;
 import java.util.Set;
 
 import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.test.ServerContainer;
 import dev.sseboot.sse.test.SseTestApplication;
 import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Event;
 import dev.sseboot.sse.test.SseTestClient.Stream;
 import dev.sseboot.sse.test.TestTokens;
-import org.apache.coyote.AbstractProtocol;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +30,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -42,7 +41,8 @@ import static org.awaitility.Awaitility.await;
 				"sse.connection.queue-capacity=8", "sse.connection.max-per-user=1", "sse.connection.on-limit=reject",
 				"sse.security.expiry-warning=2s",
 				// A fixed request pool, so that the thread check sees the starter's threads only.
-				"server.tomcat.threads.max=10", "server.tomcat.threads.min-spare=10" })
+				"server.tomcat.threads.max=10", "server.tomcat.threads.min-spare=10",
+				"server.jetty.threads.max=10", "server.jetty.threads.min=10" })
 class StreamLifecycleIntegrationTests {
 
 	@LocalServerPort
@@ -209,23 +209,20 @@ class StreamLifecycleIntegrationTests {
 			slow.connect(new InetSocketAddress("127.0.0.1", port(context)), 5000);
 			sendStreamRequest(slow, port(context), TestTokens.forUser("slow", "feed"));
 			await().atMost(Duration.ofSeconds(5)).until(() -> broker.isOnline("slow"));
-			int connections = tomcatConnections(context);
+			int connections = ServerContainer.connections(context);
 			String payload = "x".repeat(8 * 1024);
 			for (int sent = 0; broker.isOnline("slow") && sent < 20_000; sent++) {
 				broker.toChannel("feed").send("tick", payload);
 			}
 			assertThat(broker.isOnline("slow")).isFalse();
-			// Megabytes are still queued for a client that reads nothing: Tomcat's write
+			// Megabytes are still queued for a client that reads nothing: the server's write
 			// timeout would hold the connection for a minute, the abort lets it go at once.
-			await().atMost(Duration.ofSeconds(5)).until(() -> tomcatConnections(context) == connections - 1);
+			await().atMost(Duration.ofSeconds(5)).until(() -> ServerContainer.connections(context) == connections - 1);
+			// And its request ended: a graceful shutdown does not wait for it (30 s).
+			long start = System.nanoTime();
+			context.close();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("context close").isLessThan(Duration.ofSeconds(10));
 		}
-	}
-
-	/** The connections Tomcat holds, and one its acceptor may have reserved for the next. */
-	private static int tomcatConnections(ConfigurableApplicationContext context) {
-		TomcatWebServer server = (TomcatWebServer) ((WebServerApplicationContext) context).getWebServer();
-		return (int) ((AbstractProtocol<?>) server.getTomcat().getConnector().getProtocolHandler())
-			.getConnectionCount();
 	}
 
 	private void sendStreamRequest(Socket socket, String token) throws IOException {
@@ -338,11 +335,11 @@ class StreamLifecycleIntegrationTests {
 			try (Socket page = new Socket("127.0.0.1", port(context))) {
 				sendStreamRequest(page, port(context), TestTokens.forUser("leaver", "feed"));
 				await().atMost(Duration.ofSeconds(5)).until(() -> broker.isOnline("leaver"));
-				connections = tomcatConnections(context);
+				connections = ServerContainer.connections(context);
 			}
 			// At the stream's next check (a second), not at the next heartbeat ten minutes away.
 			await().atMost(Duration.ofSeconds(5)).until(() -> !broker.isOnline("leaver"));
-			await().atMost(Duration.ofSeconds(5)).until(() -> tomcatConnections(context) == connections - 1);
+			await().atMost(Duration.ofSeconds(5)).until(() -> ServerContainer.connections(context) == connections - 1);
 		}
 	}
 
@@ -470,6 +467,28 @@ class StreamLifecycleIntegrationTests {
 		}
 		finally {
 			streams.forEach(Stream::close);
+			context.close();
+		}
+	}
+
+	@Test
+	void closesTheContextPromptlyAfterClientsLeftUnnoticed() {
+		ConfigurableApplicationContext context = start("sse.connection.close-check-interval=0");
+		try {
+			SseTestClient client = new SseTestClient(port(context));
+			for (int i = 0; i < 5; i++) {
+				try (Stream stream = client.openWithBearer("/sse", TestTokens.forUser("gone" + i, "chat"))) {
+					stream.connectionId();
+				}
+			}
+			SseBroker broker = context.getBean(SseBroker.class);
+			// Gone, but not yet noticed: no check, no write since.
+			assertThat(broker.connectionCount()).isEqualTo(5);
+			long start = System.nanoTime();
+			context.close();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("context close").isLessThan(Duration.ofSeconds(10));
+		}
+		finally {
 			context.close();
 		}
 	}

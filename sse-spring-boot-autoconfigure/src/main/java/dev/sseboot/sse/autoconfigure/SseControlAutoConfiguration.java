@@ -8,9 +8,10 @@ import dev.sseboot.sse.control.ControlRequestFilter;
 import dev.sseboot.sse.control.SseControlServer;
 import dev.sseboot.sse.security.JwtTokenIssuer;
 import dev.sseboot.sse.web.SseErrorResponder;
+import dev.sseboot.sse.web.jetty.JettyControlConnectorCustomizer;
+import dev.sseboot.sse.web.tomcat.TomcatControlConnectorCustomizer;
 import dev.sseboot.sse.diagnostics.SseConfigurationException;
 import jakarta.servlet.DispatcherType;
-import org.apache.catalina.startup.Tomcat;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,9 +22,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilterBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
 
 /**
@@ -35,10 +38,12 @@ import org.springframework.util.StringUtils;
  * outside it. Opened by default it would let any local process, or any request forgery
  * that reaches loopback, mint tokens for every user, and the fixed port 8001 would clash
  * between two applications, or two test contexts, on one host.
+ * <p>
+ * The listener is a connector of the embedded Tomcat or Jetty, added by the adapter of
+ * the server the application runs.
  */
 @AutoConfiguration(after = { SseAutoConfiguration.class, SseSecurityAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnClass({ Tomcat.class, TomcatServletWebServerFactory.class })
 @ConditionalOnBooleanProperty("sse.control.enabled")
 @ConditionalOnBean({ SseBroker.class, SseErrorResponder.class })
 public final class SseControlAutoConfiguration {
@@ -72,6 +77,30 @@ public final class SseControlAutoConfiguration {
 		registration.setOrder(ControlRequestFilter.ORDER);
 		registration.setDispatcherTypes(DispatcherType.REQUEST);
 		return registration;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(TomcatServletWebServerFactory.class)
+	static class TomcatControlConnectorConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		TomcatControlConnectorCustomizer sseTomcatControlConnectorCustomizer(SseControlServer controlServer) {
+			return new TomcatControlConnectorCustomizer(controlServer);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JettyServletWebServerFactory.class)
+	static class JettyControlConnectorConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		JettyControlConnectorCustomizer sseJettyControlConnectorCustomizer(SseControlServer controlServer) {
+			return new JettyControlConnectorCustomizer(controlServer);
+		}
+
 	}
 
 }

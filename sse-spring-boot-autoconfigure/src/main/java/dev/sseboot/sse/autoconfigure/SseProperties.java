@@ -9,6 +9,7 @@ import dev.sseboot.sse.broker.LimitPolicy;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.Resource;
 import org.springframework.util.Assert;
@@ -52,6 +53,8 @@ public class SseProperties {
 	private final Metrics metrics = new Metrics();
 
 	private final Logging logging = new Logging();
+
+	private final Tomcat tomcat = new Tomcat();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -112,6 +115,69 @@ public class SseProperties {
 
 	public Logging getLogging() {
 		return this.logging;
+	}
+
+	public Tomcat getTomcat() {
+		return this.tomcat;
+	}
+
+	/**
+	 * Buffer sizes of embedded Tomcat, which every open stream holds for its whole life:
+	 * smaller ones cut the memory of a stream. Each applies to every connection and request
+	 * of the application, not only to streams, so none is set unless the application sets
+	 * it.
+	 */
+	public static class Tomcat {
+
+		/**
+		 * Size of the response buffer of each request, Tomcat's 8KB unless set. A request
+		 * holds three times as much (bytes and characters); a response larger than it is
+		 * sent in chunks.
+		 */
+		private @Nullable DataSize responseBufferSize;
+
+		/**
+		 * Size of the buffer each connection reads its socket into, Tomcat's 8KB unless
+		 * set.
+		 */
+		private @Nullable DataSize socketReadBufferSize;
+
+		/**
+		 * Size of the buffer each connection writes its socket from, Tomcat's 8KB unless
+		 * set.
+		 */
+		private @Nullable DataSize socketWriteBufferSize;
+
+		public @Nullable DataSize getResponseBufferSize() {
+			return this.responseBufferSize;
+		}
+
+		public void setResponseBufferSize(@Nullable DataSize responseBufferSize) {
+			this.responseBufferSize = positive(responseBufferSize, "sse.tomcat.response-buffer-size");
+		}
+
+		public @Nullable DataSize getSocketReadBufferSize() {
+			return this.socketReadBufferSize;
+		}
+
+		public void setSocketReadBufferSize(@Nullable DataSize socketReadBufferSize) {
+			this.socketReadBufferSize = positive(socketReadBufferSize, "sse.tomcat.socket-read-buffer-size");
+		}
+
+		public @Nullable DataSize getSocketWriteBufferSize() {
+			return this.socketWriteBufferSize;
+		}
+
+		public void setSocketWriteBufferSize(@Nullable DataSize socketWriteBufferSize) {
+			this.socketWriteBufferSize = positive(socketWriteBufferSize, "sse.tomcat.socket-write-buffer-size");
+		}
+
+		private static @Nullable DataSize positive(@Nullable DataSize size, String property) {
+			Assert.isTrue(size == null || (size.toBytes() > 0 && size.toBytes() <= Integer.MAX_VALUE),
+					property + " must be positive");
+			return size;
+		}
+
 	}
 
 	/**
@@ -339,8 +405,8 @@ public class SseProperties {
 
 		/**
 		 * How often each stream's connection is checked for a client that closed it,
-		 * where the server can tell (Tomcat); 0 to check only when a user reaches
-		 * max-per-user.
+		 * where the server can tell (Tomcat, and Jetty over plain HTTP/1.1); 0 to check only
+		 * when a user reaches max-per-user.
 		 */
 		private Duration closeCheckInterval = Duration.ofSeconds(5);
 
@@ -356,11 +422,12 @@ public class SseProperties {
 		private @Nullable Integer writerThreads;
 
 		/**
-		 * Whether Tomcat's connection limit and accept queue are raised for long-lived
-		 * streams where the application does not set server.tomcat.max-connections or
-		 * server.tomcat.accept-count.
+		 * Whether the embedded server's (Tomcat's or Jetty's) connection limit and accept
+		 * queue are raised for long-lived streams where the application does not set them
+		 * (server.tomcat.max-connections, server.tomcat.accept-count,
+		 * server.jetty.max-connections).
 		 */
-		private boolean tuneTomcat = true;
+		private boolean tuneServer = true;
 
 		public int getQueueCapacity() {
 			return this.queueCapacity;
@@ -442,12 +509,33 @@ public class SseProperties {
 			this.writerThreads = writerThreads;
 		}
 
-		public boolean isTuneTomcat() {
-			return this.tuneTomcat;
+		public boolean isTuneServer() {
+			return this.tuneServer;
 		}
 
+		public void setTuneServer(boolean tuneServer) {
+			this.tuneServer = tuneServer;
+		}
+
+		/**
+		 * Whether Tomcat's connection limit and accept queue are raised.
+		 * @return whether they are
+		 * @deprecated for Jetty too: use {@link #isTuneServer()}
+		 */
+		@Deprecated(since = "0.1.0", forRemoval = true)
+		@DeprecatedConfigurationProperty(replacement = "sse.connection.tune-server", since = "0.1.0")
+		public boolean isTuneTomcat() {
+			return this.tuneServer;
+		}
+
+		/**
+		 * Sets whether Tomcat's connection limit and accept queue are raised.
+		 * @param tuneTomcat whether they are
+		 * @deprecated for Jetty too: use {@link #setTuneServer(boolean)}
+		 */
+		@Deprecated(since = "0.1.0", forRemoval = true)
 		public void setTuneTomcat(boolean tuneTomcat) {
-			this.tuneTomcat = tuneTomcat;
+			this.tuneServer = tuneTomcat;
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.sseboot.sse.autoconfigure;
 
 import dev.sseboot.sse.web.SseErrorResponder;
+import dev.sseboot.sse.web.tomcat.ConnectorBufferCustomizer;
 import dev.sseboot.sse.web.tomcat.StreamConnectorCustomizer;
 import dev.sseboot.sse.web.tomcat.StreamValveCustomizer;
 import org.apache.catalina.startup.Tomcat;
@@ -17,8 +18,9 @@ import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of embedded Tomcat for long-lived streams: a higher connection limit
- * and accept queue unless the application sets them, and the valves through which the
- * broker learns that a client closed its stream's connection.
+ * and accept queue unless the application sets them, the buffer sizes the application
+ * chooses ({@code sse.tomcat.*}), and the valves through which the broker learns that a
+ * client closed its stream's connection.
  */
 @AutoConfiguration(after = SseAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -28,9 +30,18 @@ public final class SseTomcatAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBooleanProperty(name = "sse.connection.tune-tomcat", matchIfMissing = true)
+	@ConditionalOnBooleanProperty(name = { "sse.connection.tune-server", "sse.connection.tune-tomcat" },
+			matchIfMissing = true)
 	StreamConnectorCustomizer sseStreamConnectorCustomizer(Environment environment) {
 		return new StreamConnectorCustomizer(environment);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConnectorBufferCustomizer sseConnectorBufferCustomizer(SseProperties properties) {
+		SseProperties.Tomcat tomcat = properties.getTomcat();
+		return new ConnectorBufferCustomizer(tomcat.getResponseBufferSize(), tomcat.getSocketReadBufferSize(),
+				tomcat.getSocketWriteBufferSize());
 	}
 
 	@Bean

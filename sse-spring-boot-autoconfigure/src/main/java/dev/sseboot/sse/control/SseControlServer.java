@@ -1,44 +1,44 @@
 package dev.sseboot.sse.control;
 
-import java.io.IOException;
 import java.net.InetAddress;
 
-import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
-import org.apache.catalina.Lifecycle;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.connector.Request;
-import org.apache.catalina.connector.Response;
-import org.apache.catalina.valves.ValveBase;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.apache.coyote.AbstractProtocol;
-
-import org.springframework.boot.tomcat.TomcatWebServerFactory;
-import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 
 /**
- * The listener of the control API: an extra connector of the embedded Tomcat, bound to
- * the control address and port. It shares the application's servlet context;
- * {@link ControlRequestFilter} keeps the control API and the application apart.
+ * The listener of the control API: an extra connector of the embedded server (Tomcat or
+ * Jetty), bound to the control address and port, which a container adapter adds. It
+ * shares the application's servlet context; {@link ControlRequestFilter} keeps the control
+ * API and the application apart.
  */
-public final class SseControlServer implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
+public final class SseControlServer {
 
-	/** Request attribute set on every request the control connector accepted. */
-	static final String CONTROL_REQUEST_ATTRIBUTE = SseControlServer.class.getName() + ".CONTROL_REQUEST";
+	/**
+	 * Request attribute the container adapter sets on every request the control listener
+	 * accepted. Requests are told apart by the connector that accepted them, not by their
+	 * local port, which stays right with port 0 and when both listeners use one port number
+	 * on different addresses. Clients cannot set request attributes, so the mark cannot be
+	 * forged.
+	 */
+	public static final String REQUEST_ATTRIBUTE = SseControlServer.class.getName() + ".CONTROL_REQUEST";
+
+	/**
+	 * Connections the control listener accepts at once: a few publishers, not the
+	 * thousands of the stream listener, which would count against the open files it
+	 * leaves free.
+	 */
+	public static final int MAX_CONNECTIONS = 256;
 
 	private static final Log logger = LogFactory.getLog(SseControlServer.class);
 
-	/**
-	 * Connections the control listener accepts at once: a few publishers, not Tomcat's
-	 * 8192, which would count against the open files the stream connector leaves free.
-	 */
-	static final int MAX_CONNECTIONS = 256;
-
 	private final InetAddress address;
 
-	private final Connector connector;
+	private final int port;
+
+	private final boolean apiKeyRequired;
+
+	private volatile int localPort = -1;
 
 	/**
 	 * Creates the control listener.
@@ -48,26 +48,8 @@ public final class SseControlServer implements WebServerFactoryCustomizer<Tomcat
 	 */
 	public SseControlServer(InetAddress address, int port, boolean apiKeyRequired) {
 		this.address = address;
-		this.connector = new Connector(TomcatWebServerFactory.DEFAULT_PROTOCOL);
-		this.connector.setPort(port);
-		if (this.connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol) {
-			protocol.setAddress(address);
-			// Mostly idle: do not keep Tomcat's default ten spare threads waiting.
-			protocol.setMinSpareThreads(1);
-			protocol.setMaxConnections(MAX_CONNECTIONS);
-		}
-		this.connector.addLifecycleListener((event) -> {
-			if (Lifecycle.AFTER_START_EVENT.equals(event.getType())) {
-				logger.info("SSE control API listening on " + address.getHostAddress() + ":" + getPort()
-						+ (apiKeyRequired ? " (API key required)" : " (no API key: loopback only)"));
-			}
-		});
-	}
-
-	@Override
-	public void customize(TomcatServletWebServerFactory factory) {
-		factory.addAdditionalConnectors(this.connector);
-		factory.addEngineValves(new ControlRequestMarker(this.connector));
+		this.port = port;
+		this.apiKeyRequired = apiKeyRequired;
 	}
 
 	/**
@@ -84,7 +66,25 @@ public final class SseControlServer implements WebServerFactoryCustomizer<Tomcat
 	 * @return the port, or -1 before the web server started
 	 */
 	public int getPort() {
-		return this.connector.getLocalPort();
+		return this.localPort;
+	}
+
+	/**
+	 * Returns the port to bind, as configured.
+	 * @return the port, 0 for a free one
+	 */
+	public int getConfiguredPort() {
+		return this.port;
+	}
+
+	/**
+	 * Called by the container adapter once its connector listens.
+	 * @param localPort the port it bound
+	 */
+	public void started(int localPort) {
+		this.localPort = localPort;
+		logger.info("SSE control API listening on " + this.address.getHostAddress() + ":" + localPort
+				+ (this.apiKeyRequired ? " (API key required)" : " (no API key: loopback only)"));
 	}
 
 	/**
@@ -93,32 +93,7 @@ public final class SseControlServer implements WebServerFactoryCustomizer<Tomcat
 	 * @return whether it arrived on the control address and port
 	 */
 	static boolean accepted(ServletRequest request) {
-		return request.getAttribute(CONTROL_REQUEST_ATTRIBUTE) != null;
-	}
-
-	/**
-	 * Marks the requests of the control connector. Requests are told apart by the
-	 * connector that accepted them, not by their local port, which stays right with port
-	 * 0 and when both listeners use one port number on different addresses. Clients
-	 * cannot set request attributes, so the mark cannot be forged.
-	 */
-	private static final class ControlRequestMarker extends ValveBase {
-
-		private final Connector connector;
-
-		private ControlRequestMarker(Connector connector) {
-			super(true);
-			this.connector = connector;
-		}
-
-		@Override
-		public void invoke(Request request, Response response) throws IOException, ServletException {
-			if (request.getConnector() == this.connector) {
-				request.setAttribute(CONTROL_REQUEST_ATTRIBUTE, Boolean.TRUE);
-			}
-			getNext().invoke(request, response);
-		}
-
+		return request.getAttribute(REQUEST_ATTRIBUTE) != null;
 	}
 
 }

@@ -7,13 +7,17 @@ import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.tomcat.ConnectorStartFailedException;
 import org.springframework.boot.web.server.PortInUseException;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Tells a control API that could not listen because its port is taken, rather than
- * Tomcat's general words about a connector: it is the second port of the application, and
- * its fix is the starter's property.
+ * the server's general words about a connector: it is the second port of the application,
+ * and its fix is the starter's property.
  */
 class ControlPortInUseFailureAnalyzer implements FailureAnalyzer {
+
+	private static final boolean TOMCAT_PRESENT = ClassUtils
+		.isPresent("org.springframework.boot.tomcat.ConnectorStartFailedException", null);
 
 	private final Environment environment;
 
@@ -30,7 +34,7 @@ class ControlPortInUseFailureAnalyzer implements FailureAnalyzer {
 		String address = this.environment.getProperty("sse.control.address", "127.0.0.1");
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			int port = (cause instanceof PortInUseException portInUse) ? portInUse.getPort()
-					: (cause instanceof ConnectorStartFailedException connector) ? connector.getPort() : -1;
+					: TOMCAT_PRESENT ? TomcatFailures.port(cause) : -1;
 			if (port > 0 && port == controlPort) {
 				return new FailureAnalysis(
 						"The SSE control API could not listen on " + address + ":" + port
@@ -44,6 +48,15 @@ class ControlPortInUseFailureAnalyzer implements FailureAnalyzer {
 			}
 		}
 		return null;
+	}
+
+	/** Tomcat's failure, in a class of its own, loaded only where Tomcat is. */
+	private static final class TomcatFailures {
+
+		static int port(Throwable failure) {
+			return (failure instanceof ConnectorStartFailedException connector) ? connector.getPort() : -1;
+		}
+
 	}
 
 }

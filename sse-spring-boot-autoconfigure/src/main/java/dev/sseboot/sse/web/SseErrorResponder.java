@@ -73,10 +73,7 @@ public final class SseErrorResponder {
 			long seconds = Math.max(1, retryAfter.plusNanos(999_999_999).toSeconds());
 			response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
 		}
-		Map<String, String> body = new LinkedHashMap<>();
-		body.put("code", code.name());
-		body.put("message", message);
-		this.jsonMapper.writeValue(response.getOutputStream(), body);
+		this.jsonMapper.writeValue(response.getOutputStream(), body(code, message));
 	}
 
 	/**
@@ -93,12 +90,35 @@ public final class SseErrorResponder {
 		if (code == SseErrorCode.METHOD_NOT_ALLOWED) {
 			response.setHeader(HttpHeaders.ALLOW, "GET");
 		}
-		String message = switch (code) {
+		write(response, status, code, refusalMessage(code, status), null);
+	}
+
+	/**
+	 * Returns the JSON body for a stream request that the container refused with a bare
+	 * status, for a container adapter that answers outside the Servlet API (Jetty's
+	 * server-level error handler). The code is {@link SseErrorCode#forStatus(int)}'s.
+	 * @param status the status of the refusal
+	 * @return the body, UTF-8
+	 */
+	public byte[] refusalBody(int status) {
+		SseErrorCode code = SseErrorCode.forStatus(status);
+		this.onRefusal.accept(code);
+		return this.jsonMapper.writeValueAsBytes(body(code, refusalMessage(code, status)));
+	}
+
+	private static String refusalMessage(SseErrorCode code, int status) {
+		return switch (code) {
 			case METHOD_NOT_ALLOWED -> "Streams are opened with GET";
 			case BAD_REQUEST -> "Malformed stream request (HTTP " + status + ")";
 			default -> "Stream request refused (HTTP " + status + ")";
 		};
-		write(response, status, code, message, null);
+	}
+
+	private static Map<String, String> body(SseErrorCode code, String message) {
+		Map<String, String> body = new LinkedHashMap<>();
+		body.put("code", code.name());
+		body.put("message", message);
+		return body;
 	}
 
 	/**

@@ -1,8 +1,6 @@
 package dev.sseboot.sse.web.tomcat;
 
-import java.lang.management.ManagementFactory;
-
-import com.sun.management.UnixOperatingSystemMXBean;
+import dev.sseboot.sse.web.ConnectionLimits;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.coyote.AbstractProtocol;
@@ -14,29 +12,12 @@ import org.springframework.core.env.Environment;
 
 /**
  * Sets Tomcat's connection limit and accept queue for long-lived streams, each only if the
- * application does not set it. With Tomcat's defaults a node holds at most 8192
- * connections, streams included, and a reconnect burst overflows the 100 queued accepts:
- * the dropped SYNs are retried after a second or more. The connection limit stays below
- * the process's open-file limit, so that a flood of connections (slowloris clients
- * included) is refused by Tomcat before it takes the descriptors the rest of the
- * application needs.
+ * application does not set it ({@link ConnectionLimits} says why and how much).
  */
 public final class StreamConnectorCustomizer
 		implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
 
 	private static final Log logger = LogFactory.getLog(StreamConnectorCustomizer.class);
-
-	/** Connections Tomcat accepts when the application does not say: streams are long-lived. */
-	public static final int MAX_CONNECTIONS = 30_000;
-
-	/** Connections the kernel queues before Tomcat accepts them (capped by net.core.somaxconn). */
-	public static final int ACCEPT_COUNT = 4096;
-
-	/** Tomcat's own connection limit, which a small open-file limit forces the starter below. */
-	private static final int TOMCAT_DEFAULT_MAX_CONNECTIONS = 8192;
-
-	/** Open files left to the rest of the application at least: jars, logs, pools, clients. */
-	static final int MIN_RESERVED_FILES = 256;
 
 	private final boolean maxConnectionsSet;
 
@@ -49,7 +30,7 @@ public final class StreamConnectorCustomizer
 	 * @param environment tells which server.tomcat properties the application sets
 	 */
 	public StreamConnectorCustomizer(Environment environment) {
-		this(environment, openFileLimit());
+		this(environment, ConnectionLimits.openFileLimit());
 	}
 
 	StreamConnectorCustomizer(Environment environment, long openFileLimit) {
@@ -58,45 +39,18 @@ public final class StreamConnectorCustomizer
 		this.openFileLimit = openFileLimit;
 	}
 
-	/**
-	 * Returns the connection limit for a process allowed a number of open files: the
-	 * files less a tenth (at least {@value #MIN_RESERVED_FILES}) for the rest of the
-	 * application, at most {@value #MAX_CONNECTIONS}.
-	 * @param openFileLimit the process's open-file limit, or a negative number if unknown
-	 * @return the connection limit
-	 */
-	static int maxConnections(long openFileLimit) {
-		if (openFileLimit < 0) {
-			return MAX_CONNECTIONS;
-		}
-		long reserved = Math.max(MIN_RESERVED_FILES, openFileLimit / 10);
-		return (int) Math.max(1, Math.min(MAX_CONNECTIONS, openFileLimit - reserved));
-	}
-
-	private static long openFileLimit() {
-		return (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix)
-				? unix.getMaxFileDescriptorCount() : -1;
-	}
-
 	@Override
 	public void customize(ConfigurableTomcatWebServerFactory factory) {
 		// A connector customizer, as Boot's own: those run after protocol handler customizers.
 		factory.addConnectorCustomizers((connector) -> {
 			if (connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol) {
 				if (!this.maxConnectionsSet) {
-					protocol.setMaxConnections(maxConnections(this.openFileLimit));
-					String chosen = "Tomcat accepts at most " + protocol.getMaxConnections() + " connections"
-							+ ((this.openFileLimit >= 0) ? " (open-file limit " + this.openFileLimit + ")" : "");
-					if (protocol.getMaxConnections() < TOMCAT_DEFAULT_MAX_CONNECTIONS) {
-						logger.warn(chosen + ", fewer than Tomcat's default: raise the open-file limit (ulimit -n)");
-					}
-					else {
-						logger.info(chosen + "; set server.tomcat.max-connections, and raise the open-file limit, "
-								+ "for more streams");
-					}
+					protocol.setMaxConnections(ConnectionLimits.maxConnections(this.openFileLimit));
+					ConnectionLimits.logChosen(logger, "Tomcat", protocol.getMaxConnections(), this.openFileLimit,
+							"server.tomcat.max-connections");
 				}
 				if (!this.acceptCountSet) {
-					protocol.setAcceptCount(Math.max(protocol.getAcceptCount(), ACCEPT_COUNT));
+					protocol.setAcceptCount(Math.max(protocol.getAcceptCount(), ConnectionLimits.ACCEPT_QUEUE));
 				}
 			}
 		});

@@ -3,6 +3,7 @@ package dev.sseboot.sse.web.tomcat;
 import java.lang.management.ManagementFactory;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import dev.sseboot.sse.web.ConnectionLimits;
 import org.apache.catalina.connector.Connector;
 import org.apache.coyote.AbstractProtocol;
 import org.junit.jupiter.api.Test;
@@ -21,8 +22,8 @@ class StreamConnectorCustomizerTests {
 	@Test
 	void raisesConnectionLimitAndAcceptQueueWhenTheApplicationSetsNeither() {
 		AbstractProtocol<?> protocol = customizedProtocol(new StreamConnectorCustomizer(new MockEnvironment(), 1_048_576));
-		assertThat(protocol.getMaxConnections()).isEqualTo(StreamConnectorCustomizer.MAX_CONNECTIONS);
-		assertThat(protocol.getAcceptCount()).isEqualTo(StreamConnectorCustomizer.ACCEPT_COUNT);
+		assertThat(protocol.getMaxConnections()).isEqualTo(ConnectionLimits.MAX_CONNECTIONS);
+		assertThat(protocol.getAcceptCount()).isEqualTo(ConnectionLimits.ACCEPT_QUEUE);
 	}
 
 	@Test
@@ -34,8 +35,8 @@ class StreamConnectorCustomizerTests {
 		assertThat(customizedProtocol(new StreamConnectorCustomizer(new MockEnvironment(), 1024)).getMaxConnections())
 			.isEqualTo(768);
 		assertThat(output).contains("Tomcat accepts at most 768 connections (open-file limit 1024), fewer than "
-				+ "Tomcat's default: raise the open-file limit");
-		assertThat(StreamConnectorCustomizer.maxConnections(-1)).isEqualTo(StreamConnectorCustomizer.MAX_CONNECTIONS);
+				+ "Tomcat's default of 8192: raise the open-file limit");
+		assertThat(ConnectionLimits.maxConnections(-1)).isEqualTo(ConnectionLimits.MAX_CONNECTIONS);
 	}
 
 	@Test
@@ -44,7 +45,7 @@ class StreamConnectorCustomizerTests {
 		long openFileLimit = ((UnixOperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
 			.getMaxFileDescriptorCount();
 		assertThat(protocol.getMaxConnections()).isLessThan((int) Math.min(Integer.MAX_VALUE, openFileLimit))
-			.isEqualTo(StreamConnectorCustomizer.maxConnections(openFileLimit));
+			.isEqualTo(ConnectionLimits.maxConnections(openFileLimit));
 	}
 
 	@Test

@@ -1,0 +1,8 @@
+/**
+ * What the starter adds to embedded Jetty: connection limits for long-lived streams, the
+ * filter that watches a stream's connection, and the control API's connector.
+ */
+@NullMarked
+package dev.sseboot.sse.web.jetty;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,47 @@
+package dev.sseboot.sse.web.jetty;
+
+import java.time.Duration;
+
+import dev.sseboot.sse.SseBroker;
+import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.test.SseTestClient;
+import dev.sseboot.sse.test.TestTokens;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Jetty closes a connection silent for its idle timeout, stream or not: the stream's is
+ * raised to three heartbeat intervals, so a quiet stream lives on between heartbeats.
+ */
+@SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "server.jetty.connection-idle-timeout=500ms",
+				"sse.heartbeat.interval=1500ms" })
+class JettyIdleTimeoutIntegrationTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	SseBroker broker;
+
+	@Test
+	void keepsAStreamQuieterThanTheConnectorsIdleTimeout() {
+		try (SseTestClient.Stream stream = new SseTestClient(this.port).openWithBearer("/sse",
+				TestTokens.forUser("quiet"))) {
+			assertThat(stream.status()).isEqualTo(200);
+			assertThat(stream.next().name()).isEqualTo("sse-connected");
+			// Two heartbeats, each after three times the connector's idle timeout of silence.
+			assertThat(stream.next(Duration.ofSeconds(5)).name()).isEqualTo("heartbeat");
+			assertThat(stream.next(Duration.ofSeconds(5)).name()).isEqualTo("heartbeat");
+			assertThat(stream.ended()).isFalse();
+			assertThat(this.broker.isOnline("quiet")).isTrue();
+		}
+	}
+
+}
