@@ -472,6 +472,52 @@ class StreamLifecycleIntegrationTests {
 	}
 
 	@Test
+	void releasesTheSocketOfEveryStreamWhoseClientClosedItFoundByACheck() throws Exception {
+		releasesTheSocketOfEveryStreamWhoseClientClosedIt("1s", false);
+	}
+
+	@Test
+	void releasesTheSocketOfEveryStreamWhoseClientClosedItFoundByAFailedWrite() throws Exception {
+		releasesTheSocketOfEveryStreamWhoseClientClosedIt("0", true);
+	}
+
+	private void releasesTheSocketOfEveryStreamWhoseClientClosedIt(String closeCheckInterval, boolean publish)
+			throws Exception {
+		try (ConfigurableApplicationContext context = start("sse.connection.close-check-interval=" + closeCheckInterval,
+				"sse.connection.max-per-user=0")) {
+			SseBroker broker = context.getBean(SseBroker.class);
+			long baseline = openFiles();
+			List<Socket> pages = new ArrayList<>();
+			for (int i = 0; i < 100; i++) {
+				Socket page = new Socket("127.0.0.1", port(context));
+				// A persistent connection, as browsers keep.
+				page.getOutputStream()
+					.write(("GET /sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+							+ TestTokens.forUser("page" + i) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+				pages.add(page);
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> broker.connectionCount() == 100);
+			for (Socket page : pages) {
+				page.close();
+			}
+			// Until a write fails: the first may still reach the kernel.
+			await().atMost(Duration.ofSeconds(10)).until(() -> {
+				if (publish) {
+					broker.toAll().send("tick", "x".repeat(1000));
+				}
+				return broker.connectionCount() == 0;
+			});
+			// Both ends' descriptors are this process's: none may stay open on the server's.
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(openFiles()).isLessThan(baseline + 10));
+		}
+	}
+
+	private static long openFiles() {
+		return ((com.sun.management.UnixOperatingSystemMXBean) java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean()).getOpenFileDescriptorCount();
+	}
+
+	@Test
 	void closesTheContextPromptlyAfterClientsLeftUnnoticed() {
 		ConfigurableApplicationContext context = start("sse.connection.close-check-interval=0");
 		try {

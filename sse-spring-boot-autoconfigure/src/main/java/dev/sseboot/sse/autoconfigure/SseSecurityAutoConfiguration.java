@@ -118,9 +118,15 @@ public final class SseSecurityAutoConfiguration {
 				.permitAll()
 				.anyRequest()
 				.authenticated())
+			// What a stream request never needs, left out of every handshake: CSRF (GET only),
+			// sessions, the saved request, the anonymous principal (a stream needs a token),
+			// logout, and the request wrapper of the Servlet API's security methods.
 			.csrf(AbstractHttpConfigurer::disable)
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.requestCache(RequestCacheConfigurer::disable)
+			.anonymous(AbstractHttpConfigurer::disable)
+			.logout(AbstractHttpConfigurer::disable)
+			.servletApi(AbstractHttpConfigurer::disable)
 			.headers((headers) -> headers.cacheControl((cacheControl) -> cacheControl.disable()))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(entryPoint)
 				.accessDeniedHandler(entryPoint))

@@ -26,4 +26,11 @@ public interface ClientConnection {
 	 */
 	void abort();
 
+	/**
+	 * Told once a write to the stream failed, as when the client went away. Tomcat ends
+	 * such a request itself; where the container does not, the adapter ends it here.
+	 */
+	default void writeFailed() {
+	}
+
 }

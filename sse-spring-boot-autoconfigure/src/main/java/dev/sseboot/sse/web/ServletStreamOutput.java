@@ -89,7 +89,13 @@ final class ServletStreamOutput implements StreamOutput, WriteListener, Deferred
 			return false;
 		}
 		if (this.unflushed) {
-			stream.flush();
+			try {
+				stream.flush();
+			}
+			catch (IOException ex) {
+				writeFailed();
+				throw ex;
+			}
 			this.unflushed = false;
 			return stream.isReady();
 		}
@@ -102,13 +108,19 @@ final class ServletStreamOutput implements StreamOutput, WriteListener, Deferred
 		if (stream == null) {
 			throw new IllegalStateException("Write before the async request started");
 		}
-		stream.write(frames);
-		// Flushing while the connection is full is not allowed in non-blocking mode.
-		if (stream.isReady()) {
-			stream.flush();
+		try {
+			stream.write(frames);
+			// Flushing while the connection is full is not allowed in non-blocking mode.
+			if (stream.isReady()) {
+				stream.flush();
+			}
+			else {
+				this.unflushed = true;
+			}
 		}
-		else {
-			this.unflushed = true;
+		catch (IOException ex) {
+			writeFailed();
+			throw ex;
 		}
 	}
 
@@ -167,7 +179,15 @@ final class ServletStreamOutput implements StreamOutput, WriteListener, Deferred
 
 	@Override
 	public void onError(Throwable failure) {
+		writeFailed();
 		this.failed.accept(failure);
+	}
+
+	/** Ends the response after a failed write, where the container leaves that to us. */
+	private void writeFailed() {
+		if (end() && this.connection != null) {
+			this.connection.writeFailed();
+		}
 	}
 
 }

@@ -41,6 +41,9 @@ public class SseStreamController {
 
 	static final String CLIENT_ID_PARAMETER = "clientId";
 
+	/** The response buffer a stream asks for: frames are larger, or flushed at once. */
+	static final int RESPONSE_BUFFER_SIZE = 1024;
+
 	private static final Pattern VALID_CLIENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
 	/** Stands for a {@code Last-Event-ID} that cannot be read: no event has this id. */
@@ -86,6 +89,10 @@ public class SseStreamController {
 		response.setHeader(HttpHeaders.CACHE_CONTROL, "no-cache, no-store");
 		response.setHeader("X-Accel-Buffering", "no");
 		response.setHeader("Referrer-Policy", "no-referrer");
+		// Jetty keeps a response's aggregation buffer (32 KB) for the stream's whole life;
+		// frames are written and flushed whole, so a small one costs nothing. Tomcat only
+		// ever grows its buffer: there, this changes nothing (see sse.tomcat.*).
+		response.setBufferSize(RESPONSE_BUFFER_SIZE);
 		SseEmitter emitter = new SseEmitter(this.emitterTimeoutMillis);
 		ServletStreamOutput output = new ServletStreamOutput(emitter, response,
 				(ClientConnection) request.getAttribute(ClientConnection.ATTRIBUTE));

@@ -58,6 +58,12 @@ final class JettyClientConnection implements ClientConnection {
 		}
 	}
 
+	/** Jetty keeps a request whose write failed active, its socket open, until it is ended. */
+	@Override
+	public void writeFailed() {
+		abort();
+	}
+
 	@Override
 	public void abort() {
 		// Completed first: once closed, Jetty fails the request (reported to its async
