@@ -6,12 +6,12 @@
 #   benchmarks/cluster-probe.sh single|cluster
 set -euo pipefail
 cd "$(dirname "$0")"
-CP="target/classes:target/lib/*"
 PREFIX="probe-$$:"
 RUN=$(mktemp -d /tmp/sse-probe.XXXXXX)
 PIDS=()
 # shellcheck source=lib.sh
 source lib.sh
+CP=$(classpath . tomcat)
 trap 'kill "${PIDS[@]}" 2>/dev/null || true; sleep 2; redis-cli --scan --pattern "{${PREFIX}}*" | xargs -r redis-cli del >/dev/null; rm -rf "${RUN}"' EXIT
 
 start() { # port [arguments...]

@@ -19,7 +19,6 @@ SCALE=${1:-1}
 shift || true
 SERVERS=${*:-single cluster nchan-cluster inprocess}
 JAVA=${JAVA:-java}
-CP="target/classes:target/lib/*"
 REVISION=$(git describe --always --dirty 2>/dev/null || echo unknown)
 SECRET=bench-secret-bench-secret-bench-secret-0123
 RUN=$(mktemp -d /tmp/sse-cluster-bench.XXXXXX)
@@ -53,6 +52,7 @@ trap cleanup EXIT INT TERM
 
 # shellcheck source=lib.sh
 source lib.sh
+CP=$(classpath . tomcat)
 
 start_node() { # name port [arguments...]; sets NODE_PID
   "${JAVA}" -Xms2g -Xmx2g -XX:+AlwaysPreTouch -Xss512k -cp "${CP}" dev.sseboot.benchmarks.BenchApplication \

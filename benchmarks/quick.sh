@@ -8,8 +8,11 @@
 #   benchmarks/quick.sh starter 10000,100,100            # N,B,M (M clients not reading)
 #   benchmarks/quick.sh naive 10000,100 -XX:StartFlightRecording=filename=/tmp/naive.jfr
 #   benchmarks/quick.sh raw 10000,100
+#   benchmarks/quick.sh starter-jetty memory          # only the memory per stream of (a)
+#   benchmarks/quick.sh starter subscribe             # only the subscribe burst of (e)
 #
-# Servers: starter, naive (the bench app's profiles) or raw. Writes the figures to
+# Servers: starter, starter-jetty (the starter on Jetty), naive (the bench app's profiles)
+# or raw. Writes the figures to
 # target/quick/<server>.json, the driver's log to target/quick/<server>.log, and, every
 # half second, the server's write(2) calls and CPU ticks so far to
 # target/quick/<server>.writes (columns: epoch seconds, syscw, utime+stime in ticks).
@@ -19,7 +22,18 @@ cd "$(dirname "$0")"
 SERVER=$1
 SPEC=$2
 shift 2
-CP="target/classes:target/lib/*"
+# shellcheck source=lib.sh
+source lib.sh
+CP=$(classpath . tomcat)
+PROFILE=${SERVER}
+if [[ "${SERVER}" == starter-jetty ]]; then
+  CP=$(classpath . jetty)
+  PROFILE=starter
+fi
+case "${SPEC}" in
+  memory|subscribe) SCENARIO=(--only "${SPEC}") ;;
+  *) SCENARIO=(--quick "${SPEC}") ;;
+esac
 OUT=target/quick
 mkdir -p "${OUT}"
 PORT=8090
@@ -30,7 +44,7 @@ if [[ "${SERVER}" == raw ]]; then
   AUTH=false
 else
   java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -Xss512k "$@" -cp "${CP}" dev.sseboot.benchmarks.BenchApplication \
-    --spring.profiles.active="${SERVER}" --server.port="${PORT}" >"${OUT}/${SERVER}-server.log" 2>&1 &
+    --spring.profiles.active="${PROFILE}" --server.port="${PORT}" >"${OUT}/${SERVER}-server.log" 2>&1 &
   PATH_TEMPLATE='/sse?token={token}'
   AUTH=true
 fi
@@ -47,5 +61,5 @@ done
 java -Xmx1g -cp "${CP}" dev.sseboot.benchmarks.LoadDriver --name "${SERVER}" --port "${PORT}" --path "${PATH_TEMPLATE}" \
   --trigger bench --stats bench --connected-event true --resume "${AUTH}" --auth "${AUTH}" --runtime jvm \
   --pid "${SERVER_PID}" --secret "${SECRET}" --scale 1 --revision quick --out "${OUT}/${SERVER}.json" \
-  --quick "${SPEC}" 2>"${OUT}/${SERVER}.log" >/dev/null
+  "${SCENARIO[@]}" 2>"${OUT}/${SERVER}.log" >/dev/null
 grep -E '^\[[^]]*\] [a-z_0-9]+ \{' "${OUT}/${SERVER}.log" | cut -c1-240

@@ -7,19 +7,23 @@
 #   benchmarks/run.sh [scale] [server ...]
 #
 # scale multiplies every connection and event count (1 = 19 000 streams; 0.05 for a smoke
-# run). Servers: ours naive nchan better-sse raw (default: all, in that order); "ours" also
-# measures the subscribe rate with RS256 tokens. STARTER_DIR=<a built benchmarks module>
+# run). Servers: ours ours-jetty naive nchan better-sse raw (default: all, in that order);
+# "ours" also measures the subscribe rate with RS256 tokens; "ours-jetty" is the starter's
+# bench app on Jetty instead of Tomcat. STARTER_DIR=<a built benchmarks module>
 # runs the starter's bench app from another checkout (e.g. a merge candidate).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 SCALE=${1:-1}
 shift || true
-SERVERS=${*:-ours naive nchan better-sse raw}
+SERVERS=${*:-ours ours-jetty naive nchan better-sse raw}
 JAVA=${JAVA:-java}
-CP="target/classes:target/lib/*"
 STARTER_DIR=${STARTER_DIR:-.}
-STARTER_CP="${STARTER_DIR}/target/classes:${STARTER_DIR}/target/lib/*"
+# shellcheck source=lib.sh
+source lib.sh
+CP=$(classpath . tomcat)
+STARTER_CP=$(classpath "${STARTER_DIR}" tomcat)
+STARTER_JETTY_CP=$(classpath "${STARTER_DIR}" jetty)
 REVISION=$(git -C "${STARTER_DIR}" describe --always --dirty 2>/dev/null || echo "${STARTER_REVISION:-unknown}")
 SECRET=bench-secret-bench-secret-bench-secret-0123
 RUN=$(mktemp -d /tmp/sse-bench.XXXXXX)
@@ -40,9 +44,6 @@ cleanup() {
   rm -rf "${RUN}"
 }
 trap cleanup EXIT INT TERM
-
-# shellcheck source=lib.sh
-source lib.sh
 
 drive() { # name port path trigger stats connected-event resume auth [runtime]
   # A driver that fails leaves its server out of the table; the other servers still run.
@@ -82,6 +83,16 @@ for server in ${SERVERS}; do
         echo "RS256 not measured: this starter build does not start with sse.security.jwt.public-key-location" >&2
         tail -5 "${RUN}/ours-rs256.log" >&2
       fi ;;
+    ours-jetty)
+      "${JAVA}" "${JVM_SERVER[@]}" -cp "${STARTER_JETTY_CP}" dev.sseboot.benchmarks.BenchApplication \
+        --spring.profiles.active=starter --server.port=8087 >"${RUN}/ours-jetty.log" 2>&1 &
+      SERVER_PID=$!; wait_port 8087 "${SERVER_PID}"
+      drive ours-jetty 8087 '/sse?token={token}' bench bench true true true
+      stop_server
+      "${JAVA}" "${JVM_SERVER[@]}" -cp "${STARTER_JETTY_CP}" dev.sseboot.benchmarks.BenchApplication \
+        --spring.profiles.active=starter --server.port=8087 >"${RUN}/ours-jetty-hs256.log" 2>&1 &
+      SERVER_PID=$!; wait_port 8087 "${SERVER_PID}"
+      ONLY=subscribe drive ours-jetty-hs256 8087 '/sse?token={token}' bench bench true true true ;;
     naive)
       "${JAVA}" "${JVM_SERVER[@]}" -cp "${CP}" dev.sseboot.benchmarks.BenchApplication \
         --spring.profiles.active=naive --server.port=8082 >"${RUN}/naive.log" 2>&1 &

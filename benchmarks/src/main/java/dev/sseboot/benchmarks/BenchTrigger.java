@@ -6,6 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -23,6 +26,13 @@ class BenchTrigger {
 
 	private final Fanout fanout;
 
+	/**
+	 * From the time a publish was due (its {@code t}) to the time its request reached this
+	 * controller, in µs: the first leg of an event's timeline (the load driver's HTTP
+	 * client, the server's request handling), which the delivery latency includes.
+	 */
+	private final Recorder publishLag = new Recorder(3);
+
 	BenchTrigger(Fanout fanout) {
 		this.fanout = fanout;
 	}
@@ -35,6 +45,9 @@ class BenchTrigger {
 	@PostMapping("/publish")
 	String publish(@RequestParam int count, @RequestParam long seq, @RequestParam(defaultValue = "0") int pad,
 			@RequestParam(defaultValue = "0") long t) {
+		if (t > 0) {
+			this.publishLag.recordValue(Math.max(0, micros(Instant.now()) - t));
+		}
 		for (int i = 0; i < count; i++) {
 			this.fanout.broadcast((t > 0) ? data(seq + i, t, pad) : data(seq + i, pad));
 		}
@@ -49,6 +62,15 @@ class BenchTrigger {
 			this.fanout.toUser("user-" + user, data(seq, pad));
 		}
 		return "{\"published\":" + (to - from) + "}";
+	}
+
+	/** The publish lag of the timed publishes since the last call: p50, p99 and max in ms. */
+	@GetMapping("/lag")
+	String lag() {
+		Histogram lag = this.publishLag.getIntervalHistogram();
+		return "{\"publishes\":" + lag.getTotalCount() + ",\"p50_ms\":" + lag.getValueAtPercentile(50) / 1000.0
+				+ ",\"p99_ms\":" + lag.getValueAtPercentile(99) / 1000.0 + ",\"max_ms\":" + lag.getMaxValue() / 1000.0
+				+ "}";
 	}
 
 	/** Heap used after a full collection, resident set size, open streams. */
@@ -71,8 +93,11 @@ class BenchTrigger {
 	}
 
 	static String data(long seq, int pad) {
-		Instant now = Instant.now();
-		return data(seq, now.getEpochSecond() * 1_000_000 + now.getNano() / 1000, pad);
+		return data(seq, micros(Instant.now()), pad);
+	}
+
+	private static long micros(Instant instant) {
+		return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1000;
 	}
 
 	static String data(long seq, long micros, int pad) {

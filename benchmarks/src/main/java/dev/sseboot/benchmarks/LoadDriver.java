@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
 import java.util.zip.DataFormatException;
 
 import org.HdrHistogram.Histogram;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs the scenarios against one server and writes its figures as JSON. Starts
@@ -153,6 +154,23 @@ public final class LoadDriver {
 			return;
 		}
 
+		if ("memory".equals(this.options.get("only"))) {
+			// Only the memory per stream of (a), for tuning: two levels of 4 000 streams.
+			warmUp();
+			Map<String, Long> base = stats();
+			open("main", n(4_000), 1000, true);
+			int held1 = count();
+			Map<String, Long> atFirst = stats();
+			Map<String, long[]> histogram1 = histogram();
+			open("main", n(4_000), 1000, true);
+			int held2 = count();
+			recordMemory(base, held1, atFirst, held2, stats());
+			this.results.put("histogram_per_stream", perStream(histogram1, histogram(), held2 - held1));
+			all("CLOSE main 0");
+			write();
+			return;
+		}
+
 		if ("cluster".equals(this.options.get("scenarios"))) {
 			runCluster();
 			write();
@@ -210,16 +228,7 @@ public final class LoadDriver {
 		this.results.put("connect_max_ms", Math.max(maxConnect(first), Math.max(maxConnect(second), maxConnect(third))));
 		this.results.put("connect_failed", failed(first) + failed(second) + failed(third));
 		this.results.put("connect_retries", retries(first) + retries(second) + retries(third));
-		double streams = Math.max(1, held2 - held1);
-		double heapPerStream = (atSecond.get("heap") - atFirst.get("heap")) / streams;
-		double rssPerStream = (atSecond.get("rss") - atFirst.get("rss")) / streams;
-		this.results.put("memory_levels", held1 + " -> " + held2);
-		this.results.put("baseline_rss_mb", base.get("rss") / 1048576.0);
-		this.results.put("heap_kb_per_stream", (atSecond.get("heap") >= 0) ? heapPerStream / 1024 : null);
-		this.results.put("rss_kb_per_stream", rssPerStream / 1024);
-		// JVM servers run with a pre-touched fixed heap, so RSS grows only by native memory.
-		boolean jvm = atSecond.get("heap") >= 0 && !"node".equals(this.options.get("runtime"));
-		this.results.put("memory_kb_per_stream", (jvm ? heapPerStream + rssPerStream : rssPerStream) / 1024);
+		recordMemory(base, held1, atFirst, held2, atSecond);
 
 		// (b) Broadcast bursts at every level.
 		burst("burst_" + hold, n(50), 100);
@@ -258,11 +267,20 @@ public final class LoadDriver {
 			}
 		}
 
-		// (b), (c) at the low level.
+		// (c) Latency at the subscriber counts most applications have on a node: 3 000,
+		// then 1 000 (with its burst, (b)), then 300.
+		int three = n(3_000);
+		all("CLOSE main " + (three / WORKERS));
+		reap();
+		paced("latency_" + three, 100, 100);
 		all("CLOSE main " + (low / WORKERS));
 		reap();
 		burst("burst_" + low, n(1000), 100);
 		paced("latency_" + low, 100, 100);
+		int few = n(300);
+		all("CLOSE main " + (few / WORKERS));
+		reap();
+		paced("latency_" + few, 100, 100);
 
 		// (e) Authenticated subscribe rate, last, when the JIT has seen every path: fresh
 		// tokens, a burst with 1 000 handshakes in flight.
@@ -276,6 +294,61 @@ public final class LoadDriver {
 
 		all("CLOSE main 0");
 		write();
+	}
+
+	/** Memory per stream: the slope of heap and native memory between two levels of streams. */
+	private void recordMemory(Map<String, Long> base, int held1, Map<String, Long> atFirst, int held2,
+			Map<String, Long> atSecond) {
+		double streams = Math.max(1, held2 - held1);
+		double heapPerStream = (atSecond.get("heap") - atFirst.get("heap")) / streams;
+		double rssPerStream = (atSecond.get("rss") - atFirst.get("rss")) / streams;
+		this.results.put("memory_levels", held1 + " -> " + held2);
+		this.results.put("baseline_rss_mb", base.get("rss") / 1048576.0);
+		this.results.put("heap_kb_per_stream", (atSecond.get("heap") >= 0) ? heapPerStream / 1024 : null);
+		this.results.put("rss_kb_per_stream", rssPerStream / 1024);
+		// JVM servers run with a pre-touched fixed heap, so RSS grows only by native memory.
+		boolean jvm = atSecond.get("heap") >= 0 && !"node".equals(this.options.get("runtime"));
+		this.results.put("memory_kb_per_stream", (jvm ? heapPerStream + rssPerStream : rssPerStream) / 1024);
+	}
+
+	/**
+	 * The server's live heap by class ({@code jmap -histo:live}, a full collection first):
+	 * class name to instances and bytes. Empty where jmap cannot attach (a server not on
+	 * the JVM).
+	 */
+	private Map<String, long[]> histogram() throws Exception {
+		Map<String, long[]> classes = new LinkedHashMap<>();
+		Process jmap = new ProcessBuilder("jmap", "-histo:live", this.options.get("pid")).redirectErrorStream(true)
+			.start();
+		Pattern row = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+		for (String line : new String(jmap.getInputStream().readAllBytes()).split("\n")) {
+			Matcher matcher = row.matcher(line);
+			if (matcher.find()) {
+				classes.put(matcher.group(3),
+						new long[] { Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2)) });
+			}
+		}
+		jmap.waitFor();
+		return classes;
+	}
+
+	/** What each added stream took, by class: the 25 largest, in bytes and instances per stream. */
+	private static List<Map<String, Object>> perStream(Map<String, long[]> before, Map<String, long[]> after,
+			int streams) {
+		List<Map<String, Object>> rows = new ArrayList<>();
+		for (Map.Entry<String, long[]> entry : after.entrySet()) {
+			long[] was = before.getOrDefault(entry.getKey(), new long[2]);
+			double bytes = (entry.getValue()[1] - was[1]) / (double) Math.max(1, streams);
+			if (bytes >= 16) {
+				Map<String, Object> row = new LinkedHashMap<>();
+				row.put("class", entry.getKey());
+				row.put("bytes_per_stream", Math.round(bytes));
+				row.put("instances_per_stream", (entry.getValue()[0] - was[0]) / (double) Math.max(1, streams));
+				rows.add(row);
+			}
+		}
+		rows.sort((a, b) -> Long.compare((Long) b.get("bytes_per_stream"), (Long) a.get("bytes_per_stream")));
+		return rows.subList(0, Math.min(25, rows.size()));
 	}
 
 	/** Not measured: JIT-compiles the subscribe and publish paths; users then count from 0. */
@@ -465,8 +538,21 @@ public final class LoadDriver {
 		r.put("max_ms", m.latency.getMaxValue() / 1000.0);
 		r.put("last_subscriber_p50_ms", last[last.length / 2] / 1000.0);
 		r.put("last_subscriber_max_ms", last[last.length - 1] / 1000.0);
+		r.put("publish_lag", publishLag());
 		this.results.put(key, r);
 		log(key + " " + r);
+	}
+
+	/** The server's publish lag since it was last asked (servers with /bench/lag), or null. */
+	private Object publishLag() {
+		try {
+			HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri("/bench/lag")).GET().build(),
+					HttpResponse.BodyHandlers.ofString());
+			return (response.statusCode() == 200) ? JsonMapper.shared().readTree(response.body()) : null;
+		}
+		catch (Exception ex) {
+			return null;
+		}
 	}
 
 	private void storm(String key, int behind, int jitterMillis, int clients) throws Exception {

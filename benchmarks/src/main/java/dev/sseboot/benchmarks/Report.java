@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class Report {
 
-	static final String[] SERVERS = { "ours", "naive", "nchan", "better-sse", "raw" };
+	static final String[] SERVERS = { "ours", "ours-jetty", "naive", "nchan", "better-sse", "raw" };
 
 	/** The cluster run's servers: two starter nodes, one starter node, two nchan nodes. */
 	static final String[] CLUSTER_SERVERS = { "cluster", "single", "nchan-cluster" };
@@ -115,13 +116,14 @@ final class Report {
 		figures.add(new Figure("(b) throughput lost to 1 % non-readers, %", Report::slowdown, false, "%.1f"));
 		figures.add(new Figure("(b) targeted sends @" + mid + " users, deliveries/s", (j) -> j.path("targeted_" + mid).path("deliveries_per_s"), true, "%.0f"));
 		figures.add(new Figure("(b) targeted sends, p99 ms", (j) -> j.path("targeted_" + mid).path("p99_ms"), false, "%.1f"));
-		for (String level : new String[] { low, mid }) {
+		for (String level : levels(any, "latency_")) {
 			String key = "latency_" + level;
 			figures.add(new Figure("(c) 10 broadcasts/s @" + level + ": p50 ms", (j) -> j.path(key).path("p50_ms"), false, "%.2f"));
 			figures.add(new Figure("(c) 10 broadcasts/s @" + level + ": p99 ms", (j) -> j.path(key).path("p99_ms"), false, "%.2f"));
 			figures.add(new Figure("(c) 10 broadcasts/s @" + level + ": p99.9 ms", (j) -> j.path(key).path("p999_ms"), false, "%.2f"));
 			figures.add(new Figure("(c) 10 broadcasts/s @" + level + ": time to last subscriber, max ms", (j) -> j.path(key).path("last_subscriber_max_ms"), false, "%.1f"));
 			figures.add(new Figure("(c) 10 broadcasts/s @" + level + ": lost + dup + reordered", (j) -> errors(j.path(key)), false, "%.0f"));
+			figures.add(new Figure("(c) 10 broadcasts/s @" + level + ": of which publish lag (due to received by the server), p99 ms", (j) -> j.path(key).path("publish_lag").path("p99_ms"), false, "%.2f"));
 		}
 		for (int behind : new int[] { 0, 10, 100 }) {
 			for (String mode : new String[] { "burst", "jitter" }) {
@@ -147,36 +149,42 @@ final class Report {
 	 */
 	private static void table(Path dir, String name, Map<String, JsonNode> servers, List<Figure> figures)
 			throws IOException {
-		StringBuilder md = new StringBuilder();
-		md.append("| figure | ");
 		List<String> names = new ArrayList<>(servers.keySet());
-		String base = names.get(0);
-		String ratioPrefix = (base.equals("ours") ? "ours" : title(base)) + "/";
-		md.append(String.join(" | ", names.stream().map(Report::title).toList()));
+		// Ratios of the first server over every other, and of the starter on Jetty over the peers.
+		List<String[]> ratios = new ArrayList<>();
+		String first = names.get(0);
 		for (String peer : names.subList(1, names.size())) {
-			md.append(" | ").append(ratioPrefix).append(title(peer));
+			ratios.add(new String[] { first, peer });
+		}
+		if (!first.equals("ours-jetty") && names.contains("ours-jetty")) {
+			for (String peer : names) {
+				if (!peer.equals(first) && !peer.equals("ours-jetty")) {
+					ratios.add(new String[] { "ours-jetty", peer });
+				}
+			}
+		}
+		StringBuilder md = new StringBuilder("| figure | ");
+		md.append(String.join(" | ", names.stream().map(Report::title).toList()));
+		for (String[] ratio : ratios) {
+			md.append(" | ").append(ratioTitle(ratio[0])).append('/').append(title(ratio[1]));
 		}
 		md.append(" |\n|---|");
-		md.append("---:|".repeat(names.size() * 2 - 1)).append('\n');
+		md.append("---:|".repeat(names.size() + ratios.size())).append('\n');
 		List<Map<String, Object>> rows = new ArrayList<>();
 		for (Figure figure : figures) {
 			Map<String, Object> row = new LinkedHashMap<>();
 			row.put("figure", figure.label());
 			md.append("| ").append(figure.label());
-			Double ours = null;
 			for (String server : names) {
 				JsonNode node = figure.value().apply(servers.get(server));
 				Double value = (node == null || node.isMissingNode() || node.isNull()) ? null : node.asDouble();
-				if (server.equals(base)) {
-					ours = value;
-				}
 				row.put(server, value);
 				md.append(" | ").append((value != null) ? String.format(Locale.ROOT, figure.format(), value) : "n/a");
 			}
-			for (String peer : names.subList(1, names.size())) {
-				Object value = row.get(peer);
-				Double ratio = (ours != null && value instanceof Double v && v != 0) ? ours / v : null;
-				row.put(base + "/" + peer, ratio);
+			for (String[] pair : ratios) {
+				Double ratio = (row.get(pair[0]) instanceof Double b && row.get(pair[1]) instanceof Double v && v != 0)
+						? b / v : null;
+				row.put(pair[0] + "/" + pair[1], ratio);
 				md.append(" | ").append((ratio != null) ? String.format(Locale.ROOT, "%.2f", ratio) : "n/a");
 			}
 			md.append(" |\n");
@@ -192,9 +200,18 @@ final class Report {
 		System.out.println(md);
 	}
 
+	private static String ratioTitle(String server) {
+		return switch (server) {
+			case "ours" -> "ours";
+			case "ours-jetty" -> "jetty";
+			default -> title(server);
+		};
+	}
+
 	private static String title(String server) {
 		return switch (server) {
 			case "ours" -> "starter";
+			case "ours-jetty" -> "starter on Jetty";
 			case "naive" -> "naive SseEmitter";
 			case "nchan" -> "nginx+nchan";
 			case "better-sse" -> "better-sse";
@@ -229,6 +246,18 @@ final class Report {
 			return a.isMissingNode() ? a : b;
 		}
 		return JSON.getNodeFactory().numberNode(a.asDouble() + b.asDouble());
+	}
+
+	/** The levels of the scenarios named {@code <prefix><level>}, fewest subscribers first. */
+	private static List<String> levels(JsonNode json, String prefix) {
+		List<String> levels = new ArrayList<>();
+		for (String name : json.propertyNames()) {
+			if (name.startsWith(prefix) && name.substring(prefix.length()).matches("\\d+")) {
+				levels.add(name.substring(prefix.length()));
+			}
+		}
+		levels.sort(Comparator.comparingInt(Integer::parseInt));
+		return levels;
 	}
 
 	/** The level of the n-th plain burst scenario ({@code burst_<level>}), -1 for the last. */
