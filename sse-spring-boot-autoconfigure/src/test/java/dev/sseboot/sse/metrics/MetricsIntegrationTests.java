@@ -194,9 +194,12 @@ class MetricsIntegrationTests {
 		Scrape after = this.prometheus.scrape();
 		assertThat(after.value("sse_streams_closed_total", "reason", "slow-consumer"))
 			.isEqualTo(before.value("sse_streams_closed_total", "reason", "slow-consumer") + 1);
-		// The event that overflowed the queue of 16, and the 16 queued before it: each once.
-		assertThat(after.value("sse_events_dropped_total", "reason", "slow-consumer"))
-			.isEqualTo(before.value("sse_events_dropped_total", "reason", "slow-consumer") + 17);
+		// The event that overflowed the queue of 16, and those still queued, each once: how
+		// many were still queued, rather than in a writer's hands or the server's buffers,
+		// depends on timing (from 1 to 16 seen, on Tomcat and on Jetty).
+		assertThat(after.value("sse_events_dropped_total", "reason", "slow-consumer")
+				- before.value("sse_events_dropped_total", "reason", "slow-consumer"))
+			.isBetween(1.0, 17.0);
 	}
 
 	@Test
