@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 
+import dev.sseboot.sse.SseEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +25,17 @@ public final class FrameEncoder {
 	 */
 	public static byte[] event(@Nullable String id, String name, String data) {
 		return render(null, id, name, data);
+	}
+
+	/**
+	 * Renders an event sent to a channel under the name {@code <channel> <event>}, for
+	 * streams that asked for the channel in event names. Channel names hold no spaces, so
+	 * the first space divides the two.
+	 * @param event the event, sent to a channel
+	 * @return the frame, with the event's id
+	 */
+	static byte[] withChannelPrefix(SseEvent event) {
+		return render(null, event.id(), event.channel() + " " + event.name(), event.data());
 	}
 
 	/**

@@ -976,11 +976,22 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 			// Per-connection events are not replayed: a reconnect is a new connection.
 			buffer.append(event, frame.bytes());
 		}
+		@Nullable Frame prefixed = null;
 		for (SseStream stream : recipients(event.userId(), event.channel(), connectionId)) {
 			// The indexes narrow the candidates; the one rule of SseEvent decides.
 			if (sequence > stream.skipThrough()
 					&& (connectionId != null || event.isAddressedTo(stream.principal().userId(), stream.channels()))) {
-				deliver(stream, frame, now, toWrite);
+				if (stream.channelPrefix() && event.channel() != null) {
+					// Rendered once per event, and only when some recipient asked for it.
+					if (prefixed == null) {
+						prefixed = new Frame(FrameEncoder.withChannelPrefix(event), frame.lastEventId(), frame.events(),
+								frame.publishedNanos());
+					}
+					deliver(stream, prefixed, now, toWrite);
+				}
+				else {
+					deliver(stream, frame, now, toWrite);
+				}
 			}
 		}
 	}

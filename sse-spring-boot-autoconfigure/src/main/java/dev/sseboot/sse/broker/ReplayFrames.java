@@ -3,6 +3,7 @@ package dev.sseboot.sse.broker;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.sseboot.sse.SseEvent;
 import dev.sseboot.sse.replay.BufferedEvent;
 import dev.sseboot.sse.replay.Replay;
 
@@ -24,8 +25,12 @@ final class ReplayFrames {
 		List<BufferedEvent> chunk = new ArrayList<>();
 		int chunkBytes = 0;
 		for (BufferedEvent buffered : replay.events()) {
-			if (!buffered.event().isAddressedTo(stream.principal().userId(), stream.channels())) {
+			SseEvent event = buffered.event();
+			if (!event.isAddressedTo(stream.principal().userId(), stream.channels())) {
 				continue;
+			}
+			if (stream.channelPrefix() && event.channel() != null) {
+				buffered = new BufferedEvent(event, FrameEncoder.withChannelPrefix(event));
 			}
 			if (chunkBytes + buffered.frame().length > StreamWriter.MAX_BATCH_BYTES && !chunk.isEmpty()) {
 				frames.add(joined(chunk, chunkBytes));

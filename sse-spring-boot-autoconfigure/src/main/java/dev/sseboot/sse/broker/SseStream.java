@@ -81,6 +81,8 @@ public final class SseStream {
 
 	private volatile boolean expiryWarned;
 
+	private final boolean channelPrefix;
+
 	private volatile @Nullable String lastWrittenEventId;
 
 	/** Sequence through which the stream gets no live events; guarded by the publishing lock. */
@@ -92,6 +94,7 @@ public final class SseStream {
 		this.channels = request.channels();
 		this.clientId = request.clientId();
 		this.remoteAddress = request.remoteAddress();
+		this.channelPrefix = request.channelPrefix();
 		this.connectedAt = Instant.now();
 		this.closeAtNanos = closeAtNanos;
 		this.output = output;
@@ -120,6 +123,15 @@ public final class SseStream {
 	 */
 	public Set<String> channels() {
 		return this.channels;
+	}
+
+	/**
+	 * Returns whether events sent to a channel are named {@code <channel> <event>} on this
+	 * stream.
+	 * @return whether event names carry their channel
+	 */
+	public boolean channelPrefix() {
+		return this.channelPrefix;
 	}
 
 	/**

@@ -41,6 +41,9 @@ public class SseStreamController {
 
 	static final String CLIENT_ID_PARAMETER = "clientId";
 
+	/** {@code true}: events sent to a channel are named {@code <channel> <event>} on the stream. */
+	static final String CHANNEL_PREFIX_PARAMETER = "channelPrefix";
+
 	/** The response buffer a stream asks for: frames are larger, or flushed at once. */
 	static final int RESPONSE_BUFFER_SIZE = 1024;
 
@@ -82,7 +85,7 @@ public class SseStreamController {
 		Set<String> channels = ChannelSelection.resolve(principal, request.getParameterValues("channel"),
 				this.maxChannels);
 		StreamRequest streamRequest = new StreamRequest(principal, channels, lastEventId(request), clientId(request),
-				request.getRemoteAddr());
+				request.getRemoteAddr(), Boolean.parseBoolean(request.getParameter(CHANNEL_PREFIX_PARAMETER)));
 		// Frames bypass the emitter's converters, so the headers are set here, before any write.
 		response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
 		response.setCharacterEncoding(StandardCharsets.UTF_8.name());

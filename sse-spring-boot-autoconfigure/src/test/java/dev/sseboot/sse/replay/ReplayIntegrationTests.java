@@ -85,6 +85,30 @@ class ReplayIntegrationTests {
 	}
 
 	@Test
+	void namesChannelEventsAfterTheirChannelOnlyForStreamsThatAsk() {
+		String token = TestTokens.forUser("cleo", "a", "b");
+		String before = this.broker.toChannel("a").send("tick", "a0");
+		String missed = this.broker.toChannel("b").send("tick", "b1");
+		try (SseTestClient.Stream prefixed = this.client.openWithQueryToken("/sse", token,
+				"channel=a&channel=b&channelPrefix=true&lastEventId=" + before);
+				SseTestClient.Stream plain = this.client.openWithQueryToken("/sse", token,
+						"channel=a&channel=b&lastEventId=" + before)) {
+			assertThat(resume(prefixed)).isEqualTo("recovered");
+			assertThat(resume(plain)).isEqualTo("recovered");
+			assertThat(nextEvent(prefixed)).extracting(Event::name, Event::id).containsExactly("b tick", missed);
+			assertThat(nextEvent(plain)).extracting(Event::name, Event::id).containsExactly("tick", missed);
+			String live = this.broker.toChannel("a").send("tick", "a2");
+			assertThat(nextEvent(prefixed)).extracting(Event::name, Event::id, Event::data)
+				.containsExactly("a tick", live, "a2");
+			assertThat(nextEvent(plain)).extracting(Event::name, Event::id).containsExactly("tick", live);
+			// Events for the user, not a channel, keep their names.
+			this.broker.toUser("cleo").send("note", "n");
+			assertThat(nextEvent(prefixed).name()).isEqualTo("note");
+			assertThat(nextEvent(plain).name()).isEqualTo("note");
+		}
+	}
+
+	@Test
 	void replaysNothingToAClientThatDidNotAsk() {
 		this.broker.toAll().send("tick", "before");
 		try (SseTestClient.Stream stream = this.client.openWithBearer("/sse", TestTokens.forUser("nina"))) {
@@ -276,6 +300,10 @@ class ReplayIntegrationTests {
 
 	private static int compareIds(String a, String b) {
 		return Long.compare(EventId.parse(a).sequence(), EventId.parse(b).sequence());
+	}
+
+	private static Event nextEvent(SseTestClient.Stream stream) {
+		return stream.next((event) -> !"heartbeat".equals(event.name()), Duration.ofSeconds(5));
 	}
 
 }
