@@ -1,0 +1,562 @@
+import { ParsedEvent } from './parser.js';
+import { Connection, Environment, Refusal, TransportListener, openEventSource, openFetch } from './transports.js';
+
+/**
+ * How the token reaches the server.
+ * - `eventsource`: native `EventSource`, token in `?token=` (the default);
+ * - `fetch`: a `fetch` stream, token in `Authorization: Bearer`, so it stays out of URLs and logs;
+ * - `cookie`: native `EventSource` with `withCredentials`, the token in a cookie the server reads.
+ */
+export type Transport = 'eventsource' | 'fetch' | 'cookie';
+
+/** Where the client is. */
+export type State = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/**
+ * How a stream resumed, from the server's `sse-connected`: `none` (no id sent),
+ * `recovered` (every missed event replayed), `gap` (some were too old: re-fetch your state),
+ * `reset` (the server did not know the id: re-fetch your state).
+ */
+export type Resume = 'none' | 'recovered' | 'gap' | 'reset';
+
+/** What the client is doing, and why. */
+export interface Status {
+  readonly state: State;
+  /**
+   * Why the stream ended, is reconnecting or closed: a server close reason (`token-expired`,
+   * `revoked`, `slow-consumer`, `shutdown`, `max-lifetime`, `replaced`, `resync`), or
+   * `token-renewal`, `network`, `unauthorized`, `forbidden-channel`, `too-many-requests`,
+   * `unavailable`, `bad-request`, `server-error`, `token-unavailable`, `closed` (by
+   * {@link SseClient.close}). `null` while open.
+   */
+  readonly reason: string | null;
+  /** How the current or last stream resumed; `null` before the first. */
+  readonly resume: Resume | null;
+  /** Milliseconds until the next attempt when reconnecting on a timer, else `null`. */
+  readonly retryIn: number | null;
+  /** The server's answer when it refused the stream, else `null`. */
+  readonly error: Refusal | null;
+  /** The server's id of the open stream, or `null`. */
+  readonly connectionId: string | null;
+  /** The channels of the open stream. */
+  readonly channels: readonly string[];
+}
+
+/** An event as handlers see it. */
+export interface SseMessage {
+  /** The event name. */
+  readonly event: string;
+  /** The channel the event was sent to, or `null` for events sent to the user, everyone or the connection. */
+  readonly channel: string | null;
+  /** The data, lines joined with `\n`. */
+  readonly data: string;
+  /** The event id, or `null` for the server's own events (`sse-connected`, `heartbeat`, ...). */
+  readonly id: string | null;
+  /** The data parsed as JSON. */
+  json<T = unknown>(): T;
+}
+
+export type Handler = (message: SseMessage) => void;
+
+/** Narrows a handler to one channel of the stream. */
+export interface HandlerOptions {
+  /** Only events sent to this channel. */
+  channel?: string;
+}
+
+export interface ConnectOptions {
+  /** The stream URL, such as `/sse`; relative URLs resolve against the page. */
+  url: string;
+  /**
+   * Returns a token for the stream. Called before the first connection, before a token
+   * expires (`sse-token-expiring`), and once when the server refuses the token. With the
+   * `cookie` transport it is optional and should refresh the cookie; its result is unused.
+   */
+  getToken?: () => string | Promise<string>;
+  /** Channels for the stream (one stream for all); none = every channel the token grants. */
+  channels?: readonly string[];
+  /** How the token travels; `eventsource` by default. */
+  transport?: Transport;
+  /** A `sessionStorage` key that keeps the last event id, so that a reload resumes. */
+  storageKey?: string;
+  /** Called on every status change. */
+  onStatus?: (status: Status) => void;
+  /** The first delay before reconnecting, until the server sends `retry:`; 3 000 ms by default. */
+  retryDelay?: number;
+  /** The longest delay of the exponential back-off; 30 000 ms by default. */
+  maxRetryDelay?: number;
+  /** The query parameter for the token with the `eventsource` transport; `token` by default. */
+  tokenParameter?: string;
+  /** Browser APIs to use instead of the globals (tests, other runtimes). */
+  environment?: Partial<Environment> & { storage?: Pick<Storage, 'getItem' | 'setItem'> | null; random?: () => number };
+}
+
+/** A stream that keeps itself open. */
+export interface SseClient {
+  /**
+   * Calls the handler for each event of this name (also `sse-connected`, `heartbeat`, ...),
+   * or only for those sent to one channel.
+   */
+  on(event: string, handler: Handler, options?: HandlerOptions): SseClient;
+  /** Removes a handler added with {@link on}, for every channel it was added for. */
+  off(event: string, handler: Handler): SseClient;
+  /** Closes the stream for good. */
+  close(): void;
+  /** The current status. */
+  readonly status: Status;
+  /** The id of the last event handled, sent on reconnect; `null` before the first. */
+  readonly lastEventId: string | null;
+}
+
+/** The server's own events, handled by the client before the application sees them. */
+const CONNECTED = 'sse-connected';
+const TOKEN_EXPIRING = 'sse-token-expiring';
+const CLOSE = 'sse-close';
+const HEARTBEAT = 'heartbeat';
+const SERVER_EVENTS = [CONNECTED, TOKEN_EXPIRING, CLOSE, HEARTBEAT];
+
+const CHANNEL_NOT_PERMITTED = 'Channel not permitted';
+
+/** Opens a stream and keeps it open until {@link SseClient.close} or a reason to stop. */
+export function connect(options: ConnectOptions): SseClient {
+  const client = new StreamClient(options);
+  client.start();
+  return client;
+}
+
+interface Registration {
+  readonly handler: Handler;
+  readonly channel: string | null;
+}
+
+class StreamClient implements SseClient {
+  private readonly handlers = new Map<string, Registration[]>();
+  /** The channels of the stream: asked for, then as the server confirmed them. */
+  private channels: readonly string[];
+  private readonly transport: Transport;
+  private readonly environment: Environment;
+  private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null;
+  private readonly random: () => number;
+  private current: Connection | null = null;
+  /** Counts connections: callbacks of an earlier one are ignored. */
+  private generation = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private token: string | null = null;
+  private retryDelay: number;
+  private failures = 0;
+  private renewedAfterRefusal = false;
+  private renewing = false;
+  private last: string | null;
+  private currentStatus: Status = {
+    state: 'connecting', reason: null, resume: null, retryIn: null, error: null, connectionId: null, channels: []
+  };
+
+  constructor(private readonly options: ConnectOptions) {
+    this.transport = options.transport ?? 'eventsource';
+    if (this.transport !== 'cookie' && !options.getToken) {
+      throw new Error('getToken is required with transport "' + this.transport + '"');
+    }
+    const environment = options.environment ?? {};
+    const globals = globalThis as Partial<typeof globalThis>;
+    this.environment = {
+      EventSource: environment.EventSource ?? globals.EventSource,
+      fetch: environment.fetch ?? ((input, init) => fetch(input, init))
+    };
+    if (this.transport !== 'fetch' && !this.environment.EventSource) {
+      throw new Error('EventSource is not available here: use transport "fetch"');
+    }
+    this.storage = environment.storage !== undefined ? environment.storage : sessionStorageOrNull();
+    this.random = environment.random ?? Math.random;
+    this.retryDelay = options.retryDelay ?? 3000;
+    this.channels = options.channels ?? [];
+    this.last = options.storageKey && this.storage ? this.storage.getItem(options.storageKey) : null;
+  }
+
+  get status(): Status {
+    return this.currentStatus;
+  }
+
+  get lastEventId(): string | null {
+    return this.last;
+  }
+
+  on(event: string, handler: Handler, options?: HandlerOptions): SseClient {
+    const registrations = this.handlers.get(event) ?? [];
+    this.handlers.set(event, [...registrations, { handler, channel: options?.channel ?? null }]);
+    this.listen();
+    return this;
+  }
+
+  off(event: string, handler: Handler): SseClient {
+    const registrations = this.handlers.get(event);
+    if (registrations) {
+      this.handlers.set(event, registrations.filter((registration) => registration.handler !== handler));
+    }
+    return this;
+  }
+
+  /**
+   * The event types to receive: the server's own, and each handled name alone and after
+   * each channel of the stream (the stream asks for `<channel> <event>` names).
+   */
+  private types(): string[] {
+    const types = [...SERVER_EVENTS];
+    for (const event of this.handlers.keys()) {
+      types.push(event, ...this.channels.map((channel) => channel + ' ' + event));
+    }
+    return types;
+  }
+
+  private listen(): void {
+    const current = this.current;
+    if (current) {
+      this.types().forEach((type) => current.listen(type));
+    }
+  }
+
+  close(): void {
+    this.stop('closed', null);
+  }
+
+  start(): void {
+    this.update({});
+    this.open(false);
+  }
+
+  /** Opens a connection, with a fresh token when asked to or when there is none yet. */
+  private async open(renewToken: boolean): Promise<void> {
+    const generation = this.disconnect();
+    if (this.options.getToken && (renewToken || (this.token === null && this.transport !== 'cookie'))) {
+      let token: string;
+      try {
+        token = await this.options.getToken();
+      } catch (failure) {
+        if (generation === this.generation) {
+          this.retryLater('token-unavailable', null, this.backOff(this.retryDelay));
+        }
+        return;
+      }
+      if (generation !== this.generation) {
+        return;
+      }
+      this.token = token;
+    }
+    const withCredentials = this.transport === 'cookie';
+    const request = {
+      url: this.streamUrl(),
+      bearer: this.transport === 'fetch' ? this.token : null,
+      withCredentials
+    };
+    const listener = this.listenerFor(generation);
+    this.current = this.transport === 'fetch'
+      ? openFetch(request, listener, this.environment)
+      : openEventSource(request, this.types(), listener, this.environment);
+  }
+
+  /** Closes the current connection and cancels a pending attempt; returns the next generation. */
+  private disconnect(): number {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.current) {
+      this.current.close();
+      this.current = null;
+    }
+    return ++this.generation;
+  }
+
+  private streamUrl(): string {
+    const base = typeof location !== 'undefined' ? location.href : 'http://localhost/';
+    const url = new URL(this.options.url, base);
+    for (const channel of this.options.channels ?? []) {
+      url.searchParams.append('channel', channel);
+    }
+    url.searchParams.set('channelPrefix', 'true');
+    if (this.last !== null) {
+      url.searchParams.set('lastEventId', this.last);
+    }
+    if (this.transport === 'eventsource' && this.token !== null) {
+      url.searchParams.set(this.options.tokenParameter ?? 'token', this.token);
+    }
+    return url.toString();
+  }
+
+  private listenerFor(generation: number): TransportListener {
+    const current = () => generation === this.generation;
+    return {
+      event: (event) => current() && this.handle(event),
+      retry: (milliseconds) => {
+        if (current()) {
+          this.retryDelay = milliseconds;
+        }
+      },
+      refused: (refusal) => current() && this.refused(refusal),
+      disconnected: (reconnecting) => {
+        if (!current()) {
+          return;
+        }
+        if (reconnecting) {
+          this.update({ state: 'reconnecting', reason: 'network', retryIn: null, connectionId: null });
+        } else {
+          this.retryLater('network', null, this.backOff(this.retryDelay));
+        }
+      }
+    };
+  }
+
+  private handle(event: ParsedEvent): void {
+    switch (event.type) {
+      case CONNECTED:
+        this.connected(event);
+        break;
+      case TOKEN_EXPIRING:
+        this.dispatch(event, null);
+        this.renew('token-renewal');
+        return;
+      case CLOSE:
+        this.dispatch(event, null);
+        this.closedByServer(reasonOf(event.data));
+        return;
+      case HEARTBEAT:
+        break;
+      default:
+        if (this.isRepeat(event.lastEventId)) {
+          return;
+        }
+        this.remember(event.lastEventId);
+        this.dispatch(event, event.lastEventId || null);
+        return;
+    }
+    this.dispatch(event, null);
+  }
+
+  /** Splits `<channel> <event>`: channel names hold no spaces, and only the stream's channels count. */
+  private nameOf(type: string): { event: string; channel: string | null } {
+    const space = type.indexOf(' ');
+    if (space > 0 && this.channels.includes(type.slice(0, space))) {
+      return { event: type.slice(space + 1), channel: type.slice(0, space) };
+    }
+    return { event: type, channel: null };
+  }
+
+  private connected(event: ParsedEvent): void {
+    let connected: { connectionId?: string; channels?: string[]; resume?: Resume } = {};
+    try {
+      connected = JSON.parse(event.data);
+    } catch (failure) {
+      // An older server's first event: open all the same.
+    }
+    this.failures = 0;
+    this.renewedAfterRefusal = false;
+    if (connected.channels) {
+      this.channels = connected.channels;
+      this.listen();
+    }
+    this.update({
+      state: 'open',
+      reason: null,
+      retryIn: null,
+      error: null,
+      resume: connected.resume ?? null,
+      connectionId: connected.connectionId ?? null,
+      channels: connected.channels ?? []
+    });
+  }
+
+  /** Gets a new token while the stream goes on, then reconnects with the last id: the server replays the rest. */
+  private async renew(reason: string): Promise<void> {
+    if (this.renewing || !this.options.getToken) {
+      return;
+    }
+    this.renewing = true;
+    const generation = this.generation;
+    let token: string;
+    try {
+      token = await this.options.getToken();
+    } catch (failure) {
+      // The stream goes on until it expires; its sse-close tries again.
+      return;
+    } finally {
+      this.renewing = false;
+    }
+    if (generation === this.generation && this.currentStatus.state !== 'closed') {
+      this.token = token;
+      this.update({ state: 'reconnecting', reason, retryIn: 0, connectionId: null });
+      this.open(false);
+    }
+  }
+
+  private closedByServer(reason: string): void {
+    this.disconnect();
+    switch (reason) {
+      case 'revoked':
+        this.stop(reason, null);
+        break;
+      case 'token-expired':
+        this.update({ state: 'reconnecting', reason, retryIn: 0, connectionId: null });
+        this.open(true);
+        break;
+      case 'resync':
+        this.retryLater(reason, null, 0);
+        break;
+      case 'slow-consumer':
+        this.retryLater(reason, null, this.retryDelay);
+        break;
+      default:
+        // shutdown, max-lifetime, replaced and any reason of a newer server: many clients
+        // leave at once, so they come back spread out.
+        this.retryLater(reason, null, this.backOff(this.retryDelay));
+        break;
+    }
+  }
+
+  private refused(refusal: Refusal): void {
+    this.disconnect();
+    const status = refusal.status;
+    if (status === 403 && refusal.message.startsWith(CHANNEL_NOT_PERMITTED)) {
+      this.stop('forbidden-channel', refusal);
+    } else if (status === 401 || status === 403) {
+      if (this.renewedAfterRefusal || !this.options.getToken) {
+        this.stop('unauthorized', refusal);
+      } else {
+        // Once: a token the server refuses again after renewal is not a matter of time.
+        this.renewedAfterRefusal = true;
+        this.update({ state: 'reconnecting', reason: 'token-renewal', retryIn: 0, error: refusal, connectionId: null });
+        this.open(true);
+      }
+    } else if (status === 429 || status === 503) {
+      const backOff = this.backOff(this.retryDelay);
+      const delay = refusal.retryAfter === null ? backOff : Math.max(refusal.retryAfter, backOff);
+      this.retryLater(status === 429 ? 'too-many-requests' : 'unavailable', refusal, delay);
+    } else if (status >= 400 && status < 500) {
+      this.stop('bad-request', refusal);
+    } else {
+      this.retryLater('server-error', refusal, this.backOff(this.retryDelay));
+    }
+  }
+
+  private retryLater(reason: string, error: Refusal | null, delay: number): void {
+    const generation = this.disconnect();
+    this.update({ state: 'reconnecting', reason, retryIn: delay, error, connectionId: null });
+    this.timer = setTimeout(() => {
+      if (generation === this.generation) {
+        this.timer = null;
+        this.open(false);
+      }
+    }, delay);
+  }
+
+  private stop(reason: string, error: Refusal | null): void {
+    this.disconnect();
+    this.update({ state: 'closed', reason, retryIn: null, error, connectionId: null });
+  }
+
+  /**
+   * Exponential back-off with jitter: between half and all of base × 2^failures, capped;
+   * the count of failures starts again when a stream opens.
+   */
+  private backOff(base: number): number {
+    const max = this.options.maxRetryDelay ?? 30000;
+    const ceiling = Math.min(max, Math.max(base, 1) * Math.pow(2, this.failures));
+    this.failures = Math.min(this.failures + 1, 30);
+    return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+  }
+
+  /**
+   * Whether an event was handled before: ids are `<epoch>-<sequence>` and grow within an
+   * epoch, so an id at or below the last one of the same epoch is a repeat.
+   */
+  private isRepeat(id: string): boolean {
+    if (!id || this.last === null) {
+      return false;
+    }
+    if (id === this.last) {
+      return true;
+    }
+    const incoming = parseId(id);
+    const last = parseId(this.last);
+    return incoming !== null && last !== null && incoming.epoch === last.epoch && incoming.sequence <= last.sequence;
+  }
+
+  private remember(id: string): void {
+    if (!id) {
+      return;
+    }
+    this.last = id;
+    if (this.options.storageKey && this.storage) {
+      try {
+        this.storage.setItem(this.options.storageKey, id);
+      } catch (failure) {
+        // A full or blocked storage loses only resume across a reload.
+      }
+    }
+  }
+
+  private dispatch(event: ParsedEvent, id: string | null): void {
+    const name = this.nameOf(event.type);
+    const registrations = this.handlers.get(name.event);
+    if (!registrations || registrations.length === 0) {
+      return;
+    }
+    const message: SseMessage = {
+      event: name.event,
+      channel: name.channel,
+      data: event.data,
+      id,
+      json: <T>() => JSON.parse(event.data) as T
+    };
+    for (const { handler, channel } of registrations) {
+      if (channel !== null && channel !== name.channel) {
+        continue;
+      }
+      try {
+        handler(message);
+      } catch (failure) {
+        // One failing handler neither stops the others nor the stream; the page's error
+        // reporting sees it as an uncaught error.
+        report(failure);
+      }
+    }
+  }
+
+  private update(change: Partial<Status>): void {
+    this.currentStatus = { ...this.currentStatus, ...change };
+    this.options.onStatus?.(this.currentStatus);
+  }
+}
+
+function report(failure: unknown): void {
+  const reportError = (globalThis as { reportError?: (error: unknown) => void }).reportError;
+  if (reportError) {
+    reportError(failure);
+  } else {
+    console.error(failure);
+  }
+}
+
+function reasonOf(data: string): string {
+  try {
+    const reason = JSON.parse(data).reason;
+    return typeof reason === 'string' ? reason : 'unknown';
+  } catch (failure) {
+    return 'unknown';
+  }
+}
+
+function parseId(id: string): { epoch: string; sequence: number } | null {
+  const dash = id.lastIndexOf('-');
+  if (dash <= 0 || !/^[0-9]{1,15}$/.test(id.slice(dash + 1))) {
+    return null;
+  }
+  return { epoch: id.slice(0, dash), sequence: parseInt(id.slice(dash + 1), 10) };
+}
+
+function sessionStorageOrNull(): Pick<Storage, 'getItem' | 'setItem'> | null {
+  try {
+    return typeof sessionStorage !== 'undefined' ? sessionStorage : null;
+  } catch (failure) {
+    // Storage denied (sandboxed frame, privacy settings).
+    return null;
+  }
+}
