@@ -11,6 +11,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -59,6 +60,21 @@ final class HeadlessChromium implements AutoCloseable {
 
 	void open(String url) {
 		this.driver.get(url);
+	}
+
+	void reload() {
+		this.driver.navigate().refresh();
+	}
+
+	/** Runs a script in the page; its {@code return} value comes back as Selenium maps it (lists, maps, longs). */
+	@Nullable Object script(String script, Object... arguments) {
+		return this.driver.executeScript(script, arguments);
+	}
+
+	/** Waits until a script returns {@code true}. */
+	void awaitScript(String description, String script, Object... arguments) {
+		new WebDriverWait(this.driver, WAIT).withMessage(() -> description + " never happened")
+			.until((driver) -> Boolean.TRUE.equals(script(script, arguments)));
 	}
 
 	void screenshot(String name) throws IOException {

@@ -65,6 +65,18 @@ class SampleApplicationIntegrationTests {
 	}
 
 	@Test
+	void servesTheBrowserClientModuleFromItsJar() throws Exception {
+		HttpResponse<String> module = this.http.send(
+				HttpRequest.newBuilder(URI.create(url("/webjars/sse-spring-boot-client/index.js"))).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(module.statusCode()).isEqualTo(200);
+		// Browsers run a module only with a JavaScript type.
+		assertThat(module.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("text/javascript"));
+		assertThat(module.body()).contains("export { connect }");
+	}
+
+	@Test
 	void streamRefusesChannelTheTokenDoesNotGrant() throws Exception {
 		String token = login("alice", "project:1");
 		HttpResponse<String> response = this.http.send(
