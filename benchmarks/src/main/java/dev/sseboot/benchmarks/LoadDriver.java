@@ -62,6 +62,9 @@ public final class LoadDriver {
 
 	private final ExecutorService publisher = Executors.newSingleThreadExecutor();
 
+	/** The server under load, as its process tree shows it. */
+	private final ServerProcess server;
+
 	private final String name;
 
 	private final int port;
@@ -91,6 +94,7 @@ public final class LoadDriver {
 		this.nchan = "nchan".equals(options.get("trigger"));
 		this.connectedEvent = Boolean.parseBoolean(options.getOrDefault("connected-event", "false"));
 		this.scale = Double.parseDouble(options.getOrDefault("scale", "1"));
+		this.server = new ServerProcess(options.get("pid"));
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -161,11 +165,11 @@ public final class LoadDriver {
 			open("main", n(4_000), 1000, true);
 			int held1 = count();
 			Map<String, Long> atFirst = stats();
-			Map<String, long[]> histogram1 = histogram();
+			Map<String, long[]> histogram1 = this.server.histogram();
 			open("main", n(4_000), 1000, true);
 			int held2 = count();
 			recordMemory(base, held1, atFirst, held2, stats());
-			this.results.put("histogram_per_stream", perStream(histogram1, histogram(), held2 - held1));
+			this.results.put("histogram_per_stream", ServerProcess.perStream(histogram1, this.server.histogram(), held2 - held1));
 			all("CLOSE main 0");
 			write();
 			return;
@@ -309,46 +313,6 @@ public final class LoadDriver {
 		// JVM servers run with a pre-touched fixed heap, so RSS grows only by native memory.
 		boolean jvm = atSecond.get("heap") >= 0 && !"node".equals(this.options.get("runtime"));
 		this.results.put("memory_kb_per_stream", (jvm ? heapPerStream + rssPerStream : rssPerStream) / 1024);
-	}
-
-	/**
-	 * The server's live heap by class ({@code jmap -histo:live}, a full collection first):
-	 * class name to instances and bytes. Empty where jmap cannot attach (a server not on
-	 * the JVM).
-	 */
-	private Map<String, long[]> histogram() throws Exception {
-		Map<String, long[]> classes = new LinkedHashMap<>();
-		Process jmap = new ProcessBuilder("jmap", "-histo:live", this.options.get("pid")).redirectErrorStream(true)
-			.start();
-		Pattern row = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
-		for (String line : new String(jmap.getInputStream().readAllBytes()).split("\n")) {
-			Matcher matcher = row.matcher(line);
-			if (matcher.find()) {
-				classes.put(matcher.group(3),
-						new long[] { Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2)) });
-			}
-		}
-		jmap.waitFor();
-		return classes;
-	}
-
-	/** What each added stream took, by class: the 25 largest, in bytes and instances per stream. */
-	private static List<Map<String, Object>> perStream(Map<String, long[]> before, Map<String, long[]> after,
-			int streams) {
-		List<Map<String, Object>> rows = new ArrayList<>();
-		for (Map.Entry<String, long[]> entry : after.entrySet()) {
-			long[] was = before.getOrDefault(entry.getKey(), new long[2]);
-			double bytes = (entry.getValue()[1] - was[1]) / (double) Math.max(1, streams);
-			if (bytes >= 16) {
-				Map<String, Object> row = new LinkedHashMap<>();
-				row.put("class", entry.getKey());
-				row.put("bytes_per_stream", Math.round(bytes));
-				row.put("instances_per_stream", (entry.getValue()[0] - was[0]) / (double) Math.max(1, streams));
-				rows.add(row);
-			}
-		}
-		rows.sort((a, b) -> Long.compare((Long) b.get("bytes_per_stream"), (Long) a.get("bytes_per_stream")));
-		return rows.subList(0, Math.min(25, rows.size()));
 	}
 
 	/** Not measured: JIT-compiles the subscribe and publish paths; users then count from 0. */
@@ -566,13 +530,13 @@ public final class LoadDriver {
 		if (behind > 0) {
 			publish(first + before, behind, 100);
 		}
-		long cpu = cpuTicks();
+		long cpu = this.server.cpuTicks();
 		long start = System.nanoTime();
 		String[] reconnected = all("RECONNECT " + jitterMillis + " " + clients);
 		publish(first + before + behind, after, 100);
 		String[] waited = all("WAIT 60000 5000");
 		long drainMillis = (System.nanoTime() - start) / 1_000_000;
-		double cpuSeconds = (cpuTicks() - cpu) / 100.0;
+		double cpuSeconds = (this.server.cpuTicks() - cpu) / 100.0;
 		Merged m = report();
 		Map<String, Object> r = new LinkedHashMap<>();
 		r.put("clients", m.readers);
@@ -668,56 +632,9 @@ public final class LoadDriver {
 			}
 		}
 		Thread.sleep(500);
-		stats.put("rss", rss());
+		stats.put("rss", this.server.rss());
 		log("stats " + stats);
 		return stats;
-	}
-
-	/** Resident set size of the server process and its children (nginx workers). */
-	private long rss() throws IOException {
-		long total = 0;
-		for (String pid : pids()) {
-			for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
-				if (line.startsWith("VmRSS:")) {
-					total += Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-				}
-			}
-		}
-		return total;
-	}
-
-	private long cpuTicks() throws IOException {
-		long total = 0;
-		for (String pid : pids()) {
-			String stat = Files.readString(Path.of("/proc", pid, "stat"));
-			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-			total += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-		}
-		return total;
-	}
-
-	private List<String> pids() throws IOException {
-		String root = this.options.get("pid");
-		List<String> pids = new ArrayList<>(List.of(root));
-		try (var dirs = Files.list(Path.of("/proc"))) {
-			for (Path dir : dirs.toList()) {
-				String pid = dir.getFileName().toString();
-				if (!pid.chars().allMatch(Character::isDigit)) {
-					continue;
-				}
-				try {
-					String stat = Files.readString(dir.resolve("stat"));
-					String ppid = stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1];
-					if (ppid.equals(root)) {
-						pids.add(pid);
-					}
-				}
-				catch (IOException ex) {
-					// exited
-				}
-			}
-		}
-		return pids;
 	}
 
 	// ---- workers
