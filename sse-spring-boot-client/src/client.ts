@@ -1,5 +1,7 @@
 import { ParsedEvent } from './parser.js';
-import { Connection, Environment, Refusal, TransportListener, openEventSource, openFetch } from './transports.js';
+import {
+  Connection, Environment, Refusal, TransportListener, guarded, openEventSource, openFetch, report
+} from './transports.js';
 
 /**
  * How the token reaches the server.
@@ -26,7 +28,8 @@ export interface Status {
    * Why the stream ended, is reconnecting or closed: a server close reason (`token-expired`,
    * `revoked`, `slow-consumer`, `shutdown`, `max-lifetime`, `replaced`, `resync`), or
    * `token-renewal`, `network`, `unauthorized`, `forbidden-channel`, `too-many-requests`,
-   * `unavailable`, `bad-request`, `server-error`, `token-unavailable`, `closed` (by
+   * `unavailable`, `bad-request`, `bad-response` (a 2xx that is not a stream),
+   * `server-error`, `token-unavailable`, `closed` (by
    * {@link SseClient.close}). `null` while open.
    */
   readonly reason: string | null;
@@ -88,7 +91,11 @@ export interface ConnectOptions {
   /** The query parameter for the token with the `eventsource` transport; `token` by default. */
   tokenParameter?: string;
   /** Browser APIs to use instead of the globals (tests, other runtimes). */
-  environment?: Partial<Environment> & { storage?: Pick<Storage, 'getItem' | 'setItem'> | null; random?: () => number };
+  environment?: Partial<Environment> & {
+    storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+    random?: () => number;
+    now?: () => number;
+  };
 }
 
 /** A stream that keeps itself open. */
@@ -137,6 +144,11 @@ class StreamClient implements SseClient {
   private readonly environment: Environment;
   private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null;
   private readonly random: () => number;
+  private readonly now: () => number;
+  /** When the current stream opened, or `null` while none is open. */
+  private openedAt: number | null = null;
+  /** Whether EventSource's own reconnect may try once: only right after an open stream dropped. */
+  private browserMayRetry = false;
   private current: Connection | null = null;
   /** Counts connections: callbacks of an earlier one are ignored. */
   private generation = 0;
@@ -159,7 +171,7 @@ class StreamClient implements SseClient {
     const environment = options.environment ?? {};
     const globals = globalThis as Partial<typeof globalThis>;
     this.environment = {
-      EventSource: environment.EventSource ?? globals.EventSource,
+      EventSource: 'EventSource' in environment ? environment.EventSource : globals.EventSource,
       fetch: environment.fetch ?? ((input, init) => fetch(input, init))
     };
     if (this.transport !== 'fetch' && !this.environment.EventSource) {
@@ -167,6 +179,7 @@ class StreamClient implements SseClient {
     }
     this.storage = environment.storage !== undefined ? environment.storage : sessionStorageOrNull();
     this.random = environment.random ?? Math.random;
+    this.now = environment.now ?? Date.now;
     this.retryDelay = options.retryDelay ?? 3000;
     this.channels = options.channels ?? [];
     this.last = options.storageKey && this.storage ? this.storage.getItem(options.storageKey) : null;
@@ -215,7 +228,9 @@ class StreamClient implements SseClient {
   }
 
   close(): void {
-    this.stop('closed', null);
+    if (this.currentStatus.state !== 'closed') {
+      this.stop('closed', null);
+    }
   }
 
   start(): void {
@@ -223,8 +238,15 @@ class StreamClient implements SseClient {
     this.open(false);
   }
 
+  private open(renewToken: boolean): void {
+    this.connect(renewToken).catch((failure) => {
+      this.stop('bad-request', null);
+      report(failure);
+    });
+  }
+
   /** Opens a connection, with a fresh token when asked to or when there is none yet. */
-  private async open(renewToken: boolean): Promise<void> {
+  private async connect(renewToken: boolean): Promise<void> {
     const generation = this.disconnect();
     if (this.options.getToken && (renewToken || (this.token === null && this.transport !== 'cookie'))) {
       let token: string;
@@ -288,7 +310,7 @@ class StreamClient implements SseClient {
       event: (event) => current() && this.handle(event),
       retry: (milliseconds) => {
         if (current()) {
-          this.retryDelay = milliseconds;
+          this.retryDelay = Math.min(milliseconds, this.maxRetryDelay());
         }
       },
       refused: (refusal) => current() && this.refused(refusal),
@@ -296,7 +318,10 @@ class StreamClient implements SseClient {
         if (!current()) {
           return;
         }
-        if (reconnecting) {
+        if (reconnecting && this.browserMayRetry) {
+          // Once, after the server's retry: which only EventSource can read.
+          this.browserMayRetry = false;
+          this.openedAt = null;
           this.update({ state: 'reconnecting', reason: 'network', retryIn: null, connectionId: null });
         } else {
           this.retryLater('network', null, this.backOff(this.retryDelay));
@@ -306,29 +331,39 @@ class StreamClient implements SseClient {
   }
 
   private handle(event: ParsedEvent): void {
+    const generation = this.generation;
     switch (event.type) {
       case CONNECTED:
         this.connected(event);
-        break;
+        this.dispatch(event, null);
+        return;
       case TOKEN_EXPIRING:
         this.dispatch(event, null);
-        this.renew('token-renewal');
+        // A handler may have closed the client.
+        if (generation === this.generation) {
+          this.renew('token-renewal').catch(report);
+        }
         return;
       case CLOSE:
         this.dispatch(event, null);
-        this.closedByServer(reasonOf(event.data));
+        if (generation === this.generation) {
+          this.closedByServer(reasonOf(event.data));
+        }
         return;
       case HEARTBEAT:
-        break;
+        this.dispatch(event, null);
+        return;
       default:
+        if (!event.hasId) {
+          this.dispatch(event, null);
+          return;
+        }
         if (this.isRepeat(event.lastEventId)) {
           return;
         }
         this.remember(event.lastEventId);
-        this.dispatch(event, event.lastEventId || null);
-        return;
+        this.dispatch(event, event.lastEventId);
     }
-    this.dispatch(event, null);
   }
 
   /** Splits `<channel> <event>`: channel names hold no spaces, and only the stream's channels count. */
@@ -347,7 +382,8 @@ class StreamClient implements SseClient {
     } catch (failure) {
       // An older server's first event: open all the same.
     }
-    this.failures = 0;
+    this.openedAt = this.now();
+    this.browserMayRetry = true;
     this.renewedAfterRefusal = false;
     if (connected.channels) {
       this.channels = connected.channels;
@@ -380,8 +416,14 @@ class StreamClient implements SseClient {
     } finally {
       this.renewing = false;
     }
-    if (generation === this.generation && this.currentStatus.state !== 'closed') {
-      this.token = token;
+    if (this.currentStatus.state === 'closed' || token === this.token) {
+      // The same token again (a cached one) would be warned again at once: the stream
+      // goes on until it expires, and token-expired asks again.
+      return;
+    }
+    // Kept even if the stream dropped meanwhile: the next attempt uses it.
+    this.token = token;
+    if (generation === this.generation) {
       this.update({ state: 'reconnecting', reason, retryIn: 0, connectionId: null });
       this.open(false);
     }
@@ -429,6 +471,9 @@ class StreamClient implements SseClient {
       const backOff = this.backOff(this.retryDelay);
       const delay = refusal.retryAfter === null ? backOff : Math.max(refusal.retryAfter, backOff);
       this.retryLater(status === 429 ? 'too-many-requests' : 'unavailable', refusal, delay);
+    } else if (status < 300) {
+      // A page, not a stream (a proxy's login page, an SPA fallback): EventSource stops too.
+      this.stop('bad-response', refusal);
     } else if (status >= 400 && status < 500) {
       this.stop('bad-request', refusal);
     } else {
@@ -438,13 +483,13 @@ class StreamClient implements SseClient {
 
   private retryLater(reason: string, error: Refusal | null, delay: number): void {
     const generation = this.disconnect();
-    this.update({ state: 'reconnecting', reason, retryIn: delay, error, connectionId: null });
     this.timer = setTimeout(() => {
       if (generation === this.generation) {
         this.timer = null;
         this.open(false);
       }
     }, delay);
+    this.update({ state: 'reconnecting', reason, retryIn: delay, error, connectionId: null });
   }
 
   private stop(reason: string, error: Refusal | null): void {
@@ -453,11 +498,17 @@ class StreamClient implements SseClient {
   }
 
   /**
-   * Exponential back-off with jitter: between half and all of base × 2^failures, capped;
-   * the count of failures starts again when a stream opens.
+   * Exponential back-off with jitter: between half and all of base × 2^failures, capped.
+   * The count of failures starts again after a stream that stayed open for the longest
+   * delay: one that ends right after it opened (a proxy that cuts it, two tabs replacing
+   * each other) counts as a failure.
    */
   private backOff(base: number): number {
-    const max = this.options.maxRetryDelay ?? 30000;
+    const max = this.maxRetryDelay();
+    if (this.openedAt !== null && this.now() - this.openedAt >= max) {
+      this.failures = 0;
+    }
+    this.openedAt = null;
     const ceiling = Math.min(max, Math.max(base, 1) * Math.pow(2, this.failures));
     this.failures = Math.min(this.failures + 1, 30);
     return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
@@ -510,28 +561,22 @@ class StreamClient implements SseClient {
       if (channel !== null && channel !== name.channel) {
         continue;
       }
-      try {
-        handler(message);
-      } catch (failure) {
-        // One failing handler neither stops the others nor the stream; the page's error
-        // reporting sees it as an uncaught error.
-        report(failure);
-      }
+      // One failing handler neither stops the others nor the stream.
+      guarded(() => handler(message));
     }
+  }
+
+  private maxRetryDelay(): number {
+    return this.options.maxRetryDelay ?? 30000;
   }
 
   private update(change: Partial<Status>): void {
     this.currentStatus = { ...this.currentStatus, ...change };
-    this.options.onStatus?.(this.currentStatus);
-  }
-}
-
-function report(failure: unknown): void {
-  const reportError = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-  if (reportError) {
-    reportError(failure);
-  } else {
-    console.error(failure);
+    const onStatus = this.options.onStatus;
+    if (onStatus) {
+      const status = this.currentStatus;
+      guarded(() => onStatus(status));
+    }
   }
 }
 

@@ -6,6 +6,8 @@ export interface ParsedEvent {
   readonly data: string;
   /** The last event id seen so far on the stream: ids carry over to events without one. */
   readonly lastEventId: string;
+  /** Whether the event had an `id:` line of its own. */
+  readonly hasId: boolean;
 }
 
 /**
@@ -23,6 +25,7 @@ export class SseParser {
   private hasData = false;
   private type = '';
   private lastEventId = '';
+  private hasId = false;
 
   /**
    * @param onEvent called for each complete event
@@ -97,6 +100,7 @@ export class SseParser {
       case 'id':
         if (value.indexOf('\0') < 0) {
           this.lastEventId = value;
+          this.hasId = true;
         }
         break;
       case 'retry':
@@ -114,11 +118,13 @@ export class SseParser {
     const type = this.type || 'message';
     const data = this.data;
     const hasData = this.hasData;
+    const hasId = this.hasId;
     this.type = '';
     this.data = '';
     this.hasData = false;
+    this.hasId = false;
     if (hasData) {
-      this.onEvent({ type, data, lastEventId: this.lastEventId });
+      this.onEvent({ type, data, lastEventId: this.lastEventId, hasId });
     }
   }
 }

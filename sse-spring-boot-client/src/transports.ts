@@ -53,9 +53,13 @@ export function openEventSource(request: TransportRequest, types: Iterable<strin
   const EventSourceClass = environment.EventSource as typeof EventSource;
   const source = new EventSourceClass(request.url, { withCredentials: request.withCredentials });
   const listened = new Set<string>();
+  // EventSource carries an id over to events without one: a changed id is the event's own.
+  let lastEventId = '';
   const forward = (event: Event): void => {
     const message = event as MessageEvent<string>;
-    listener.event({ type: message.type, data: message.data, lastEventId: message.lastEventId });
+    const hasId = message.lastEventId !== lastEventId;
+    lastEventId = message.lastEventId;
+    listener.event({ type: message.type, data: message.data, lastEventId, hasId });
   };
   const listen = (type: string): void => {
     if (!listened.has(type)) {
@@ -128,10 +132,12 @@ export function openFetch(request: TransportRequest, listener: TransportListener
     }
     const parser = new SseParser((event) => {
       if (!controller.signal.aborted) {
-        listener.event(event);
+        // A failure of the client's own is not a dropped connection.
+        guarded(() => listener.event(event));
       }
     }, (milliseconds) => listener.retry(milliseconds));
-    const decoder = new TextDecoder();
+    // The parser drops one leading byte order mark, as the format says; the decoder keeps it.
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
     const reader = response.body.getReader();
     try {
       for (;;) {
@@ -148,7 +154,7 @@ export function openFetch(request: TransportRequest, listener: TransportListener
       listener.disconnected(false);
     }
   };
-  read();
+  read().catch(report);
   return {
     listen: () => undefined,
     close: () => controller.abort()
@@ -203,4 +209,23 @@ export function retryAfterOf(header: string | null, now: number = Date.now()): n
   }
   const date = Date.parse(value);
   return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+/** Hands an error to the page's error reporting (`window.onerror`) without stopping the caller. */
+export function report(failure: unknown): void {
+  const reportError = (globalThis as { reportError?: (error: unknown) => void }).reportError;
+  if (reportError) {
+    reportError(failure);
+  } else {
+    console.error(failure);
+  }
+}
+
+/** Runs a callback of the application's; what it throws is reported, not propagated. */
+export function guarded(callback: () => void): void {
+  try {
+    callback();
+  } catch (failure) {
+    report(failure);
+  }
 }

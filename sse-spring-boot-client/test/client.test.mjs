@@ -4,6 +4,9 @@ import { connect } from '../dist/index.js';
 
 const STREAM_URL = 'http://app.test/sse';
 
+/** Longer than any retry the tests configure: what has not happened by then will not. */
+const quiet = () => new Promise((resolve) => setTimeout(resolve, 40));
+
 /** Waits for a condition the client reaches on its own timers. */
 async function until(condition, what) {
   const deadline = Date.now() + 5000;
@@ -231,7 +234,7 @@ describe('fetch transport', () => {
     stream.send(connected('none') + close('revoked'));
     await until(() => client.status.state === 'closed', 'closed');
     assert.equal(client.status.reason, 'revoked');
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await quiet();
     assert.equal(server.requests.length, 1);
   });
 
@@ -243,6 +246,7 @@ describe('fetch transport', () => {
     await until(() => client.status.state === 'closed', 'closed');
     assert.equal(client.status.reason, 'forbidden-channel');
     assert.equal(client.status.error.message, 'Channel not permitted: project:2');
+    await quiet();
     assert.equal(server.requests.length, 1);
   });
 
@@ -283,21 +287,36 @@ describe('fetch transport', () => {
     server.fail();
     const last = server.stream();
     const delays = [];
-    let random = 0;
-    const client = start({ transport: 'fetch', retryDelay: 8, ...tokens('t1'),
+    const client = start({ transport: 'fetch', retryDelay: 8, maxRetryDelay: 1000, ...tokens('t1'),
       onStatus: (status) => status.retryIn && delays.push([status.reason, status.retryIn]),
-      environment: { fetch: server.fetch, random: () => random } });
+      environment: { fetch: server.fetch, random: () => 0 } });
     await until(() => first.send, 'a stream');
     first.send(connected('none') + close('shutdown'));
     await until(() => last.send, 'a stream after three attempts');
     // Half of 8, 16, 32 with the jitter at its least.
     assert.deepEqual(delays, [['shutdown', 4], ['network', 8], ['network', 16]]);
-    random = 1;
-    last.send(connected('recovered') + close('max-lifetime'));
-    await until(() => delays.length === 4, 'a fourth delay');
-    // Opening again starts the count again: all of 8 with the jitter at its most.
-    assert.deepEqual(delays[3], ['max-lifetime', 8]);
     client.close();
+  });
+
+  it('goes on counting failures while streams end right after they open, and starts again after one that lasted', async () => {
+    const server = fakeServer();
+    const streams = [server.stream(), server.stream(), server.stream()];
+    const delays = [];
+    let now = 0;
+    const client = start({ transport: 'fetch', retryDelay: 8, maxRetryDelay: 1000, ...tokens('t1'),
+      onStatus: (status) => status.retryIn && delays.push(status.retryIn),
+      environment: { fetch: server.fetch, random: () => 1, now: () => now } });
+    await until(() => streams[0].send, 'a stream');
+    streams[0].send(connected('none') + close('replaced'));
+    await until(() => streams[1].send, 'a second stream');
+    streams[1].send(connected('recovered') + close('replaced'));
+    await until(() => streams[2].send, 'a third stream');
+    streams[2].send(connected('recovered'));
+    await until(() => client.status.state === 'open', 'the third stream open');
+    now += 1000;
+    streams[2].send(close('replaced'));
+    await until(() => delays.length === 3, 'three delays');
+    assert.deepEqual(delays, [8, 16, 8]);
   });
 
   it('keeps the last id in session storage, so that a reload resumes', async () => {
@@ -331,6 +350,114 @@ describe('fetch transport', () => {
     stream.send(tick('e-3', 3));
     await until(() => seen.length === 3, 'the third tick');
     assert.deepEqual(uncaught, ['a handler bug', 'a handler bug']);
+  });
+});
+
+describe('robustness', () => {
+  it('stays closed when a handler closes it on the server close', async () => {
+    const server = fakeServer();
+    const stream = server.stream();
+    const { handed, getToken } = tokens('t1', 't2');
+    const client = start({ transport: 'fetch', getToken, environment: { fetch: server.fetch } });
+    client.on('sse-close', () => client.close());
+    client.on('sse-token-expiring', () => client.close());
+    await until(() => stream.send, 'a stream');
+    stream.send(connected('none') + 'event: sse-token-expiring\ndata: {}\n\n' + close('shutdown'));
+    await until(() => client.status.state === 'closed', 'closed');
+    await quiet();
+    assert.equal(client.status.reason, 'closed');
+    assert.equal(server.requests.length, 1);
+    assert.deepEqual(handed, ['t1']);
+  });
+
+  it('reports an onStatus that throws, and goes on as if it had not', async () => {
+    const server = fakeServer();
+    const stream = server.stream();
+    const reported = [];
+    globalThis.reportError = (error) => reported.push(error.message);
+    try {
+      const client = start({ transport: 'fetch', ...tokens('t1'), environment: { fetch: server.fetch },
+        onStatus: () => {
+          throw new Error('a status bug');
+        } });
+      await until(() => stream.send, 'a stream');
+      stream.send(connected('none'));
+      await until(() => client.status.state === 'open', 'open');
+      await quiet();
+      assert.equal(server.requests.length, 1);
+      client.close();
+      assert.ok(reported.length >= 3 && reported.every((message) => message === 'a status bug'));
+    } finally {
+      delete globalThis.reportError;
+    }
+  });
+
+  it('does not reconnect when renewal hands back the same token', async () => {
+    const server = fakeServer();
+    const stream = server.stream();
+    const { handed, getToken } = tokens('same');
+    const client = start({ transport: 'fetch', getToken, environment: { fetch: server.fetch } });
+    await until(() => stream.send, 'a stream');
+    stream.send(connected('none') + 'event: sse-token-expiring\ndata: {}\n\n');
+    await until(() => handed.length === 2, 'a renewal');
+    await quiet();
+    assert.equal(server.requests.length, 1);
+    assert.equal(client.status.state, 'open');
+  });
+
+  it('keeps a renewed token when the stream drops while it is fetched', async () => {
+    const server = fakeServer();
+    const first = server.stream();
+    const second = server.stream();
+    let release;
+    const handed = [];
+    const getToken = () => {
+      handed.push(handed.length === 0 ? 't1' : 't2');
+      return handed.length === 1 ? 't1' : new Promise((resolve) => (release = () => resolve('t2')));
+    };
+    start({ transport: 'fetch', getToken, environment: { fetch: server.fetch } });
+    await until(() => first.send, 'a stream');
+    first.send(connected('none') + 'event: sse-token-expiring\ndata: {}\n\n');
+    await until(() => release, 'a renewal under way');
+    first.end();
+    release();
+    await until(() => second.request, 'a reconnect');
+    assert.equal(second.request.headers.Authorization, 'Bearer t2');
+  });
+
+  it('stops on a 200 answer that is not an event stream, as EventSource does', async () => {
+    const server = fakeServer();
+    server.refuse(200, undefined, undefined);
+    const client = start({ transport: 'fetch', ...tokens('t1'), environment: { fetch: server.fetch } });
+    await until(() => client.status.state === 'closed', 'closed');
+    assert.equal(client.status.reason, 'bad-response');
+    await quiet();
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('hands on events without an id of their own, and never takes them for repeats', async () => {
+    const server = fakeServer();
+    const stream = server.stream();
+    const seen = [];
+    const client = start({ transport: 'fetch', ...tokens('t1'), environment: { fetch: server.fetch } });
+    client.on('tick', (message) => seen.push([message.id, message.data]));
+    await until(() => stream.send, 'a stream');
+    stream.send(connected('none') + tick('e-1', 1) + 'event: tick\ndata: no id\n\n' + tick('e-2', 2));
+    await until(() => seen.length === 3, 'three ticks');
+    assert.deepEqual(seen, [['e-1', '1'], [null, 'no id'], ['e-2', '2']]);
+    assert.equal(client.lastEventId, 'e-2');
+  });
+
+  it('caps a retry: larger than the longest delay', async () => {
+    const server = fakeServer();
+    const first = server.stream();
+    const statuses = [];
+    start({ transport: 'fetch', maxRetryDelay: 50, ...tokens('t1'), onStatus: (status) => statuses.push(status),
+      environment: { fetch: server.fetch } });
+    await until(() => first.send, 'a stream');
+    first.send('retry: 9999999999\n' + connected('none') + close('slow-consumer'));
+    await until(() => statuses.some((status) => status.reason === 'slow-consumer'), 'a slow-consumer close');
+    assert.equal(statuses.find((status) => status.reason === 'slow-consumer').retryIn, 50);
   });
 });
 
@@ -400,14 +527,33 @@ describe('eventsource transport', () => {
     assert.equal(server.requests[0].url.searchParams.get('channel'), 'secret');
   });
 
-  it('leaves a network error to EventSource, which reconnects by itself with the server retry', async () => {
+  it('leaves one network error of an open stream to EventSource, which reconnects after the server retry', async () => {
     const client = start({ ...tokens('t1'), environment: { EventSource: FakeEventSource } });
     await until(() => FakeEventSource.instances.length === 1, 'an EventSource');
-    FakeEventSource.instances[0].fail(FakeEventSource.CONNECTING);
+    const source = FakeEventSource.instances[0];
+    source.emit('sse-connected', '{"resume":"none"}');
+    source.fail(FakeEventSource.CONNECTING);
     assert.equal(client.status.state, 'reconnecting');
     assert.equal(client.status.reason, 'network');
-    assert.equal(FakeEventSource.instances.length, 1);
-    assert.equal(FakeEventSource.instances[0].closed, undefined);
+    assert.equal(source.closed, undefined);
+    // Its retry failed too: the client backs off on its own from here.
+    source.fail(FakeEventSource.CONNECTING);
+    assert.equal(source.closed, true);
+    assert.equal(client.status.retryIn, 5);
+    await until(() => FakeEventSource.instances.length === 2, 'a new EventSource');
+  });
+
+  it('renews a token the server refused, which only a second request can tell', async () => {
+    const server = fakeServer();
+    server.refuse(403, 'FORBIDDEN', 'Invalid or expired token/api-key');
+    const { handed, getToken } = tokens('old', 'new');
+    start({ getToken, environment: { EventSource: FakeEventSource, fetch: server.fetch } });
+    await until(() => FakeEventSource.instances.length === 1, 'an EventSource');
+    FakeEventSource.instances[0].fail(FakeEventSource.CLOSED);
+    await until(() => FakeEventSource.instances.length === 2, 'a second EventSource');
+    assert.deepEqual(handed, ['old', 'new']);
+    assert.equal(server.requests[0].url.searchParams.get('token'), 'old');
+    assert.equal(FakeEventSource.instances[1].url.searchParams.get('token'), 'new');
   });
 
   it('sends cookies with the cookie transport, and no token', async () => {

@@ -13,7 +13,7 @@ function parse(...chunks) {
 describe('SseParser', () => {
   it('dispatches an event on a blank line, with its name, data and id', () => {
     const { events } = parse('id: 7-1\nevent: position\ndata: {"x":1}\n\n');
-    assert.deepEqual(events, [{ type: 'position', data: '{"x":1}', lastEventId: '7-1' }]);
+    assert.deepEqual(events, [{ type: 'position', data: '{"x":1}', lastEventId: '7-1', hasId: true }]);
   });
 
   it('accepts CRLF, CR and LF line ends, also mixed in one stream', () => {
@@ -48,12 +48,13 @@ describe('SseParser', () => {
 
   it('ignores comments, unknown fields and events without data', () => {
     const { events } = parse(': heartbeat\n\nfoo: bar\nevent: empty\n\ndata: x\n\n');
-    assert.deepEqual(events, [{ type: 'message', data: 'x', lastEventId: '' }]);
+    assert.deepEqual(events, [{ type: 'message', data: 'x', lastEventId: '', hasId: false }]);
   });
 
   it('carries the last id over to events without one, and ignores ids with NUL', () => {
     const { events } = parse('id: 1-1\ndata: a\n\ndata: b\n\nid: 1-\u00002\ndata: c\n\nid\ndata: d\n\n');
     assert.deepEqual(events.map((event) => event.lastEventId), ['1-1', '1-1', '1-1', '']);
+    assert.deepEqual(events.map((event) => event.hasId), [true, false, false, true]);
   });
 
   it('reports retry only for ASCII digits', () => {

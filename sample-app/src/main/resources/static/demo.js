@@ -111,17 +111,17 @@ function droneMap(svg) {
   };
 }
 
-async function drones() {
+function drones() {
   const view = panel('drones');
   const map = droneMap(view.root.querySelector('.map'));
-  const token = await login('pilot', ['project:1'], 600);
   let client = null;
   view.root.querySelectorAll('button[data-project]').forEach((button) => {
     button.addEventListener('click', () => {
       if (client) {
         client.close();
       }
-      client = open(view, { getToken: () => token, channels: ['project:' + button.dataset.project] }, {
+      client = open(view, { getToken: () => login('pilot', ['project:1'], 600),
+        channels: ['project:' + button.dataset.project] }, {
         position: (message) => {
           const position = message.json();
           view.add('received');
@@ -159,12 +159,17 @@ function resume() {
       view.set('node', connected.node || 'single node');
     });
   };
-  view.root.querySelector('.drop').addEventListener('click', () => {
+  const drop = view.root.querySelector('.drop');
+  drop.addEventListener('click', () => {
     client.close();
+    drop.disabled = true;
     view.add('drops');
     view.set('status', 'dropped');
     view.set('resume', '-');
-    setTimeout(start, 1500);
+    setTimeout(() => {
+      drop.disabled = false;
+      start();
+    }, 1500);
   });
   start();
 }

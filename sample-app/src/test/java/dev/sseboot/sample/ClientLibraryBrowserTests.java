@@ -92,6 +92,9 @@ class ClientLibraryBrowserTests {
 						+ " && window.record.ticks.length >= 3");
 		JsonNode record = record();
 		assertThat(record.get("resumes").get(0).asString()).isEqualTo("recovered");
+		// The page before the reload handled up to here; the new one goes on from the next.
+		assertThat(record.get("ticks").get(0).get("n").asLong())
+			.isEqualTo(record.get("lastTickBeforeLoad").asLong() + 1);
 		assertEachTickOnceInOrder(record);
 	}
 
