@@ -54,10 +54,18 @@ final class TomcatClientConnection implements ClientConnection {
 	@Override
 	public void abort() {
 		if (isCurrent()) {
-			// Discards what is buffered and closes the connection; Tomcat then ends the
-			// async request with this error, as it does when a write fails.
+			// Discards what is buffered and closes the connection.
 			this.request.getResponse()
 				.action(ActionCode.CLOSE_NOW, new ClientAbortException("Stream aborted by the server"));
+			// Tomcat ends the async request with that error only when it next processes the
+			// connection, which a connection closed from outside its threads does not always
+			// get: a graceful shutdown then waited 30 s for the request. This ends it anyway.
+			try {
+				this.request.action(ActionCode.ASYNC_COMPLETE, null);
+			}
+			catch (IllegalStateException ex) {
+				// Already ending with the error.
+			}
 		}
 	}
 
