@@ -31,7 +31,7 @@ final class ClientConnectionValve extends ValveBase {
 			getNext().invoke(request, response);
 			return;
 		}
-		TomcatClientConnection connection = new TomcatClientConnection(request.getCoyoteRequest());
+		TomcatClientConnection connection = new TomcatClientConnection(request);
 		request.setAttribute(ClientConnection.ATTRIBUTE, connection);
 		try {
 			getNext().invoke(request, response);

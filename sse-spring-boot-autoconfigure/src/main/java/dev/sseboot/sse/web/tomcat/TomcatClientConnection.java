@@ -1,9 +1,10 @@
 package dev.sseboot.sse.web.tomcat;
 
 import dev.sseboot.sse.web.ClientConnection;
+import jakarta.servlet.AsyncContext;
 import org.apache.catalina.connector.ClientAbortException;
+import org.apache.catalina.connector.Request;
 import org.apache.coyote.ActionCode;
-import org.apache.coyote.Request;
 
 /**
  * The connection of a stream request on Tomcat. Tomcat does not watch the connection of an
@@ -16,15 +17,18 @@ import org.apache.coyote.Request;
  */
 final class TomcatClientConnection implements ClientConnection {
 
-	private final Request request;
+	private final Request servletRequest;
+
+	private final org.apache.coyote.Request request;
 
 	private final String requestId;
 
 	private volatile boolean ended;
 
 	TomcatClientConnection(Request request) {
-		this.request = request;
-		this.requestId = request.getRequestId();
+		this.servletRequest = request;
+		this.request = request.getCoyoteRequest();
+		this.requestId = this.request.getRequestId();
 	}
 
 	/**
@@ -54,17 +58,22 @@ final class TomcatClientConnection implements ClientConnection {
 	@Override
 	public void abort() {
 		if (isCurrent()) {
+			// Taken while the request is the stream's: once Tomcat has recycled the request,
+			// this context refuses to complete, where the request would serve another.
+			AsyncContext async = this.servletRequest.isAsyncStarted() ? this.servletRequest.getAsyncContext() : null;
 			// Discards what is buffered and closes the connection.
 			this.request.getResponse()
 				.action(ActionCode.CLOSE_NOW, new ClientAbortException("Stream aborted by the server"));
 			// Tomcat ends the async request with that error only when it next processes the
 			// connection, which a connection closed from outside its threads does not always
 			// get: a graceful shutdown then waited 30 s for the request. This ends it anyway.
-			try {
-				this.request.action(ActionCode.ASYNC_COMPLETE, null);
-			}
-			catch (IllegalStateException ex) {
-				// Already ending with the error.
+			if (async != null) {
+				try {
+					async.complete();
+				}
+				catch (IllegalStateException ex) {
+					// Ended meanwhile, with the error.
+				}
 			}
 		}
 	}
