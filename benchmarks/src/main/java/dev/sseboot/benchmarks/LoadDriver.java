@@ -148,12 +148,7 @@ public final class LoadDriver {
 				all("CLOSE warm 0");
 				reap();
 			}
-			this.nextUser = 1_000_000;
-			String[] sub = open("sub", n(3_000), 1000, true);
-			this.results.put("subscribe_per_s", rate(sub));
-			this.results.put("subscribe_failed", failed(sub));
-			this.results.put("subscribe_retries", retries(sub));
-			all("CLOSE sub 0");
+			subscribeBurst();
 			write();
 			return;
 		}
@@ -214,8 +209,8 @@ public final class LoadDriver {
 		int rest = hold - 2 * n(4_000);
 		int probe = Math.min(rest, n(1_000));
 		String[] third = open("main", probe, 1000, true);
-		if (failed(third) * 10 > probe) {
-			this.results.put("ramp_stopped", "probe of " + probe + ": " + failed(third) + " failed");
+		if (OpenedReplies.failed(third) * 10 > probe) {
+			this.results.put("ramp_stopped", "probe of " + probe + ": " + OpenedReplies.failed(third) + " failed");
 			// At its connection limit the server would not even accept the publisher's
 			// connection: give back a few slots.
 			this.results.put("held", count());
@@ -224,14 +219,15 @@ public final class LoadDriver {
 		}
 		else if (rest > probe) {
 			String[] fourth = open("main", rest - probe, 1000, true);
-			third = merge(third, fourth);
+			third = OpenedReplies.merge(third, fourth);
 		}
 		int held = count();
 		this.results.putIfAbsent("held", held);
-		this.results.put("connect_all_ms", ms(first) + ms(second) + ms(third));
-		this.results.put("connect_max_ms", Math.max(maxConnect(first), Math.max(maxConnect(second), maxConnect(third))));
-		this.results.put("connect_failed", failed(first) + failed(second) + failed(third));
-		this.results.put("connect_retries", retries(first) + retries(second) + retries(third));
+		String[] opened = OpenedReplies.join(first, second, third);
+		this.results.put("connect_all_ms", OpenedReplies.ms(first) + OpenedReplies.ms(second) + OpenedReplies.ms(third));
+		this.results.put("connect_max_ms", OpenedReplies.maxConnect(opened));
+		this.results.put("connect_failed", OpenedReplies.failed(opened));
+		this.results.put("connect_retries", OpenedReplies.retries(opened));
 		recordMemory(base, held1, atFirst, held2, atSecond);
 
 		// (b) Broadcast bursts at every level.
@@ -243,7 +239,7 @@ public final class LoadDriver {
 		// (b) The same with 1 % of clients not reading.
 		burst("burst_" + mid + "_pad400", n(100), 400);
 		String[] slow = open("nonread", Math.max(1, mid / 100), 200, false, false);
-		this.results.put("nonreaders", ok(slow));
+		this.results.put("nonreaders", OpenedReplies.ok(slow));
 		burst("burst_" + mid + "_pad400_slow1pct", n(100), 400);
 		all("CLOSE nonread 0");
 		reap();
@@ -288,12 +284,7 @@ public final class LoadDriver {
 
 		// (e) Authenticated subscribe rate, last, when the JIT has seen every path: fresh
 		// tokens, a burst with 1 000 handshakes in flight.
-		this.nextUser = 1_000_000;
-		String[] sub = open("sub", n(3_000), 1000, true);
-		this.results.put("subscribe_per_s", rate(sub));
-		this.results.put("subscribe_failed", failed(sub));
-		this.results.put("subscribe_retries", retries(sub));
-		all("CLOSE sub 0");
+		subscribeBurst();
 		reap();
 
 		all("CLOSE main 0");
@@ -313,6 +304,16 @@ public final class LoadDriver {
 		// JVM servers run with a pre-touched fixed heap, so RSS grows only by native memory.
 		boolean jvm = atSecond.get("heap") >= 0 && !"node".equals(this.options.get("runtime"));
 		this.results.put("memory_kb_per_stream", (jvm ? heapPerStream + rssPerStream : rssPerStream) / 1024);
+	}
+
+	/** Authenticated subscribe rate: fresh tokens, a burst with 1 000 handshakes in flight. */
+	private void subscribeBurst() throws Exception {
+		this.nextUser = 1_000_000;
+		String[] sub = open("sub", n(3_000), 1000, true);
+		this.results.put("subscribe_per_s", OpenedReplies.rate(sub));
+		this.results.put("subscribe_failed", OpenedReplies.failed(sub));
+		this.results.put("subscribe_retries", OpenedReplies.retries(sub));
+		all("CLOSE sub 0");
 	}
 
 	/** Not measured: JIT-compiles the subscribe and publish paths; users then count from 0. */
@@ -391,10 +392,10 @@ public final class LoadDriver {
 		Merged m = report();
 		Map<String, Object> r = new LinkedHashMap<>();
 		r.put("clients", m.readers);
-		r.put("moved", ok(moved));
-		r.put("move_failed", failed(moved));
+		r.put("moved", OpenedReplies.ok(moved));
+		r.put("move_failed", OpenedReplies.failed(moved));
 		r.put("move_ms", moveMillis);
-		r.put("connect_max_ms", maxConnect(moved));
+		r.put("connect_max_ms", OpenedReplies.maxConnect(moved));
 		r.put("expected", m.expected);
 		r.put("lost", m.lost);
 		r.put("duplicates", m.duplicates);
@@ -545,8 +546,8 @@ public final class LoadDriver {
 		r.put("jitter_ms", jitterMillis);
 		r.put("drain_ms", drainMillis);
 		r.put("server_cpu_s", cpuSeconds);
-		r.put("connect_max_ms", Arrays.stream(reconnected).mapToLong(LoadDriver::maxConnect).max().orElse(0));
-		r.put("connect_retries", retries(reconnected));
+		r.put("connect_max_ms", OpenedReplies.maxConnect(reconnected));
+		r.put("connect_retries", OpenedReplies.retries(reconnected));
 		r.put("expected", m.expected);
 		r.put("lost", m.lost);
 		r.put("duplicates", m.duplicates);
@@ -664,49 +665,6 @@ public final class LoadDriver {
 
 	private int count() throws Exception {
 		return Arrays.stream(all("COUNT")).mapToInt((r) -> Integer.parseInt(r.split(" ")[1])).sum();
-	}
-
-	private static int ok(String[] replies) {
-		return Arrays.stream(replies).mapToInt((r) -> Integer.parseInt(r.split(" ")[1])).sum();
-	}
-
-	private static int failed(String[] replies) {
-		return Arrays.stream(replies).mapToInt((r) -> Integer.parseInt(r.split(" ")[2])).sum();
-	}
-
-	/** Adds up two OPENED replies per worker: ok, failed, milliseconds, p99, max and retries. */
-	private static String[] merge(String[] a, String[] b) {
-		String[] merged = new String[a.length];
-		for (int w = 0; w < a.length; w++) {
-			String[] x = a[w].split(" ");
-			String[] y = b[w].split(" ");
-			merged[w] = x[0] + " " + (Long.parseLong(x[1]) + Long.parseLong(y[1])) + " "
-					+ (Long.parseLong(x[2]) + Long.parseLong(y[2])) + " " + (Long.parseLong(x[3]) + Long.parseLong(y[3]))
-					+ " " + Math.max(Long.parseLong(x[4]), Long.parseLong(y[4])) + " "
-					+ Math.max(Long.parseLong(x[5]), Long.parseLong(y[5])) + " "
-					+ (Long.parseLong(x[6]) + Long.parseLong(y[6]));
-		}
-		return merged;
-	}
-
-	private static long retries(String[] replies) {
-		return Arrays.stream(replies).mapToLong((r) -> Long.parseLong(r.split(" ")[6])).sum();
-	}
-
-	private static long ms(String[] replies) {
-		return Arrays.stream(replies).mapToLong((r) -> Long.parseLong(r.split(" ")[3])).max().orElse(0);
-	}
-
-	private static long maxConnect(String[] replies) {
-		return Arrays.stream(replies).mapToLong(LoadDriver::maxConnect).max().orElse(0);
-	}
-
-	private static long maxConnect(String reply) {
-		return Long.parseLong(reply.split(" ")[5]);
-	}
-
-	private static double rate(String[] replies) {
-		return ok(replies) * 1000.0 / Math.max(1, ms(replies));
 	}
 
 	private String[] all(String command) throws IOException {

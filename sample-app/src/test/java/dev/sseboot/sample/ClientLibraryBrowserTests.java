@@ -10,9 +10,8 @@ import java.util.Set;
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.security.JwtTokenIssuer;
 import dev.sseboot.sse.test.SseTestClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import tools.jackson.databind.JsonNode;
@@ -40,7 +39,9 @@ class ClientLibraryBrowserTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static HeadlessChromium browser;
+	/** One browser for the class, started with it and closed after its last test. */
+	@AutoClose
+	private static final HeadlessChromium browser = new HeadlessChromium();
 
 	@LocalServerPort
 	int port;
@@ -50,18 +51,6 @@ class ClientLibraryBrowserTests {
 
 	@Autowired
 	JwtTokenIssuer tokens;
-
-	@BeforeAll
-	static void startBrowser() {
-		browser = new HeadlessChromium();
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		if (browser != null) {
-			browser.close();
-		}
-	}
 
 	@AfterEach
 	void leavePage(TestInfo test) throws IOException {

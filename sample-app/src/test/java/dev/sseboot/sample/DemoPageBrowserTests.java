@@ -2,9 +2,8 @@ package dev.sseboot.sample;
 
 import java.io.IOException;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -24,22 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"demo.notification-interval=300ms", "demo.position-interval=200ms" })
 class DemoPageBrowserTests {
 
-	private static HeadlessChromium browser;
+	/** One browser for the class, started with it and closed after its last test. */
+	@AutoClose
+	private static final HeadlessChromium browser = new HeadlessChromium();
 
 	@LocalServerPort
 	int port;
-
-	@BeforeAll
-	static void startBrowser() {
-		browser = new HeadlessChromium();
-	}
-
-	@AfterAll
-	static void stopBrowser() {
-		if (browser != null) {
-			browser.close();
-		}
-	}
 
 	@BeforeEach
 	void openPage() {

@@ -22,6 +22,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import dev.sseboot.sse.SseBroker;
+import dev.sseboot.sse.broker.Resumption.Fetched;
 import dev.sseboot.sse.SseConnection;
 import dev.sseboot.sse.SseEvent;
 import dev.sseboot.sse.SsePrincipal;
@@ -35,7 +36,6 @@ import dev.sseboot.sse.observation.SendContext;
 import dev.sseboot.sse.observation.SseObservationConventions;
 import dev.sseboot.sse.replay.BufferedEvent;
 import dev.sseboot.sse.replay.DeliveryTracker;
-import dev.sseboot.sse.replay.EventId;
 import dev.sseboot.sse.replay.Replay;
 import dev.sseboot.sse.replay.ReplayBuffer;
 import dev.sseboot.sse.replay.ResumeStatus;
@@ -571,89 +571,15 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 		return this.deliveryTracker.lastEventId(request.principal().userId(), request.clientId());
 	}
 
-	/**
-	 * Works out what a stream resuming after an id gets. Runs under the publishing lock.
-	 * @param lastEventId the id, or {@code null}
-	 * @param fetched what the cluster's log holds after the id, or {@code null} if not
-	 * fetched yet
-	 * @return how the stream resumes, or {@code null} when the cluster's log must be asked
-	 * first
-	 */
+	/** What a stream resuming after an id gets, under the publishing lock; see {@link Resumption#after}. */
 	private @Nullable Resumption resume(@Nullable String lastEventId, @Nullable Fetched fetched) {
-		if (lastEventId == null) {
-			return new Resumption(Replay.of(ResumeStatus.NONE), 0);
-		}
-		EventId id = EventId.parse(lastEventId);
-		ReplayBuffer buffer = this.replayBuffer;
-		if (id == null || buffer == null || !id.epoch().equals(this.epoch)) {
-			return new Resumption(Replay.of(ResumeStatus.RESET), 0);
-		}
-		if (this.clusterLog == null) {
-			return new Resumption((id.sequence() > this.sequence) ? Replay.of(ResumeStatus.RESET) : buffer.after(id), 0);
-		}
-		if (id.sequence() <= this.sequence && buffer.holdsAllAfter(id)) {
-			return new Resumption(buffer.after(id), 0);
-		}
-		if (fetched == null) {
-			return null;
-		}
-		if (id.sequence() > this.sequence) {
-			// The client saw more of the log than this node has read yet: that part comes
-			// live, and is not sent again.
-			return (id.sequence() > fetched.lastSequence()) ? new Resumption(Replay.of(ResumeStatus.RESET), 0)
-					: new Resumption(Replay.of(ResumeStatus.RECOVERED), id.sequence());
-		}
-		// The fetched events this node has delivered, then the buffer's, which holds what
-		// was delivered since the fetch.
-		List<BufferedEvent> events = new ArrayList<>();
-		long through = id.sequence();
-		for (Fetched.Event event : fetched.events()) {
-			if (event.sequence() > this.sequence) {
-				break;
-			}
-			events.add(event.event());
-			through = event.sequence();
-		}
-		EventId last = new EventId(this.epoch, through);
-		if (!buffer.holdsAllAfter(last)) {
-			// The buffer lost what came between: what it holds, and the client is told.
-			return new Resumption(buffer.after(id), 0);
-		}
-		events.addAll(buffer.after(last).events());
-		return new Resumption(new Replay(fetched.complete() ? ResumeStatus.RECOVERED : ResumeStatus.GAP, events), 0);
+		return Resumption.after(lastEventId, fetched, this.epoch, this.sequence, this.replayBuffer,
+				this.clusterLog != null);
 	}
 
-	/**
-	 * Reads what the cluster's log holds after an id, and renders it, outside the
-	 * publishing lock.
-	 */
+	/** Reads the cluster's log after an id, outside the publishing lock. */
 	private Fetched fetch(@Nullable String lastEventId) {
-		EventId id = (lastEventId != null) ? EventId.parse(lastEventId) : null;
-		ClusterLog log = this.clusterLog;
-		if (id == null || log == null) {
-			throw new IllegalStateException("Only ids of the cluster's log are fetched");
-		}
-		ClusterLog.Tail tail;
-		try {
-			tail = log.readAfter(id.sequence());
-		}
-		catch (ClusterUnavailableException ex) {
-			logger.debug("Resuming without the cluster's log: " + ex.getMessage());
-			return new Fetched(List.of(), false, -1);
-		}
-		List<Fetched.Event> events = new ArrayList<>(tail.records().size());
-		for (LogRecord record : tail.records()) {
-			// Commands are not events; events for one connection are not replayed: a
-			// reconnect is a new connection.
-			if (record.kind() == LogRecord.Kind.EVENT && record.connectionId() == null) {
-				String eventId = id.epoch() + "-" + record.sequence();
-				SseEvent event = new SseEvent(eventId, record.name(), record.data(), record.timestamp(),
-						record.userId(), record.channel(), Map.of());
-				events.add(new Fetched.Event(record.sequence(),
-						new BufferedEvent(event, FrameEncoder.event(eventId, record.name(), record.data()))));
-			}
-		}
-		return new Fetched(events, tail.complete(), tail.lastSequence());
+		return Fetched.read(lastEventId, this.clusterLog);
 	}
 
 	private byte[] connectedFrame(SseStream stream, ResumeStatus resume) {
@@ -1289,28 +1215,6 @@ public class LocalSseBroker implements SseBroker, SmartLifecycle, DisposableBean
 	@Override
 	public int getPhase() {
 		return SmartLifecycle.DEFAULT_PHASE;
-	}
-
-	/**
-	 * How a stream resumes.
-	 * @param replay what it gets
-	 * @param skipThrough the sequence through which it does not get live events: it has
-	 * them already, from another node that had read further
-	 */
-	private record Resumption(Replay replay, long skipThrough) {
-	}
-
-	/**
-	 * What the cluster's log held after a client's id, rendered.
-	 * @param events the events, oldest first, those for one connection left out
-	 * @param complete whether nothing after the id was missing
-	 * @param lastSequence the log's newest sequence, -1 if the log could not be reached
-	 */
-	private record Fetched(List<Event> events, boolean complete, long lastSequence) {
-
-		record Event(long sequence, BufferedEvent event) {
-		}
-
 	}
 
 	/**
