@@ -1,4 +1,5 @@
 import { ParsedEvent } from './parser.js';
+import { INITIAL, Memory, Occurrence, closeReasonOf, decide, isRepeat, opened, retryDelayOf } from './policy.js';
 import {
   Connection, Environment, Refusal, TransportListener, guarded, openEventSource, openFetch, report
 } from './transports.js';
@@ -90,11 +91,16 @@ export interface ConnectOptions {
   maxRetryDelay?: number;
   /** The query parameter for the token with the `eventsource` transport; `token` by default. */
   tokenParameter?: string;
-  /** Browser APIs to use instead of the globals (tests, other runtimes). */
+  /**
+   * Browser APIs to use instead of the globals (tests, other runtimes). `setTimeout`,
+   * `clearTimeout`, `now` and `random` let a test run the client on a clock of its own.
+   */
   environment?: Partial<Environment> & {
     storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
     random?: () => number;
     now?: () => number;
+    setTimeout?: (callback: () => void, milliseconds: number) => ReturnType<typeof setTimeout>;
+    clearTimeout?: (timer: ReturnType<typeof setTimeout>) => void;
   };
 }
 
@@ -122,8 +128,6 @@ const CLOSE = 'sse-close';
 const HEARTBEAT = 'heartbeat';
 const SERVER_EVENTS = [CONNECTED, TOKEN_EXPIRING, CLOSE, HEARTBEAT];
 
-const CHANNEL_NOT_PERMITTED = 'Channel not permitted';
-
 /** Opens a stream and keeps it open until {@link SseClient.close} or a reason to stop. */
 export function connect(options: ConnectOptions): SseClient {
   const client = new StreamClient(options);
@@ -136,27 +140,24 @@ interface Registration {
   readonly channel: string | null;
 }
 
+/** The environment with the globals where the options name none. */
+type Resolved = Required<Omit<NonNullable<ConnectOptions['environment']>, 'EventSource'>> & Pick<Environment, 'EventSource'>;
+
+/** Carries out what the policy decides: connections, timers, tokens, status and handlers. */
 class StreamClient implements SseClient {
   private readonly handlers = new Map<string, Registration[]>();
   /** The channels of the stream: asked for, then as the server confirmed them. */
   private channels: readonly string[];
   private readonly transport: Transport;
-  private readonly environment: Environment;
-  private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null;
-  private readonly random: () => number;
-  private readonly now: () => number;
-  /** When the current stream opened, or `null` while none is open. */
-  private openedAt: number | null = null;
-  /** Whether EventSource's own reconnect may try once: only right after an open stream dropped. */
-  private browserMayRetry = false;
+  private readonly environment: Resolved;
   private current: Connection | null = null;
   /** Counts connections: callbacks of an earlier one are ignored. */
   private generation = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private token: string | null = null;
   private retryDelay: number;
-  private failures = 0;
-  private renewedAfterRefusal = false;
+  private readonly maxRetryDelay: number;
+  private memory: Memory = INITIAL;
   private renewing = false;
   private last: string | null;
   private currentStatus: Status = {
@@ -168,21 +169,15 @@ class StreamClient implements SseClient {
     if (this.transport !== 'cookie' && !options.getToken) {
       throw new Error('getToken is required with transport "' + this.transport + '"');
     }
-    const environment = options.environment ?? {};
-    const globals = globalThis as Partial<typeof globalThis>;
-    this.environment = {
-      EventSource: 'EventSource' in environment ? environment.EventSource : globals.EventSource,
-      fetch: environment.fetch ?? ((input, init) => fetch(input, init))
-    };
+    this.environment = resolve(options.environment ?? {});
     if (this.transport !== 'fetch' && !this.environment.EventSource) {
       throw new Error('EventSource is not available here: use transport "fetch"');
     }
-    this.storage = environment.storage !== undefined ? environment.storage : sessionStorageOrNull();
-    this.random = environment.random ?? Math.random;
-    this.now = environment.now ?? Date.now;
     this.retryDelay = options.retryDelay ?? 3000;
+    this.maxRetryDelay = options.maxRetryDelay ?? 30000;
     this.channels = options.channels ?? [];
-    this.last = options.storageKey && this.storage ? this.storage.getItem(options.storageKey) : null;
+    const storage = this.environment.storage;
+    this.last = options.storageKey && storage ? storage.getItem(options.storageKey) : null;
   }
 
   get status(): Status {
@@ -254,7 +249,7 @@ class StreamClient implements SseClient {
         token = await this.options.getToken();
       } catch (failure) {
         if (generation === this.generation) {
-          this.retryLater('token-unavailable', null, this.backOff(this.retryDelay));
+          this.act({ type: 'token-unavailable' });
         }
         return;
       }
@@ -263,11 +258,10 @@ class StreamClient implements SseClient {
       }
       this.token = token;
     }
-    const withCredentials = this.transport === 'cookie';
     const request = {
       url: this.streamUrl(),
       bearer: this.transport === 'fetch' ? this.token : null,
-      withCredentials
+      withCredentials: this.transport === 'cookie'
     };
     const listener = this.listenerFor(generation);
     this.current = this.transport === 'fetch'
@@ -278,7 +272,7 @@ class StreamClient implements SseClient {
   /** Closes the current connection and cancels a pending attempt; returns the next generation. */
   private disconnect(): number {
     if (this.timer !== null) {
-      clearTimeout(this.timer);
+      this.environment.clearTimeout(this.timer);
       this.timer = null;
     }
     if (this.current) {
@@ -310,23 +304,11 @@ class StreamClient implements SseClient {
       event: (event) => current() && this.handle(event),
       retry: (milliseconds) => {
         if (current()) {
-          this.retryDelay = Math.min(milliseconds, this.maxRetryDelay());
+          this.retryDelay = retryDelayOf(milliseconds, this.maxRetryDelay);
         }
       },
-      refused: (refusal) => current() && this.refused(refusal),
-      disconnected: (reconnecting) => {
-        if (!current()) {
-          return;
-        }
-        if (reconnecting && this.browserMayRetry) {
-          // Once, after the server's retry: which only EventSource can read.
-          this.browserMayRetry = false;
-          this.openedAt = null;
-          this.update({ state: 'reconnecting', reason: 'network', retryIn: null, connectionId: null });
-        } else {
-          this.retryLater('network', null, this.backOff(this.retryDelay));
-        }
-      }
+      refused: (refusal) => current() && this.act({ type: 'refused', refusal }),
+      disconnected: (reconnecting) => current() && this.act({ type: 'dropped', browserRetries: reconnecting })
     };
   }
 
@@ -338,41 +320,59 @@ class StreamClient implements SseClient {
         this.dispatch(event, null);
         return;
       case TOKEN_EXPIRING:
+      case CLOSE:
         this.dispatch(event, null);
         // A handler may have closed the client.
         if (generation === this.generation) {
-          this.renew('token-renewal').catch(report);
-        }
-        return;
-      case CLOSE:
-        this.dispatch(event, null);
-        if (generation === this.generation) {
-          this.closedByServer(reasonOf(event.data));
+          this.act(event.type === CLOSE ? { type: 'closed', reason: closeReasonOf(event.data) } : { type: 'token-expiring' });
         }
         return;
       case HEARTBEAT:
         this.dispatch(event, null);
         return;
-      default:
-        if (!event.hasId) {
-          this.dispatch(event, null);
-          return;
+      default: {
+        const id = event.hasId ? event.lastEventId : null;
+        if (!isRepeat(id, this.last)) {
+          this.remember(id);
+          this.dispatch(event, id);
         }
-        if (this.isRepeat(event.lastEventId)) {
-          return;
-        }
-        this.remember(event.lastEventId);
-        this.dispatch(event, event.lastEventId);
+      }
     }
   }
 
-  /** Splits `<channel> <event>`: channel names hold no spaces, and only the stream's channels count. */
-  private nameOf(type: string): { event: string; channel: string | null } {
-    const space = type.indexOf(' ');
-    if (space > 0 && this.channels.includes(type.slice(0, space))) {
-      return { event: type.slice(space + 1), channel: type.slice(0, space) };
+  /** Asks the policy what to do about what happened, and does it. */
+  private act(occurrence: Occurrence): void {
+    const { action, memory } = decide(occurrence, this.memory, {
+      retryDelay: this.retryDelay,
+      maxRetryDelay: this.maxRetryDelay,
+      canRenew: Boolean(this.options.getToken),
+      now: this.environment.now(),
+      random: this.environment.random
+    });
+    this.memory = memory;
+    switch (action.type) {
+      case 'stop':
+        this.stop(action.reason, action.error);
+        return;
+      case 'retry':
+        this.retryLater(action.reason, action.error, action.delay);
+        return;
+      case 'renew': {
+        this.disconnect();
+        const change: Partial<Status> = { state: 'reconnecting', reason: action.reason, retryIn: 0, connectionId: null };
+        this.update(action.error ? { ...change, error: action.error } : change);
+        this.open(true);
+        return;
+      }
+      case 'renew-ahead':
+        this.renewAhead().catch(report);
+        return;
+      case 'browser-retry':
+        this.update({ state: 'reconnecting', reason: action.reason, retryIn: null, connectionId: null });
+        return;
+      case 'none':
+        return;
     }
-    return { event: type, channel: null };
   }
 
   private connected(event: ParsedEvent): void {
@@ -382,9 +382,7 @@ class StreamClient implements SseClient {
     } catch (failure) {
       // An older server's first event: open all the same.
     }
-    this.openedAt = this.now();
-    this.browserMayRetry = true;
-    this.renewedAfterRefusal = false;
+    this.memory = opened(this.memory, this.environment.now());
     if (connected.channels) {
       this.channels = connected.channels;
       this.listen();
@@ -401,7 +399,7 @@ class StreamClient implements SseClient {
   }
 
   /** Gets a new token while the stream goes on, then reconnects with the last id: the server replays the rest. */
-  private async renew(reason: string): Promise<void> {
+  private async renewAhead(): Promise<void> {
     if (this.renewing || !this.options.getToken) {
       return;
     }
@@ -424,66 +422,14 @@ class StreamClient implements SseClient {
     // Kept even if the stream dropped meanwhile: the next attempt uses it.
     this.token = token;
     if (generation === this.generation) {
-      this.update({ state: 'reconnecting', reason, retryIn: 0, connectionId: null });
+      this.update({ state: 'reconnecting', reason: 'token-renewal', retryIn: 0, connectionId: null });
       this.open(false);
-    }
-  }
-
-  private closedByServer(reason: string): void {
-    this.disconnect();
-    switch (reason) {
-      case 'revoked':
-        this.stop(reason, null);
-        break;
-      case 'token-expired':
-        this.update({ state: 'reconnecting', reason, retryIn: 0, connectionId: null });
-        this.open(true);
-        break;
-      case 'resync':
-        this.retryLater(reason, null, 0);
-        break;
-      case 'slow-consumer':
-        this.retryLater(reason, null, this.retryDelay);
-        break;
-      default:
-        // shutdown, max-lifetime, replaced and any reason of a newer server: many clients
-        // leave at once, so they come back spread out.
-        this.retryLater(reason, null, this.backOff(this.retryDelay));
-        break;
-    }
-  }
-
-  private refused(refusal: Refusal): void {
-    this.disconnect();
-    const status = refusal.status;
-    if (status === 403 && refusal.message.startsWith(CHANNEL_NOT_PERMITTED)) {
-      this.stop('forbidden-channel', refusal);
-    } else if (status === 401 || status === 403) {
-      if (this.renewedAfterRefusal || !this.options.getToken) {
-        this.stop('unauthorized', refusal);
-      } else {
-        // Once: a token the server refuses again after renewal is not a matter of time.
-        this.renewedAfterRefusal = true;
-        this.update({ state: 'reconnecting', reason: 'token-renewal', retryIn: 0, error: refusal, connectionId: null });
-        this.open(true);
-      }
-    } else if (status === 429 || status === 503) {
-      const backOff = this.backOff(this.retryDelay);
-      const delay = refusal.retryAfter === null ? backOff : Math.max(refusal.retryAfter, backOff);
-      this.retryLater(status === 429 ? 'too-many-requests' : 'unavailable', refusal, delay);
-    } else if (status < 300) {
-      // A page, not a stream (a proxy's login page, an SPA fallback): EventSource stops too.
-      this.stop('bad-response', refusal);
-    } else if (status >= 400 && status < 500) {
-      this.stop('bad-request', refusal);
-    } else {
-      this.retryLater('server-error', refusal, this.backOff(this.retryDelay));
     }
   }
 
   private retryLater(reason: string, error: Refusal | null, delay: number): void {
     const generation = this.disconnect();
-    this.timer = setTimeout(() => {
+    this.timer = this.environment.setTimeout(() => {
       if (generation === this.generation) {
         this.timer = null;
         this.open(false);
@@ -497,51 +443,28 @@ class StreamClient implements SseClient {
     this.update({ state: 'closed', reason, retryIn: null, error, connectionId: null });
   }
 
-  /**
-   * Exponential back-off with jitter: between half and all of base × 2^failures, capped.
-   * The count of failures starts again after a stream that stayed open for the longest
-   * delay: one that ends right after it opened (a proxy that cuts it, two tabs replacing
-   * each other) counts as a failure.
-   */
-  private backOff(base: number): number {
-    const max = this.maxRetryDelay();
-    if (this.openedAt !== null && this.now() - this.openedAt >= max) {
-      this.failures = 0;
-    }
-    this.openedAt = null;
-    const ceiling = Math.min(max, Math.max(base, 1) * Math.pow(2, this.failures));
-    this.failures = Math.min(this.failures + 1, 30);
-    return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
-  }
-
-  /**
-   * Whether an event was handled before: ids are `<epoch>-<sequence>` and grow within an
-   * epoch, so an id at or below the last one of the same epoch is a repeat.
-   */
-  private isRepeat(id: string): boolean {
-    if (!id || this.last === null) {
-      return false;
-    }
-    if (id === this.last) {
-      return true;
-    }
-    const incoming = parseId(id);
-    const last = parseId(this.last);
-    return incoming !== null && last !== null && incoming.epoch === last.epoch && incoming.sequence <= last.sequence;
-  }
-
-  private remember(id: string): void {
+  private remember(id: string | null): void {
     if (!id) {
       return;
     }
     this.last = id;
-    if (this.options.storageKey && this.storage) {
+    const storage = this.environment.storage;
+    if (this.options.storageKey && storage) {
       try {
-        this.storage.setItem(this.options.storageKey, id);
+        storage.setItem(this.options.storageKey, id);
       } catch (failure) {
         // A full or blocked storage loses only resume across a reload.
       }
     }
+  }
+
+  /** Splits `<channel> <event>`: channel names hold no spaces, and only the stream's channels count. */
+  private nameOf(type: string): { event: string; channel: string | null } {
+    const space = type.indexOf(' ');
+    if (space > 0 && this.channels.includes(type.slice(0, space))) {
+      return { event: type.slice(space + 1), channel: type.slice(0, space) };
+    }
+    return { event: type, channel: null };
   }
 
   private dispatch(event: ParsedEvent, id: string | null): void {
@@ -566,10 +489,6 @@ class StreamClient implements SseClient {
     }
   }
 
-  private maxRetryDelay(): number {
-    return this.options.maxRetryDelay ?? 30000;
-  }
-
   private update(change: Partial<Status>): void {
     this.currentStatus = { ...this.currentStatus, ...change };
     const onStatus = this.options.onStatus;
@@ -580,21 +499,17 @@ class StreamClient implements SseClient {
   }
 }
 
-function reasonOf(data: string): string {
-  try {
-    const reason = JSON.parse(data).reason;
-    return typeof reason === 'string' ? reason : 'unknown';
-  } catch (failure) {
-    return 'unknown';
-  }
-}
-
-function parseId(id: string): { epoch: string; sequence: number } | null {
-  const dash = id.lastIndexOf('-');
-  if (dash <= 0 || !/^[0-9]{1,15}$/.test(id.slice(dash + 1))) {
-    return null;
-  }
-  return { epoch: id.slice(0, dash), sequence: parseInt(id.slice(dash + 1), 10) };
+function resolve(environment: NonNullable<ConnectOptions['environment']>): Resolved {
+  const globals = globalThis as Partial<typeof globalThis>;
+  return {
+    EventSource: 'EventSource' in environment ? environment.EventSource : globals.EventSource,
+    fetch: environment.fetch ?? ((input, init) => fetch(input, init)),
+    storage: environment.storage !== undefined ? environment.storage : sessionStorageOrNull(),
+    random: environment.random ?? Math.random,
+    now: environment.now ?? Date.now,
+    setTimeout: environment.setTimeout ?? ((callback, milliseconds) => setTimeout(callback, milliseconds)),
+    clearTimeout: environment.clearTimeout ?? ((timer) => clearTimeout(timer))
+  };
 }
 
 function sessionStorageOrNull(): Pick<Storage, 'getItem' | 'setItem'> | null {
