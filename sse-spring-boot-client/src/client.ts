@@ -1,3 +1,4 @@
+import { Handlers } from './handlers.js';
 import { ParsedEvent } from './parser.js';
 import { INITIAL, Memory, Occurrence, closeReasonOf, decide, isRepeat, opened, retryDelayOf } from './policy.js';
 import {
@@ -135,17 +136,12 @@ export function connect(options: ConnectOptions): SseClient {
   return client;
 }
 
-interface Registration {
-  readonly handler: Handler;
-  readonly channel: string | null;
-}
-
 /** The environment with the globals where the options name none. */
 type Resolved = Required<Omit<NonNullable<ConnectOptions['environment']>, 'EventSource'>> & Pick<Environment, 'EventSource'>;
 
 /** Carries out what the policy decides: connections, timers, tokens, status and handlers. */
 class StreamClient implements SseClient {
-  private readonly handlers = new Map<string, Registration[]>();
+  private readonly handlers = new Handlers();
   /** The channels of the stream: asked for, then as the server confirmed them. */
   private channels: readonly string[];
   private readonly transport: Transport;
@@ -189,30 +185,19 @@ class StreamClient implements SseClient {
   }
 
   on(event: string, handler: Handler, options?: HandlerOptions): SseClient {
-    const registrations = this.handlers.get(event) ?? [];
-    this.handlers.set(event, [...registrations, { handler, channel: options?.channel ?? null }]);
+    this.handlers.add(event, handler, options?.channel ?? null);
     this.listen();
     return this;
   }
 
   off(event: string, handler: Handler): SseClient {
-    const registrations = this.handlers.get(event);
-    if (registrations) {
-      this.handlers.set(event, registrations.filter((registration) => registration.handler !== handler));
-    }
+    this.handlers.remove(event, handler);
     return this;
   }
 
-  /**
-   * The event types to receive: the server's own, and each handled name alone and after
-   * each channel of the stream (the stream asks for `<channel> <event>` names).
-   */
+  /** The event types to receive: the server's own and the handled ones. */
   private types(): string[] {
-    const types = [...SERVER_EVENTS];
-    for (const event of this.handlers.keys()) {
-      types.push(event, ...this.channels.map((channel) => channel + ' ' + event));
-    }
-    return types;
+    return [...SERVER_EVENTS, ...this.handlers.types(this.channels)];
   }
 
   private listen(): void {
@@ -317,24 +302,29 @@ class StreamClient implements SseClient {
     switch (event.type) {
       case CONNECTED:
         this.connected(event);
-        this.dispatch(event, null);
+        this.handlers.dispatch(event, null, this.channels);
         return;
       case TOKEN_EXPIRING:
-      case CLOSE:
-        this.dispatch(event, null);
+        this.handlers.dispatch(event, null, this.channels);
         // A handler may have closed the client.
         if (generation === this.generation) {
-          this.act(event.type === CLOSE ? { type: 'closed', reason: closeReasonOf(event.data) } : { type: 'token-expiring' });
+          this.act({ type: 'token-expiring' });
+        }
+        return;
+      case CLOSE:
+        this.handlers.dispatch(event, null, this.channels);
+        if (generation === this.generation) {
+          this.act({ type: 'closed', reason: closeReasonOf(event.data) });
         }
         return;
       case HEARTBEAT:
-        this.dispatch(event, null);
+        this.handlers.dispatch(event, null, this.channels);
         return;
       default: {
         const id = event.hasId ? event.lastEventId : null;
         if (!isRepeat(id, this.last)) {
           this.remember(id);
-          this.dispatch(event, id);
+          this.handlers.dispatch(event, id, this.channels);
         }
       }
     }
@@ -455,37 +445,6 @@ class StreamClient implements SseClient {
       } catch (failure) {
         // A full or blocked storage loses only resume across a reload.
       }
-    }
-  }
-
-  /** Splits `<channel> <event>`: channel names hold no spaces, and only the stream's channels count. */
-  private nameOf(type: string): { event: string; channel: string | null } {
-    const space = type.indexOf(' ');
-    if (space > 0 && this.channels.includes(type.slice(0, space))) {
-      return { event: type.slice(space + 1), channel: type.slice(0, space) };
-    }
-    return { event: type, channel: null };
-  }
-
-  private dispatch(event: ParsedEvent, id: string | null): void {
-    const name = this.nameOf(event.type);
-    const registrations = this.handlers.get(name.event);
-    if (!registrations || registrations.length === 0) {
-      return;
-    }
-    const message: SseMessage = {
-      event: name.event,
-      channel: name.channel,
-      data: event.data,
-      id,
-      json: <T>() => JSON.parse(event.data) as T
-    };
-    for (const { handler, channel } of registrations) {
-      if (channel !== null && channel !== name.channel) {
-        continue;
-      }
-      // One failing handler neither stops the others nor the stream.
-      guarded(() => handler(message));
     }
   }
 
