@@ -1,21 +1,20 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { connect } from '../dist/index.js';
+import { fakeClock } from './fake-clock.mjs';
 
 const STREAM_URL = 'http://app.test/sse';
 
-/** Longer than any retry the tests configure: what has not happened by then will not. */
-const quiet = () => new Promise((resolve) => setTimeout(resolve, 40));
+/** The client's time: each test moves it on itself. */
+let clock;
 
-/** Waits for a condition the client reaches on its own timers. */
-async function until(condition, what) {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error('never happened: ' + what);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+/** Longer than any retry, also the default longest one: what has not happened by then will not. */
+const quiet = () => clock.advance(60000);
+
+/** Lets what the client started settle, without moving the clock, and checks where it got. */
+async function reached(condition, what) {
+  await clock.settle();
+  assert.ok(condition(), 'never happened: ' + what);
 }
 
 /** A server behind a fake fetch: each request gets the next answer the test queued. */
@@ -125,7 +124,8 @@ function start(options) {
     url: STREAM_URL,
     retryDelay: 5,
     ...options,
-    environment: { storage: null, random: () => 1, ...options.environment }
+    environment: { storage: null, random: () => 1, now: clock.now, setTimeout: clock.setTimeout,
+      clearTimeout: clock.clearTimeout, ...options.environment }
   });
   clients.push(client);
   return client;
@@ -143,6 +143,10 @@ function tokens(...values) {
   };
 }
 
+beforeEach(() => {
+  clock = fakeClock();
+});
+
 afterEach(() => {
   clients.splice(0).forEach((client) => client.close());
   FakeEventSource.instances = [];
@@ -153,7 +157,7 @@ describe('fetch transport', () => {
     const server = fakeServer();
     const stream = server.stream();
     start({ transport: 'fetch', channels: ['a', 'b:1'], ...tokens('t1'), environment: { fetch: server.fetch } });
-    await until(() => stream.request, 'a request');
+    await reached(() => stream.request, 'a request');
     assert.equal(stream.request.headers.Authorization, 'Bearer t1');
     assert.equal(stream.request.url.searchParams.get('token'), null);
     assert.deepEqual(stream.request.url.searchParams.getAll('channel'), ['a', 'b:1']);
@@ -165,9 +169,9 @@ describe('fetch transport', () => {
     const seen = [];
     const client = start({ transport: 'fetch', ...tokens('t1'), environment: { fetch: server.fetch } });
     client.on('tick', (message) => seen.push([message.id, message.json()]));
-    await until(() => stream.send, 'a stream');
+    await reached(() => stream.send, 'a stream');
     stream.send(connected('none') + tick('e-1', 1) + tick('e-2', 2) + tick('e-2', 2) + tick('e-1', 1));
-    await until(() => seen.length === 2, 'two ticks');
+    await reached(() => seen.length === 2, 'two ticks');
     assert.deepEqual(seen, [['e-1', 1], ['e-2', 2]]);
     assert.equal(client.status.state, 'open');
     assert.equal(client.status.resume, 'none');
@@ -181,10 +185,13 @@ describe('fetch transport', () => {
     const statuses = [];
     start({ transport: 'fetch', ...tokens('t1'), onStatus: (status) => statuses.push(status),
       environment: { fetch: server.fetch } });
-    await until(() => first.send, 'a stream');
+    await reached(() => first.send, 'a stream');
     first.send('retry: 40\n' + connected('none') + tick('e-1', 1));
     first.end();
-    await until(() => second.request, 'a reconnect');
+    await clock.advance(39);
+    assert.equal(second.request, undefined, 'a reconnect before the delay');
+    await clock.advance(1);
+    await reached(() => second.request, 'a reconnect');
     assert.equal(second.request.url.searchParams.get('lastEventId'), 'e-1');
     const reconnecting = statuses.find((status) => status.state === 'reconnecting');
     assert.equal(reconnecting.reason, 'network');
@@ -199,16 +206,16 @@ describe('fetch transport', () => {
     const seen = [];
     const client = start({ transport: 'fetch', getToken, environment: { fetch: server.fetch } });
     client.on('tick', (message) => seen.push(message.json()));
-    await until(() => first.send, 'a stream');
+    await reached(() => first.send, 'a stream');
     first.send(connected('none') + tick('e-1', 1) + tick('e-2', 2) + 'event: sse-token-expiring\ndata: {}\n\n');
-    await until(() => second.request, 'a renewed stream');
+    await reached(() => second.request, 'a renewed stream');
     assert.deepEqual(handed, ['t1', 't2']);
     assert.equal(first.aborted, true);
     assert.equal(second.request.headers.Authorization, 'Bearer t2');
     assert.equal(second.request.url.searchParams.get('lastEventId'), 'e-2');
     // The server replays from the id; a repeat of the last one would be dropped.
     second.send(connected('recovered') + tick('e-2', 2) + tick('e-3', 3));
-    await until(() => seen.length === 3, 'the next tick');
+    await reached(() => seen.length === 3, 'the next tick');
     assert.deepEqual(seen, [1, 2, 3]);
     assert.equal(client.status.resume, 'recovered');
   });
@@ -219,9 +226,9 @@ describe('fetch transport', () => {
     const second = server.stream();
     const { handed, getToken } = tokens('t1', 't2');
     start({ transport: 'fetch', getToken, environment: { fetch: server.fetch } });
-    await until(() => first.send, 'a stream');
+    await reached(() => first.send, 'a stream');
     first.send(connected('none') + close('token-expired'));
-    await until(() => second.request, 'a renewed stream');
+    await reached(() => second.request, 'a renewed stream');
     assert.deepEqual(handed, ['t1', 't2']);
     assert.equal(second.request.headers.Authorization, 'Bearer t2');
   });
@@ -230,9 +237,9 @@ describe('fetch transport', () => {
     const server = fakeServer();
     const stream = server.stream();
     const client = start({ transport: 'fetch', ...tokens('t1'), environment: { fetch: server.fetch } });
-    await until(() => stream.send, 'a stream');
+    await reached(() => stream.send, 'a stream');
     stream.send(connected('none') + close('revoked'));
-    await until(() => client.status.state === 'closed', 'closed');
+    await reached(() => client.status.state === 'closed', 'closed');
     assert.equal(client.status.reason, 'revoked');
     await quiet();
     assert.equal(server.requests.length, 1);
@@ -243,7 +250,7 @@ describe('fetch transport', () => {
     server.refuse(403, 'FORBIDDEN', 'Channel not permitted: project:2');
     const client = start({ transport: 'fetch', channels: ['project:2'], ...tokens('t1'),
       environment: { fetch: server.fetch } });
-    await until(() => client.status.state === 'closed', 'closed');
+    await reached(() => client.status.state === 'closed', 'closed');
     assert.equal(client.status.reason, 'forbidden-channel');
     assert.equal(client.status.error.message, 'Channel not permitted: project:2');
     await quiet();
@@ -256,7 +263,7 @@ describe('fetch transport', () => {
     server.refuse(401, 'UNAUTHORIZED', 'Missing token/api-key');
     const { handed, getToken } = tokens('old', 'new');
     const client = start({ transport: 'fetch', getToken, environment: { fetch: server.fetch } });
-    await until(() => client.status.state === 'closed', 'closed');
+    await reached(() => client.status.state === 'closed', 'closed');
     assert.deepEqual(handed, ['old', 'new']);
     assert.equal(client.status.reason, 'unauthorized');
     assert.equal(client.status.error.status, 401);
@@ -269,14 +276,17 @@ describe('fetch transport', () => {
     const statuses = [];
     const client = start({ transport: 'fetch', ...tokens('t1'), onStatus: (status) => statuses.push(status),
       environment: { fetch: server.fetch } });
-    await until(() => statuses.some((status) => status.reason === 'too-many-requests'), 'a 429');
+    await reached(() => statuses.some((status) => status.reason === 'too-many-requests'), 'a 429');
     const waiting = statuses.find((status) => status.reason === 'too-many-requests');
     assert.equal(waiting.state, 'reconnecting');
     assert.equal(waiting.retryIn, 1000);
     assert.equal(waiting.error.code, 'TOO_MANY_REQUESTS');
-    await until(() => stream.send, 'a stream after the wait');
+    await clock.advance(999);
+    assert.equal(stream.send, undefined, 'a stream before the wait');
+    await clock.advance(1);
+    await reached(() => stream.send, 'a stream after the wait');
     stream.send(connected('none'));
-    await until(() => client.status.state === 'open', 'open');
+    await reached(() => client.status.state === 'open', 'open');
     assert.equal(client.status.error, null);
   });
 
@@ -290,9 +300,10 @@ describe('fetch transport', () => {
     const client = start({ transport: 'fetch', retryDelay: 8, maxRetryDelay: 1000, ...tokens('t1'),
       onStatus: (status) => status.retryIn && delays.push([status.reason, status.retryIn]),
       environment: { fetch: server.fetch, random: () => 0 } });
-    await until(() => first.send, 'a stream');
+    await reached(() => first.send, 'a stream');
     first.send(connected('none') + close('shutdown'));
-    await until(() => last.send, 'a stream after three attempts');
+    await clock.advance(4 + 8 + 16);
+    await reached(() => last.send, 'a stream after three attempts');
     // Half of 8, 16, 32 with the jitter at its least.
     assert.deepEqual(delays, [['shutdown', 4], ['network', 8], ['network', 16]]);
     client.close();
@@ -302,20 +313,21 @@ describe('fetch transport', () => {
     const server = fakeServer();
     const streams = [server.stream(), server.stream(), server.stream()];
     const delays = [];
-    let now = 0;
     const client = start({ transport: 'fetch', retryDelay: 8, maxRetryDelay: 1000, ...tokens('t1'),
       onStatus: (status) => status.retryIn && delays.push(status.retryIn),
-      environment: { fetch: server.fetch, random: () => 1, now: () => now } });
-    await until(() => streams[0].send, 'a stream');
+      environment: { fetch: server.fetch, random: () => 1 } });
+    await reached(() => streams[0].send, 'a stream');
     streams[0].send(connected('none') + close('replaced'));
-    await until(() => streams[1].send, 'a second stream');
+    await clock.advance(8);
+    await reached(() => streams[1].send, 'a second stream');
     streams[1].send(connected('recovered') + close('replaced'));
-    await until(() => streams[2].send, 'a third stream');
+    await clock.advance(16);
+    await reached(() => streams[2].send, 'a third stream');
     streams[2].send(connected('recovered'));
-    await until(() => client.status.state === 'open', 'the third stream open');
-    now += 1000;
+    await reached(() => client.status.state === 'open', 'the third stream open');
+    await clock.advance(1000);
     streams[2].send(close('replaced'));
-    await until(() => delays.length === 3, 'three delays');
+    await reached(() => delays.length === 3, 'three delays');
     assert.deepEqual(delays, [8, 16, 8]);
   });
 
@@ -325,10 +337,10 @@ describe('fetch transport', () => {
     const storage = memoryStorage({ 'ticker-id': 'e-41' });
     start({ transport: 'fetch', storageKey: 'ticker-id', ...tokens('t1'),
       environment: { fetch: server.fetch, storage } });
-    await until(() => first.send, 'a stream');
+    await reached(() => first.send, 'a stream');
     assert.equal(first.request.url.searchParams.get('lastEventId'), 'e-41');
     first.send(connected('recovered') + tick('e-42', 42));
-    await until(() => storage.getItem('ticker-id') === 'e-42', 'the id stored');
+    await reached(() => storage.getItem('ticker-id') === 'e-42', 'the id stored');
   });
 
   it('goes on calling the other handlers and reading when one handler throws', async (test) => {
@@ -343,12 +355,12 @@ describe('fetch transport', () => {
     globalThis.reportError = (error) => uncaught.push(error.message);
     test.after(() => delete globalThis.reportError);
     client.on('tick', failing).on('tick', (message) => seen.push(message.data));
-    await until(() => stream.send, 'a stream');
+    await reached(() => stream.send, 'a stream');
     stream.send(connected('none') + tick('e-1', 1) + tick('e-2', 2));
-    await until(() => seen.length === 2 && uncaught.length === 2, 'both ticks');
+    await reached(() => seen.length === 2 && uncaught.length === 2, 'both ticks');
     client.off('tick', failing);
     stream.send(tick('e-3', 3));
-    await until(() => seen.length === 3, 'the third tick');
+    await reached(() => seen.length === 3, 'the third tick');
     assert.deepEqual(uncaught, ['a handler bug', 'a handler bug']);
   });
 });
@@ -361,9 +373,9 @@ describe('robustness', () => {
     const client = start({ transport: 'fetch', getToken, environment: { fetch: server.fetch } });
     client.on('sse-close', () => client.close());
     client.on('sse-token-expiring', () => client.close());
-    await until(() => stream.send, 'a stream');
+    await reached(() => stream.send, 'a stream');
     stream.send(connected('none') + 'event: sse-token-expiring\ndata: {}\n\n' + close('shutdown'));
-    await until(() => client.status.state === 'closed', 'closed');
+    await reached(() => client.status.state === 'closed', 'closed');
     await quiet();
     assert.equal(client.status.reason, 'closed');
     assert.equal(server.requests.length, 1);
@@ -380,9 +392,9 @@ describe('robustness', () => {
         onStatus: () => {
           throw new Error('a status bug');
         } });
-      await until(() => stream.send, 'a stream');
+      await reached(() => stream.send, 'a stream');
       stream.send(connected('none'));
-      await until(() => client.status.state === 'open', 'open');
+      await reached(() => client.status.state === 'open', 'open');
       await quiet();
       assert.equal(server.requests.length, 1);
       client.close();
@@ -397,9 +409,9 @@ describe('robustness', () => {
     const stream = server.stream();
     const { handed, getToken } = tokens('same');
     const client = start({ transport: 'fetch', getToken, environment: { fetch: server.fetch } });
-    await until(() => stream.send, 'a stream');
+    await reached(() => stream.send, 'a stream');
     stream.send(connected('none') + 'event: sse-token-expiring\ndata: {}\n\n');
-    await until(() => handed.length === 2, 'a renewal');
+    await reached(() => handed.length === 2, 'a renewal');
     await quiet();
     assert.equal(server.requests.length, 1);
     assert.equal(client.status.state, 'open');
@@ -415,13 +427,15 @@ describe('robustness', () => {
       handed.push(handed.length === 0 ? 't1' : 't2');
       return handed.length === 1 ? 't1' : new Promise((resolve) => (release = () => resolve('t2')));
     };
-    start({ transport: 'fetch', getToken, environment: { fetch: server.fetch } });
-    await until(() => first.send, 'a stream');
+    const client = start({ transport: 'fetch', getToken, environment: { fetch: server.fetch } });
+    await reached(() => first.send, 'a stream');
     first.send(connected('none') + 'event: sse-token-expiring\ndata: {}\n\n');
-    await until(() => release, 'a renewal under way');
+    await reached(() => release, 'a renewal under way');
     first.end();
+    await reached(() => client.status.reason === 'network', 'the stream dropped');
     release();
-    await until(() => second.request, 'a reconnect');
+    await clock.advance(5);
+    await reached(() => second.request, 'a reconnect');
     assert.equal(second.request.headers.Authorization, 'Bearer t2');
   });
 
@@ -429,7 +443,7 @@ describe('robustness', () => {
     const server = fakeServer();
     server.refuse(200, undefined, undefined);
     const client = start({ transport: 'fetch', ...tokens('t1'), environment: { fetch: server.fetch } });
-    await until(() => client.status.state === 'closed', 'closed');
+    await reached(() => client.status.state === 'closed', 'closed');
     assert.equal(client.status.reason, 'bad-response');
     await quiet();
     assert.equal(server.requests.length, 1);
@@ -441,9 +455,9 @@ describe('robustness', () => {
     const seen = [];
     const client = start({ transport: 'fetch', ...tokens('t1'), environment: { fetch: server.fetch } });
     client.on('tick', (message) => seen.push([message.id, message.data]));
-    await until(() => stream.send, 'a stream');
+    await reached(() => stream.send, 'a stream');
     stream.send(connected('none') + tick('e-1', 1) + 'event: tick\ndata: no id\n\n' + tick('e-2', 2));
-    await until(() => seen.length === 3, 'three ticks');
+    await reached(() => seen.length === 3, 'three ticks');
     assert.deepEqual(seen, [['e-1', '1'], [null, 'no id'], ['e-2', '2']]);
     assert.equal(client.lastEventId, 'e-2');
   });
@@ -454,9 +468,9 @@ describe('robustness', () => {
     const statuses = [];
     start({ transport: 'fetch', maxRetryDelay: 50, ...tokens('t1'), onStatus: (status) => statuses.push(status),
       environment: { fetch: server.fetch } });
-    await until(() => first.send, 'a stream');
+    await reached(() => first.send, 'a stream');
     first.send('retry: 9999999999\n' + connected('none') + close('slow-consumer'));
-    await until(() => statuses.some((status) => status.reason === 'slow-consumer'), 'a slow-consumer close');
+    await reached(() => statuses.some((status) => status.reason === 'slow-consumer'), 'a slow-consumer close');
     assert.equal(statuses.find((status) => status.reason === 'slow-consumer').retryIn, 50);
   });
 });
@@ -473,12 +487,12 @@ describe('channels', () => {
     client.on('tick', (message) => onA.push(message.data), { channel: 'a' });
     client.on('note', (message) => all.push([message.channel, message.data]));
     client.on('x y', (message) => all.push([message.channel, message.event]));
-    await until(() => stream.send, 'a stream');
+    await reached(() => stream.send, 'a stream');
     assert.equal(stream.request.url.searchParams.get('channelPrefix'), 'true');
     stream.send(connected('none', ['a', 'b']) + 'id: e-1\nevent: a tick\ndata: 1\n\n'
       + 'id: e-2\nevent: b tick\ndata: 2\n\nid: e-3\nevent: note\ndata: 3\n\n'
       + 'id: e-4\nevent: x y\ndata: 4\n\n');
-    await until(() => all.length === 4, 'four events');
+    await reached(() => all.length === 4, 'four events');
     assert.deepEqual(all, [['a', '1'], ['b', '2'], [null, '3'], [null, 'x y']]);
     assert.deepEqual(onA, ['1']);
   });
@@ -487,7 +501,7 @@ describe('channels', () => {
     const seen = [];
     const client = start({ ...tokens('t1'), environment: { EventSource: FakeEventSource } });
     client.on('tick', (message) => seen.push(message.channel), { channel: 'room:2' });
-    await until(() => FakeEventSource.instances.length === 1, 'an EventSource');
+    await reached(() => FakeEventSource.instances.length === 1, 'an EventSource');
     const source = FakeEventSource.instances[0];
     source.emit('sse-connected', JSON.stringify({ resume: 'none', channels: ['room:1', 'room:2'] }));
     assert.ok(source.listeners['room:1 tick'] && source.listeners['room:2 tick'] && source.listeners.tick);
@@ -504,7 +518,7 @@ describe('eventsource transport', () => {
       fetch: server.fetch, storage: memoryStorage({ key: 'e-9' }) }, storageKey: 'key' });
     const seen = [];
     client.on('tick', (message) => seen.push(message.data));
-    await until(() => FakeEventSource.instances.length === 1, 'an EventSource');
+    await reached(() => FakeEventSource.instances.length === 1, 'an EventSource');
     const source = FakeEventSource.instances[0];
     assert.equal(source.url.searchParams.get('token'), 't1');
     assert.equal(source.url.searchParams.get('lastEventId'), 'e-9');
@@ -520,16 +534,16 @@ describe('eventsource transport', () => {
     server.refuse(403, 'FORBIDDEN', 'Channel not permitted: secret');
     const client = start({ ...tokens('t1'), channels: ['secret'],
       environment: { EventSource: FakeEventSource, fetch: server.fetch } });
-    await until(() => FakeEventSource.instances.length === 1, 'an EventSource');
+    await reached(() => FakeEventSource.instances.length === 1, 'an EventSource');
     FakeEventSource.instances[0].fail(FakeEventSource.CLOSED);
-    await until(() => client.status.state === 'closed', 'closed');
+    await reached(() => client.status.state === 'closed', 'closed');
     assert.equal(client.status.reason, 'forbidden-channel');
     assert.equal(server.requests[0].url.searchParams.get('channel'), 'secret');
   });
 
   it('leaves one network error of an open stream to EventSource, which reconnects after the server retry', async () => {
     const client = start({ ...tokens('t1'), environment: { EventSource: FakeEventSource } });
-    await until(() => FakeEventSource.instances.length === 1, 'an EventSource');
+    await reached(() => FakeEventSource.instances.length === 1, 'an EventSource');
     const source = FakeEventSource.instances[0];
     source.emit('sse-connected', '{"resume":"none"}');
     source.fail(FakeEventSource.CONNECTING);
@@ -540,7 +554,8 @@ describe('eventsource transport', () => {
     source.fail(FakeEventSource.CONNECTING);
     assert.equal(source.closed, true);
     assert.equal(client.status.retryIn, 5);
-    await until(() => FakeEventSource.instances.length === 2, 'a new EventSource');
+    await clock.advance(5);
+    await reached(() => FakeEventSource.instances.length === 2, 'a new EventSource');
   });
 
   it('renews a token the server refused, which only a second request can tell', async () => {
@@ -548,9 +563,9 @@ describe('eventsource transport', () => {
     server.refuse(403, 'FORBIDDEN', 'Invalid or expired token/api-key');
     const { handed, getToken } = tokens('old', 'new');
     start({ getToken, environment: { EventSource: FakeEventSource, fetch: server.fetch } });
-    await until(() => FakeEventSource.instances.length === 1, 'an EventSource');
+    await reached(() => FakeEventSource.instances.length === 1, 'an EventSource');
     FakeEventSource.instances[0].fail(FakeEventSource.CLOSED);
-    await until(() => FakeEventSource.instances.length === 2, 'a second EventSource');
+    await reached(() => FakeEventSource.instances.length === 2, 'a second EventSource');
     assert.deepEqual(handed, ['old', 'new']);
     assert.equal(server.requests[0].url.searchParams.get('token'), 'old');
     assert.equal(FakeEventSource.instances[1].url.searchParams.get('token'), 'new');
@@ -558,7 +573,7 @@ describe('eventsource transport', () => {
 
   it('sends cookies with the cookie transport, and no token', async () => {
     const client = start({ transport: 'cookie', environment: { EventSource: FakeEventSource } });
-    await until(() => FakeEventSource.instances.length === 1, 'an EventSource');
+    await reached(() => FakeEventSource.instances.length === 1, 'an EventSource');
     const source = FakeEventSource.instances[0];
     assert.equal(source.withCredentials, true);
     assert.equal(source.url.searchParams.get('token'), null);
@@ -568,11 +583,12 @@ describe('eventsource transport', () => {
 
   it('closes the EventSource for a server close, so that the browser does not reconnect on its own', async () => {
     const client = start({ ...tokens('t1'), environment: { EventSource: FakeEventSource } });
-    await until(() => FakeEventSource.instances.length === 1, 'an EventSource');
+    await reached(() => FakeEventSource.instances.length === 1, 'an EventSource');
     FakeEventSource.instances[0].emit('sse-close', '{"reason":"shutdown"}');
     assert.equal(FakeEventSource.instances[0].closed, true);
     assert.equal(client.status.reason, 'shutdown');
-    await until(() => FakeEventSource.instances.length === 2, 'a second EventSource');
+    await clock.advance(5);
+    await reached(() => FakeEventSource.instances.length === 2, 'a second EventSource');
   });
 });
 
