@@ -15,20 +15,20 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
-import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.NodeBroker;
 import dev.sseboot.sse.test.ServerContainer;
 import dev.sseboot.sse.test.SseTestApplication;
-import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Event;
 import dev.sseboot.sse.test.SseTestClient.Stream;
+import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -49,7 +49,7 @@ class StreamLifecycleIntegrationTests {
 	int port;
 
 	@Autowired
-	LocalSseBroker broker;
+	NodeBroker broker;
 
 	SseTestClient client;
 
@@ -70,8 +70,8 @@ class StreamLifecycleIntegrationTests {
 			openAndClose("cycle" + round + "-", batch);
 		}
 		awaitNoStreams();
-		assertThat(this.broker.userCount()).isZero();
-		assertThat(this.broker.channelCount()).isZero();
+		assertThat(this.broker.status().userCount()).isZero();
+		assertThat(this.broker.status().channelCount()).isZero();
 		await().atMost(Duration.ofSeconds(10)).until(this::readerThreads, (count) -> count == 0);
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
@@ -118,7 +118,7 @@ class StreamLifecycleIntegrationTests {
 	private void awaitNoStreams() {
 		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
 			assertThat(this.broker.connectionCount()).isZero();
-			assertThat(this.broker.closingCount()).isZero();
+			assertThat(this.broker.status().closingCount()).isZero();
 		});
 	}
 
@@ -165,7 +165,7 @@ class StreamLifecycleIntegrationTests {
 			assertThat(frames.get(frames.size() - 1)).satisfiesAnyOf(
 					(last) -> assertThat(last).isEqualTo("event: sse-close\ndata: {\"reason\":\"slow-consumer\"}"),
 					(last) -> assertThat(last).startsWith("id: ").contains("event: tick"));
-			assertThat(this.broker.closingCount()).isZero();
+			assertThat(this.broker.status().closingCount()).isZero();
 		}
 	}
 

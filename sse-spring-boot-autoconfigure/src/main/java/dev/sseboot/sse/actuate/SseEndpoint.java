@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.SseConnection;
-import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.NodeStatus;
 import dev.sseboot.sse.broker.SseStream;
 import dev.sseboot.sse.cluster.ClusterLog;
 import org.jspecify.annotations.Nullable;
@@ -28,10 +29,13 @@ public class SseEndpoint {
 	/** How many channels and users the summary lists. */
 	static final int TOP = 10;
 
-	private final LocalSseBroker broker;
+	private final SseBroker broker;
 
-	public SseEndpoint(LocalSseBroker broker) {
+	private final NodeStatus node;
+
+	public SseEndpoint(SseBroker broker, NodeStatus node) {
 		this.broker = broker;
+		this.node = node;
 	}
 
 	/**
@@ -41,17 +45,16 @@ public class SseEndpoint {
 	 */
 	@ReadOperation
 	public Summary summary() {
-		Map<String, Integer> byUser = this.broker.connectionCountsByUser();
-		Map<String, Integer> byChannel = this.broker.connectionCountsByChannel();
-		Node node = new Node(this.broker.nodeId(), this.broker.localConnectionCount(), this.broker.userCount(),
-				this.broker.channelCount(), this.broker.closingCount(),
-				new Writer(this.broker.writerThreads(), this.broker.pendingWrites(),
-						this.broker.writerDelay().toMillis()),
-				new Replay(this.broker.replayEnabled(), this.broker.epoch(), this.broker.bufferedEventCount(),
-						this.broker.bufferedBytes()),
-				this.broker.clusterStatus());
+		Map<String, Integer> byUser = this.node.connectionCountsByUser();
+		Map<String, Integer> byChannel = this.node.connectionCountsByChannel();
+		Node node = new Node(this.node.nodeId(), this.node.localConnectionCount(), this.node.userCount(),
+				this.node.channelCount(), this.node.closingCount(),
+				new Writer(this.node.writerThreads(), this.node.pendingWrites(), this.node.writerDelay().toMillis()),
+				new Replay(this.node.replayEnabled(), this.node.epoch(), this.node.bufferedEventCount(),
+						this.node.bufferedBytes()),
+				this.node.clusterStatus());
 		return new Summary(this.broker.connectionCount(), byUser.size(), byChannel.size(),
-				this.broker.bufferedEventCount(), this.broker.closingCount(), top(byChannel), top(byUser), node);
+				this.node.bufferedEventCount(), this.node.closingCount(), top(byChannel), top(byUser), node);
 	}
 
 	/**
@@ -81,7 +84,7 @@ public class SseEndpoint {
 	}
 
 	private Connection connection(SseConnection connection) {
-		SseStream stream = this.broker.localStream(connection.connectionId());
+		SseStream stream = this.node.localStream(connection.connectionId());
 		if (stream == null) {
 			return new Connection(connection.connectionId(), connection.channels(), connection.connectedAt(), false,
 					null, null);

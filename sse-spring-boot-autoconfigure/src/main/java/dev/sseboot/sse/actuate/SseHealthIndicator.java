@@ -2,7 +2,7 @@ package dev.sseboot.sse.actuate;
 
 import java.time.Duration;
 
-import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.NodeStatus;
 import dev.sseboot.sse.cluster.ClusterLog;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -18,27 +18,27 @@ public final class SseHealthIndicator extends AbstractHealthIndicator {
 	/** Streams that wait this long for a writer thread mean the writers do not keep up. */
 	static final Duration WRITER_STALL = Duration.ofSeconds(10);
 
-	private final LocalSseBroker broker;
+	private final NodeStatus node;
 
-	public SseHealthIndicator(LocalSseBroker broker) {
+	public SseHealthIndicator(NodeStatus node) {
 		super("SSE health check failed");
-		this.broker = broker;
+		this.node = node;
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		if (!this.broker.isRunning()) {
+		if (!this.node.isRunning()) {
 			builder.down().withDetail("broker", "stopped");
 			return;
 		}
-		Duration writerDelay = this.broker.writerDelay();
+		Duration writerDelay = this.node.writerDelay();
 		builder.up()
-			.withDetail("streams", this.broker.localConnectionCount())
+			.withDetail("streams", this.node.localConnectionCount())
 			.withDetail("writerDelayMillis", writerDelay.toMillis());
 		if (writerDelay.compareTo(WRITER_STALL) >= 0) {
 			builder.down().withDetail("writers", "streams have waited " + writerDelay.toSeconds() + " s for a writer");
 		}
-		ClusterLog.Status cluster = this.broker.clusterStatus();
+		ClusterLog.Status cluster = this.node.clusterStatus();
 		if (cluster != null) {
 			builder.withDetail("cluster", cluster);
 			if (!cluster.available()) {

@@ -1,8 +1,9 @@
 package dev.sseboot.sse.autoconfigure;
 
+import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.actuate.SseEndpoint;
 import dev.sseboot.sse.actuate.SseHealthIndicator;
-import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.NodeStatus;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -21,7 +22,7 @@ import org.springframework.context.annotation.Configuration;
  * them is the application's, as for every actuator endpoint.
  */
 @AutoConfiguration(after = { SseAutoConfiguration.class, SseRedisClusterAutoConfiguration.class })
-@ConditionalOnBean(LocalSseBroker.class)
+@ConditionalOnBean(NodeStatus.class)
 public final class SseActuatorAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -31,8 +32,8 @@ public final class SseActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		SseEndpoint sseEndpoint(LocalSseBroker broker) {
-			return new SseEndpoint(broker);
+		SseEndpoint sseEndpoint(SseBroker broker, NodeStatus node) {
+			return new SseEndpoint(broker, node);
 		}
 
 	}
@@ -44,8 +45,8 @@ public final class SseActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "sseHealthIndicator")
-		SseHealthIndicator sseHealthIndicator(LocalSseBroker broker) {
-			return new SseHealthIndicator(broker);
+		SseHealthIndicator sseHealthIndicator(NodeStatus node) {
+			return new SseHealthIndicator(node);
 		}
 
 	}

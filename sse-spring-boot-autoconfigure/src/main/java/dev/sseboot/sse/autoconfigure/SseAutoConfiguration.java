@@ -5,17 +5,18 @@ import java.time.Duration;
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.broker.BrokerMetrics;
 import dev.sseboot.sse.broker.BrokerSettings;
-import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.NodeBroker;
+import dev.sseboot.sse.broker.NodeStatus;
 import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.cluster.ClusterPresence;
+import dev.sseboot.sse.diagnostics.SseConfigurationException;
+import dev.sseboot.sse.error.SseErrorResponder;
 import dev.sseboot.sse.replay.DeliveryTracker;
 import dev.sseboot.sse.replay.InMemoryDeliveryTracker;
 import dev.sseboot.sse.replay.InMemoryReplayBuffer;
 import dev.sseboot.sse.replay.ReplayBuffer;
-import dev.sseboot.sse.web.SseErrorResponder;
 import dev.sseboot.sse.web.SseStreamController;
 import dev.sseboot.sse.web.StreamErrorFilter;
-import dev.sseboot.sse.diagnostics.SseConfigurationException;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,7 +52,7 @@ public final class SseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(SseBroker.class)
-	LocalSseBroker sseBroker(SseProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+	NodeBroker sseBroker(SseProperties properties, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<ReplayBuffer> replayBuffer, ObjectProvider<DeliveryTracker> deliveryTracker,
 			ObjectProvider<ClusterLog> clusterLog, ObjectProvider<ClusterPresence> presence,
 			ObjectProvider<BrokerMetrics> metrics, ObjectProvider<ObservationRegistry> observationRegistry) {
@@ -61,13 +62,22 @@ public final class SseAutoConfiguration {
 					"Add org.springframework.boot:spring-boot-starter-data-redis and configure spring.data.redis.*, "
 							+ "or set sse.cluster.type=none.");
 		}
-		LocalSseBroker broker = new LocalSseBroker(brokerSettings(properties),
-				jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper), replayBuffer.getIfAvailable(),
-				deliveryTracker.getIfAvailable(), log, presence.getIfAvailable(),
-				metrics.getIfAvailable(() -> BrokerMetrics.NONE));
-		observationRegistry.ifAvailable(broker::setObservationRegistry);
-		broker.setLogUserIds(properties.getLogging().isIncludeUserId());
-		return broker;
+		return NodeBroker.builder(brokerSettings(properties))
+			.jsonMapper(jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper))
+			.replayBuffer(replayBuffer.getIfAvailable())
+			.deliveryTracker(deliveryTracker.getIfAvailable())
+			.clusterLog(log)
+			.presence(presence.getIfAvailable())
+			.metrics(metrics.getIfAvailable(() -> BrokerMetrics.NONE))
+			.observationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP))
+			.logUserIds(properties.getLogging().isIncludeUserId())
+			.build();
+	}
+
+	@Bean
+	@ConditionalOnBean(NodeBroker.class)
+	NodeStatus sseNodeStatus(NodeBroker broker) {
+		return broker.status();
 	}
 
 	@Bean
@@ -75,7 +85,7 @@ public final class SseAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "sse.replay.enabled", matchIfMissing = true)
 	InMemoryReplayBuffer sseReplayBuffer(SseProperties properties) {
 		SseProperties.Replay replay = properties.getReplay();
-		return new InMemoryReplayBuffer(LocalSseBroker.newEpoch(), replay.getMaxEvents(), replay.getTtl(),
+		return new InMemoryReplayBuffer(NodeBroker.newEpoch(), replay.getMaxEvents(), replay.getTtl(),
 				replay.getMaxBytes().toBytes());
 	}
 
@@ -112,9 +122,9 @@ public final class SseAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnBean(LocalSseBroker.class)
+	@ConditionalOnBean(NodeBroker.class)
 	@ConditionalOnMissingBean
-	SseStreamController sseStreamController(LocalSseBroker broker, SseErrorResponder errors,
+	SseStreamController sseStreamController(NodeBroker broker, SseErrorResponder errors,
 			SseProperties properties) {
 		return new SseStreamController(broker, errors,
 				properties.getConnection().getMaxLifetime().plus(EMITTER_TIMEOUT_MARGIN),

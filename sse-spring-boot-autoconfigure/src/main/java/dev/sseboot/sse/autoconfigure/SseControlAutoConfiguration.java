@@ -3,14 +3,14 @@ package dev.sseboot.sse.autoconfigure;
 import java.net.InetAddress;
 
 import dev.sseboot.sse.SseBroker;
-import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.NodeStatus;
 import dev.sseboot.sse.control.ControlRequestFilter;
 import dev.sseboot.sse.control.SseControlServer;
-import dev.sseboot.sse.security.JwtTokenIssuer;
-import dev.sseboot.sse.web.SseErrorResponder;
-import dev.sseboot.sse.web.jetty.JettyControlConnectorCustomizer;
-import dev.sseboot.sse.web.tomcat.TomcatControlConnectorCustomizer;
+import dev.sseboot.sse.control.jetty.JettyControlConnectorCustomizer;
+import dev.sseboot.sse.control.tomcat.TomcatControlConnectorCustomizer;
 import dev.sseboot.sse.diagnostics.SseConfigurationException;
+import dev.sseboot.sse.error.SseErrorResponder;
+import dev.sseboot.sse.security.JwtTokenIssuer;
 import jakarta.servlet.DispatcherType;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -65,12 +65,12 @@ public final class SseControlAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingFilterBean(ControlRequestFilter.class)
 	FilterRegistrationBean<ControlRequestFilter> sseControlRequestFilter(SseProperties properties, SseBroker broker,
-			ObjectProvider<LocalSseBroker> localBroker, ObjectProvider<JwtTokenIssuer> tokenIssuer,
+			ObjectProvider<NodeStatus> node, ObjectProvider<JwtTokenIssuer> tokenIssuer,
 			ObjectProvider<JsonMapper> jsonMapper) {
 		SseProperties.Control control = properties.getControl();
 		JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
 		// A responder of its own: the stream endpoint's counts its refusals for the meters.
-		ControlRequestFilter filter = new ControlRequestFilter(broker, localBroker.getIfAvailable(),
+		ControlRequestFilter filter = new ControlRequestFilter(broker, node.getIfAvailable(),
 				tokenIssuer.getIfAvailable(), new SseErrorResponder(mapper), mapper, control.getApiKey(),
 				control.getMaxTokenTtl(), control.getMaxBodySize());
 		FilterRegistrationBean<ControlRequestFilter> registration = new FilterRegistrationBean<>(filter);

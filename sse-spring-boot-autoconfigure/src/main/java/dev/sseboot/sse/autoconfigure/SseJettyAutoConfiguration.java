@@ -1,6 +1,6 @@
 package dev.sseboot.sse.autoconfigure;
 
-import dev.sseboot.sse.web.SseErrorResponder;
+import dev.sseboot.sse.error.SseErrorResponder;
 import dev.sseboot.sse.web.jetty.JettyClientConnectionFilter;
 import dev.sseboot.sse.web.jetty.JettyStreamConnectorCustomizer;
 import dev.sseboot.sse.web.jetty.JettyStreamErrorCustomizer;

@@ -1,8 +1,8 @@
 package dev.sseboot.sse.autoconfigure;
 
 import dev.sseboot.sse.broker.BrokerMetrics;
-import dev.sseboot.sse.broker.LocalSseBroker;
-import dev.sseboot.sse.cluster.redis.RedisClusterLog;
+import dev.sseboot.sse.broker.NodeStatus;
+import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.metrics.ClusterLogGauges;
 import dev.sseboot.sse.metrics.MicrometerBrokerMetrics;
 import dev.sseboot.sse.metrics.SseGauges;
@@ -15,7 +15,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * Auto-configuration of the starter's Micrometer meters, when the application has a
@@ -26,7 +25,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
-@ConditionalOnBean({ MeterRegistry.class, LocalSseBroker.class })
+@ConditionalOnBean({ MeterRegistry.class, NodeStatus.class })
 @ConditionalOnBooleanProperty(name = "sse.metrics.enabled", matchIfMissing = true)
 public final class SseMetricsAutoConfiguration {
 
@@ -38,18 +37,17 @@ public final class SseMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SseGauges sseGauges(LocalSseBroker broker) {
-		return new SseGauges(broker);
+	SseGauges sseGauges(NodeStatus node) {
+		return new SseGauges(node);
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(RedisConnectionFactory.class)
-	@ConditionalOnBean(RedisClusterLog.class)
+	@ConditionalOnBean(ClusterLog.class)
 	static class ClusterLogMetricsConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		ClusterLogGauges sseClusterLogGauges(RedisClusterLog log) {
+		ClusterLogGauges sseClusterLogGauges(ClusterLog log) {
 			return new ClusterLogGauges(log);
 		}
 

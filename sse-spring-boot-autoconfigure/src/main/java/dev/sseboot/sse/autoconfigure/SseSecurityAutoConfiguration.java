@@ -5,12 +5,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Clock;
-import java.util.List;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 import dev.sseboot.sse.TokenValidator;
-import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.NodeBroker;
+import dev.sseboot.sse.diagnostics.SseConfigurationException;
+import dev.sseboot.sse.error.SseErrorResponder;
 import dev.sseboot.sse.security.CachingTokenValidator;
 import dev.sseboot.sse.security.FailedAttemptFilter;
 import dev.sseboot.sse.security.FailedAttemptLimiter;
@@ -21,10 +23,8 @@ import dev.sseboot.sse.security.SseAuthenticationEntryPoint;
 import dev.sseboot.sse.security.SseBearerTokenResolver;
 import dev.sseboot.sse.security.TokenAuthenticationManager;
 import dev.sseboot.sse.security.TokenRevocations;
-import dev.sseboot.sse.web.SseErrorResponder;
 import dev.sseboot.sse.web.StreamCorsProcessor;
 import dev.sseboot.sse.web.StreamRequestFilter;
-import dev.sseboot.sse.diagnostics.SseConfigurationException;
 import jakarta.servlet.DispatcherType;
 import org.jspecify.annotations.Nullable;
 
@@ -77,16 +77,16 @@ public final class SseSecurityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TokenRevocations sseTokenRevocations(SseProperties properties, ObjectProvider<LocalSseBroker> broker) {
-		LocalSseBroker localBroker = broker.getIfAvailable();
-		BiConsumer<String, Instant> closeStreams = (localBroker != null) ? localBroker::revokeToken
+	TokenRevocations sseTokenRevocations(SseProperties properties, ObjectProvider<NodeBroker> broker) {
+		NodeBroker nodeBroker = broker.getIfAvailable();
+		BiConsumer<String, Instant> closeStreams = (nodeBroker != null) ? nodeBroker::revokeToken
 				: (tokenId, expiresAt) -> {
 				};
 		TokenRevocations revocations = new TokenRevocations(properties.getSecurity().getMaxRevokedTokens(),
 				closeStreams, Clock.systemUTC());
-		if (localBroker != null) {
+		if (nodeBroker != null) {
 			// Revocations made on other nodes of a cluster.
-			localBroker.onTokenRevoked(revocations::apply);
+			nodeBroker.onTokenRevoked(revocations::apply);
 		}
 		return revocations;
 	}

@@ -1,6 +1,6 @@
 package dev.sseboot.sse.autoconfigure;
 
-import dev.sseboot.sse.web.SseErrorResponder;
+import dev.sseboot.sse.error.SseErrorResponder;
 import dev.sseboot.sse.web.tomcat.ConnectorBufferCustomizer;
 import dev.sseboot.sse.web.tomcat.StreamConnectorCustomizer;
 import dev.sseboot.sse.web.tomcat.StreamValveCustomizer;

@@ -40,9 +40,166 @@ public record BrokerSettings(Duration retry, Duration heartbeatInterval, boolean
 	 * @return the defaults
 	 */
 	public static BrokerSettings defaults() {
-		return new BrokerSettings(Duration.ofSeconds(3), Duration.ofSeconds(15), false, 1024, Duration.ofHours(1), 0.1,
-				0, LimitPolicy.EVICT_OLDEST, 0, Duration.ofSeconds(5), Duration.ofSeconds(30),
-				Runtime.getRuntime().availableProcessors());
+		return builder().build();
+	}
+
+	/**
+	 * Starts building settings from the defaults.
+	 * @return the builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Builds {@link BrokerSettings}, each value a default until set.
+	 */
+	public static final class Builder {
+
+		private Duration retry = Duration.ofSeconds(3);
+
+		private Duration heartbeatInterval = Duration.ofSeconds(15);
+
+		private boolean heartbeatAsComment;
+
+		private int queueCapacity = 1024;
+
+		private Duration maxLifetime = Duration.ofHours(1);
+
+		private double lifetimeJitter = 0.1;
+
+		private int maxPerUser;
+
+		private LimitPolicy onLimit = LimitPolicy.EVICT_OLDEST;
+
+		private int maxTotal;
+
+		private Duration closeCheckInterval = Duration.ofSeconds(5);
+
+		private Duration expiryWarning = Duration.ofSeconds(30);
+
+		private int writerThreads = Runtime.getRuntime().availableProcessors();
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets the reconnection delay announced to clients.
+		 * @param retry the delay
+		 * @return this builder
+		 */
+		public Builder retry(Duration retry) {
+			this.retry = retry;
+			return this;
+		}
+
+		/**
+		 * Sets the silence after which a stream gets a heartbeat.
+		 * @param heartbeatInterval the interval
+		 * @return this builder
+		 */
+		public Builder heartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
+			return this;
+		}
+
+		/**
+		 * Sets whether heartbeats are comment lines rather than events.
+		 * @param heartbeatAsComment whether they are
+		 * @return this builder
+		 */
+		public Builder heartbeatAsComment(boolean heartbeatAsComment) {
+			this.heartbeatAsComment = heartbeatAsComment;
+			return this;
+		}
+
+		/**
+		 * Sets how many frames a stream may have queued before it is closed.
+		 * @param queueCapacity the capacity
+		 * @return this builder
+		 */
+		public Builder queueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+			return this;
+		}
+
+		/**
+		 * Sets how long a stream may stay open, and the fraction by which each stream's
+		 * lifetime is shortened at random.
+		 * @param maxLifetime the lifetime
+		 * @param lifetimeJitter the fraction, in [0, 1)
+		 * @return this builder
+		 */
+		public Builder maxLifetime(Duration maxLifetime, double lifetimeJitter) {
+			this.maxLifetime = maxLifetime;
+			this.lifetimeJitter = lifetimeJitter;
+			return this;
+		}
+
+		/**
+		 * Sets how many streams one user may hold, and what happens to one beyond.
+		 * @param maxPerUser the limit, 0 for none
+		 * @param onLimit what happens at the limit
+		 * @return this builder
+		 */
+		public Builder maxPerUser(int maxPerUser, LimitPolicy onLimit) {
+			this.maxPerUser = maxPerUser;
+			this.onLimit = onLimit;
+			return this;
+		}
+
+		/**
+		 * Sets how many streams the node holds.
+		 * @param maxTotal the limit, 0 for none
+		 * @return this builder
+		 */
+		public Builder maxTotal(int maxTotal) {
+			this.maxTotal = maxTotal;
+			return this;
+		}
+
+		/**
+		 * Sets how often each stream asks its output whether the client closed the
+		 * connection.
+		 * @param closeCheckInterval the interval, zero for only at the per-user limit
+		 * @return this builder
+		 */
+		public Builder closeCheckInterval(Duration closeCheckInterval) {
+			this.closeCheckInterval = closeCheckInterval;
+			return this;
+		}
+
+		/**
+		 * Sets how long before its token expires a stream is warned.
+		 * @param expiryWarning the time
+		 * @return this builder
+		 */
+		public Builder expiryWarning(Duration expiryWarning) {
+			this.expiryWarning = expiryWarning;
+			return this;
+		}
+
+		/**
+		 * Sets the number of threads writing to streams.
+		 * @param writerThreads the number of threads
+		 * @return this builder
+		 */
+		public Builder writerThreads(int writerThreads) {
+			this.writerThreads = writerThreads;
+			return this;
+		}
+
+		/**
+		 * Builds the settings.
+		 * @return the settings
+		 * @throws IllegalArgumentException if a value is out of range
+		 */
+		public BrokerSettings build() {
+			return new BrokerSettings(this.retry, this.heartbeatInterval, this.heartbeatAsComment, this.queueCapacity,
+					this.maxLifetime, this.lifetimeJitter, this.maxPerUser, this.onLimit, this.maxTotal,
+					this.closeCheckInterval, this.expiryWarning, this.writerThreads);
+		}
+
 	}
 
 }

@@ -13,11 +13,14 @@ public class ConnectionRejectedException extends RuntimeException {
 		/** The user holds {@code sse.connection.max-per-user} streams already. */
 		USER_LIMIT,
 
-		/** The node holds {@code sse.connection.max-total} streams already. */
+		/** The node, or the cluster, holds {@code sse.connection.max-total} streams already. */
 		NODE_LIMIT,
 
 		/** The node is shutting down. */
-		SHUTTING_DOWN
+		SHUTTING_DOWN,
+
+		/** The node of a cluster has not joined the cluster's log yet: no id can resume. */
+		NOT_JOINED
 
 	}
 

@@ -2,9 +2,7 @@ package dev.sseboot.sse.broker;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-import dev.sseboot.sse.SseEvent;
 import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.cluster.ClusterUnavailableException;
 import dev.sseboot.sse.cluster.LogRecord;
@@ -28,7 +26,7 @@ import org.jspecify.annotations.Nullable;
 record Resumption(Replay replay, long skipThrough) {
 
 	/** The broker's: resuming is part of opening a stream. */
-	private static final Log logger = LogFactory.getLog(LocalSseBroker.class);
+	private static final Log logger = LogFactory.getLog(NodeBroker.class);
 
 	/**
 	 * Works out what a stream resuming after an id gets. Runs under the publishing lock.
@@ -86,7 +84,12 @@ record Resumption(Replay replay, long skipThrough) {
 		return new Resumption(new Replay(fetched.complete() ? ResumeStatus.RECOVERED : ResumeStatus.GAP, events), 0);
 	}
 
-	private static Resumption of(ResumeStatus status) {
+	/**
+	 * Returns a resumption that replays nothing.
+	 * @param status how the stream resumes
+	 * @return the resumption
+	 */
+	static Resumption of(ResumeStatus status) {
 		return new Resumption(Replay.of(status), 0);
 	}
 
@@ -124,10 +127,8 @@ record Resumption(Replay replay, long skipThrough) {
 				// reconnect is a new connection.
 				if (record.kind() == LogRecord.Kind.EVENT && record.connectionId() == null) {
 					String eventId = id.epoch() + "-" + record.sequence();
-					SseEvent event = new SseEvent(eventId, record.name(), record.data(), record.timestamp(),
-							record.userId(), record.channel(), Map.of());
-					events.add(new Event(record.sequence(),
-							new BufferedEvent(event, FrameEncoder.event(eventId, record.name(), record.data()))));
+					events.add(new Event(record.sequence(), new BufferedEvent(EventOrder.event(record, eventId),
+							FrameEncoder.event(eventId, record.name(), record.data()))));
 				}
 			}
 			return new Fetched(events, tail.complete(), tail.lastSequence());

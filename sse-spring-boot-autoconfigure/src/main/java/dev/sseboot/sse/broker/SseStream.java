@@ -1,5 +1,6 @@
 package dev.sseboot.sse.broker;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Set;
@@ -8,6 +9,7 @@ import java.util.function.IntConsumer;
 
 import dev.sseboot.sse.SseConnection;
 import dev.sseboot.sse.SsePrincipal;
+import dev.sseboot.sse.cluster.ClusterPresence;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -191,6 +193,32 @@ public final class SseStream {
 
 	long closeAtNanos() {
 		return this.closeAtNanos;
+	}
+
+	/**
+	 * Returns when the stream is due to end, by its lifetime or its token's expiry.
+	 * @param now the time, from {@link System#nanoTime()}
+	 * @param wallClock the time, on the wall clock
+	 * @return the end, in {@link System#nanoTime()} terms
+	 */
+	long endNanos(long now, Instant wallClock) {
+		Instant expiresAt = this.principal.expiresAt();
+		if (expiresAt == null) {
+			return this.closeAtNanos;
+		}
+		long untilExpiry = Duration.between(wallClock, expiresAt).toNanos();
+		return (now + untilExpiry - this.closeAtNanos < 0) ? now + untilExpiry : this.closeAtNanos;
+	}
+
+	/**
+	 * Returns the stream as the presence knows it.
+	 * @return the presence's entry
+	 */
+	ClusterPresence.Connection presenceEntry() {
+		long now = System.nanoTime();
+		Instant wallClock = Instant.now();
+		return new ClusterPresence.Connection(this.id, this.principal.userId(), this.channels, this.connectedAt,
+				wallClock.plusNanos(endNanos(now, wallClock) - now));
 	}
 
 	long lastActivityNanos() {

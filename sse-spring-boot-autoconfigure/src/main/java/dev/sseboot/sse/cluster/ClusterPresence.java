@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import dev.sseboot.sse.SseConnection;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who is connected to which node of a cluster: presence for the whole cluster, and the
@@ -19,9 +20,9 @@ public interface ClusterPresence {
 
 	/**
 	 * Returns the name of this node in the cluster.
-	 * @return the node's name, unique in the cluster
+	 * @return the node's name, unique in the cluster, or {@code null} for a node on its own
 	 */
-	String nodeId();
+	@Nullable String nodeId();
 
 	/**
 	 * Joins the cluster and keeps this node known until {@link #stop()}.

@@ -10,11 +10,11 @@ import java.util.Set;
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.SseEvent;
 import dev.sseboot.sse.SsePrincipal;
-import dev.sseboot.sse.broker.LocalSseBroker;
-import dev.sseboot.sse.security.JwtTokenIssuer;
+import dev.sseboot.sse.broker.NodeStatus;
+import dev.sseboot.sse.error.SseErrorCode;
+import dev.sseboot.sse.error.SseRequestException;
 import dev.sseboot.sse.security.JwtTokenIssuer.IssuedToken;
-import dev.sseboot.sse.web.SseErrorCode;
-import dev.sseboot.sse.web.SseRequestException;
+import dev.sseboot.sse.security.JwtTokenIssuer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
@@ -41,7 +41,7 @@ final class ControlEndpoints {
 
 	private final SseBroker broker;
 
-	private final @Nullable LocalSseBroker localBroker;
+	private final @Nullable NodeStatus node;
 
 	private final @Nullable JwtTokenIssuer tokenIssuer;
 
@@ -50,15 +50,15 @@ final class ControlEndpoints {
 	/**
 	 * Creates the endpoints.
 	 * @param broker publishes and disconnects
-	 * @param localBroker reports connections per user and channel, or {@code null} when
-	 * the broker is not the local one
+	 * @param node reports connections per user and channel, or {@code null} when the
+	 * broker is not the starter's
 	 * @param tokenIssuer mints tokens, or {@code null} when no secret is configured
 	 * @param maxTokenTtl the longest validity of a minted token
 	 */
-	ControlEndpoints(SseBroker broker, @Nullable LocalSseBroker localBroker, @Nullable JwtTokenIssuer tokenIssuer,
+	ControlEndpoints(SseBroker broker, @Nullable NodeStatus node, @Nullable JwtTokenIssuer tokenIssuer,
 			Duration maxTokenTtl) {
 		this.broker = broker;
-		this.localBroker = localBroker;
+		this.node = node;
 		this.tokenIssuer = tokenIssuer;
 		this.maxTokenTtl = maxTokenTtl;
 	}
@@ -157,9 +157,9 @@ final class ControlEndpoints {
 	ControlResponse connections() {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("total", this.broker.connectionCount());
-		if (this.localBroker != null) {
-			body.put("users", this.localBroker.connectionCountsByUser());
-			body.put("channels", this.localBroker.connectionCountsByChannel());
+		if (this.node != null) {
+			body.put("users", this.node.connectionCountsByUser());
+			body.put("channels", this.node.connectionCountsByChannel());
 		}
 		return new ControlResponse(HttpStatus.OK, body);
 	}

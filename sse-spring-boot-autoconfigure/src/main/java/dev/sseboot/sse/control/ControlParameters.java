@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.sseboot.sse.web.SseErrorCode;
-import dev.sseboot.sse.web.SseRequestException;
+import dev.sseboot.sse.error.SseErrorCode;
+import dev.sseboot.sse.error.SseRequestException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;

@@ -9,13 +9,13 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 
 import dev.sseboot.sse.SseBroker;
-import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.NodeStatus;
 import dev.sseboot.sse.cluster.ClusterUnavailableException;
 import dev.sseboot.sse.control.ControlEndpoints.ControlResponse;
+import dev.sseboot.sse.error.SseErrorCode;
+import dev.sseboot.sse.error.SseErrorResponder;
+import dev.sseboot.sse.error.SseRequestException;
 import dev.sseboot.sse.security.JwtTokenIssuer;
-import dev.sseboot.sse.web.SseErrorCode;
-import dev.sseboot.sse.web.SseErrorResponder;
-import dev.sseboot.sse.web.SseRequestException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -66,7 +66,7 @@ public final class ControlRequestFilter extends OncePerRequestFilter {
 	/**
 	 * Creates the filter.
 	 * @param broker publishes and disconnects
-	 * @param localBroker reports connections per user and channel, or {@code null}
+	 * @param node reports connections per user and channel, or {@code null}
 	 * @param tokenIssuer mints tokens, or {@code null} when none is configured
 	 * @param errors writes error bodies
 	 * @param jsonMapper reads and writes JSON bodies
@@ -74,10 +74,10 @@ public final class ControlRequestFilter extends OncePerRequestFilter {
 	 * @param maxTokenTtl the longest validity of a minted token
 	 * @param maxBodySize the largest request body accepted
 	 */
-	public ControlRequestFilter(SseBroker broker, @Nullable LocalSseBroker localBroker,
+	public ControlRequestFilter(SseBroker broker, @Nullable NodeStatus node,
 			@Nullable JwtTokenIssuer tokenIssuer, SseErrorResponder errors, JsonMapper jsonMapper,
 			@Nullable String apiKey, Duration maxTokenTtl, DataSize maxBodySize) {
-		this.endpoints = new ControlEndpoints(broker, localBroker, tokenIssuer, maxTokenTtl);
+		this.endpoints = new ControlEndpoints(broker, node, tokenIssuer, maxTokenTtl);
 		this.errors = errors;
 		this.jsonMapper = jsonMapper;
 		this.apiKeyDigest = StringUtils.hasText(apiKey) ? sha256(apiKey) : null;

@@ -22,7 +22,7 @@ record EventPayload(@Nullable String name, String data) {
 	 * Parses a payload.
 	 * @param payload the payload
 	 * @return the event it describes
-	 * @throws dev.sseboot.sse.web.SseRequestException 400 for anything but one event of
+	 * @throws dev.sseboot.sse.error.SseRequestException 400 for anything but one event of
 	 * {@code event:} and {@code data:} lines
 	 */
 	static EventPayload parse(String payload) {

@@ -1,19 +1,18 @@
 package dev.sseboot.sse.metrics;
 
 import dev.sseboot.sse.cluster.ClusterLog;
-import dev.sseboot.sse.cluster.redis.RedisClusterLog;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * In cluster mode on Redis, how far this node is behind the cluster's log.
+ * In cluster mode, how far this node is behind the cluster's log.
  */
 public final class ClusterLogGauges implements MeterBinder {
 
-	private final RedisClusterLog log;
+	private final ClusterLog log;
 
-	public ClusterLogGauges(RedisClusterLog log) {
+	public ClusterLogGauges(ClusterLog log) {
 		this.log = log;
 	}
 
@@ -24,7 +23,7 @@ public final class ClusterLogGauges implements MeterBinder {
 			.register(registry);
 	}
 
-	private static double lag(RedisClusterLog log) {
+	private static double lag(ClusterLog log) {
 		ClusterLog.Status status = log.status();
 		return status.available() ? status.lag() : Double.NaN;
 	}

@@ -1,48 +1,48 @@
 package dev.sseboot.sse.metrics;
 
-import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.NodeStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * Gauges of this node's broker: its streams, users and channels, its writers' backlog and
+ * Gauges of this node: its streams, users and channels, its writers' backlog and
  * its replay buffer.
  */
 public final class SseGauges implements MeterBinder {
 
-	private final LocalSseBroker broker;
+	private final NodeStatus node;
 
 	/**
 	 * Creates the gauges.
-	 * @param broker the node's broker
+	 * @param node the node's status
 	 */
-	public SseGauges(LocalSseBroker broker) {
-		this.broker = broker;
+	public SseGauges(NodeStatus node) {
+		this.node = node;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		Gauge.builder("sse.streams.open", this.broker, LocalSseBroker::localConnectionCount)
+		Gauge.builder("sse.streams.open", this.node, NodeStatus::localConnectionCount)
 			.description("Streams open on this node")
 			.register(registry);
-		Gauge.builder("sse.streams.closing", this.broker, LocalSseBroker::closingCount)
+		Gauge.builder("sse.streams.closing", this.node, NodeStatus::closingCount)
 			.description("Streams closed by the server whose last frame is not written yet")
 			.register(registry);
-		Gauge.builder("sse.users.connected", this.broker, LocalSseBroker::userCount)
+		Gauge.builder("sse.users.connected", this.node, NodeStatus::userCount)
 			.description("Users with at least one stream open on this node")
 			.register(registry);
-		Gauge.builder("sse.channels.subscribed", this.broker, LocalSseBroker::channelCount)
+		Gauge.builder("sse.channels.subscribed", this.node, NodeStatus::channelCount)
 			.description("Channels with at least one stream subscribed on this node")
 			.register(registry);
-		Gauge.builder("sse.writer.queue", this.broker, LocalSseBroker::pendingWrites)
+		Gauge.builder("sse.writer.queue", this.node, NodeStatus::pendingWrites)
 			.description("Streams waiting for a writer thread or being written")
 			.register(registry);
-		Gauge.builder("sse.replay.events", this.broker, LocalSseBroker::bufferedEventCount)
+		Gauge.builder("sse.replay.events", this.node, NodeStatus::bufferedEventCount)
 			.description("Events this node keeps for replay")
 			.register(registry);
-		Gauge.builder("sse.replay.size", this.broker, LocalSseBroker::bufferedBytes)
+		Gauge.builder("sse.replay.size", this.node, NodeStatus::bufferedBytes)
 			.description("Bytes of frames this node keeps for replay")
 			.baseUnit(BaseUnits.BYTES)
 			.register(registry);

@@ -3,8 +3,8 @@ package dev.sseboot.sse.security;
 import java.io.IOException;
 import java.time.Duration;
 
-import dev.sseboot.sse.web.SseErrorCode;
-import dev.sseboot.sse.web.SseErrorResponder;
+import dev.sseboot.sse.error.SseErrorCode;
+import dev.sseboot.sse.error.SseErrorResponder;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

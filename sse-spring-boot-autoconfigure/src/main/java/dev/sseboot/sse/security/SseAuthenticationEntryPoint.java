@@ -2,8 +2,8 @@ package dev.sseboot.sse.security;
 
 import java.io.IOException;
 
-import dev.sseboot.sse.web.SseErrorCode;
-import dev.sseboot.sse.web.SseErrorResponder;
+import dev.sseboot.sse.error.SseErrorCode;
+import dev.sseboot.sse.error.SseErrorResponder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;

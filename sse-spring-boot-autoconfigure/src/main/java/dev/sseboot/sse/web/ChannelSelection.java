@@ -5,6 +5,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.sseboot.sse.SsePrincipal;
+import dev.sseboot.sse.error.SseErrorCode;
+import dev.sseboot.sse.error.SseRequestException;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -8,9 +8,12 @@ import java.util.regex.Pattern;
 
 import dev.sseboot.sse.SsePrincipal;
 import dev.sseboot.sse.broker.ConnectionRejectedException;
-import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.NodeBroker;
 import dev.sseboot.sse.broker.SseStream;
 import dev.sseboot.sse.broker.StreamRequest;
+import dev.sseboot.sse.error.SseErrorCode;
+import dev.sseboot.sse.error.SseErrorResponder;
+import dev.sseboot.sse.error.SseRequestException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
@@ -52,7 +55,7 @@ public class SseStreamController {
 	/** Stands for a {@code Last-Event-ID} that cannot be read: no event has this id. */
 	private static final String UNREADABLE_LAST_EVENT_ID = "unreadable";
 
-	private final LocalSseBroker broker;
+	private final NodeBroker broker;
 
 	private final SseErrorResponder errors;
 
@@ -68,7 +71,7 @@ public class SseStreamController {
 	 * lifetime limit
 	 * @param maxChannels how many channels one stream may name
 	 */
-	public SseStreamController(LocalSseBroker broker, SseErrorResponder errors, Duration emitterTimeout,
+	public SseStreamController(NodeBroker broker, SseErrorResponder errors, Duration emitterTimeout,
 			int maxChannels) {
 		this.broker = broker;
 		this.errors = errors;

@@ -2,6 +2,8 @@ package dev.sseboot.sse.web;
 
 import java.io.IOException;
 
+import dev.sseboot.sse.error.SseErrorCode;
+import dev.sseboot.sse.error.SseErrorResponder;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.web.cors.DefaultCorsProcessor;

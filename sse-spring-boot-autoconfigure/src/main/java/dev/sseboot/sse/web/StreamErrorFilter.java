@@ -2,6 +2,7 @@ package dev.sseboot.sse.web;
 
 import java.io.IOException;
 
+import dev.sseboot.sse.error.SseErrorResponder;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;

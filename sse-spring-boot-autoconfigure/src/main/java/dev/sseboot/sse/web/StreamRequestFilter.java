@@ -2,6 +2,8 @@ package dev.sseboot.sse.web;
 
 import java.io.IOException;
 
+import dev.sseboot.sse.error.SseErrorCode;
+import dev.sseboot.sse.error.SseErrorResponder;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

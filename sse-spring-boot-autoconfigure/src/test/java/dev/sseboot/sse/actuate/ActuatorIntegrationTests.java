@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.NodeBroker;
 import dev.sseboot.sse.test.OpenActuator;
 import dev.sseboot.sse.test.SseTestApplication;
-import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Stream;
+import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,8 +21,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -46,14 +46,14 @@ class ActuatorIntegrationTests {
 	int port;
 
 	@Autowired
-	LocalSseBroker broker;
+	NodeBroker broker;
 
 	SseTestClient client;
 
 	@BeforeEach
 	void setUp() {
 		this.client = new SseTestClient(this.port);
-		await().until(() -> this.broker.localConnectionCount() == 0);
+		await().until(() -> this.broker.status().localConnectionCount() == 0);
 	}
 
 	@Test
@@ -80,7 +80,7 @@ class ActuatorIntegrationTests {
 			assertThat(node.get("streams").asInt()).isEqualTo(3);
 			assertThat(node.get("writer").get("threads").asInt()).isPositive();
 			assertThat(node.get("replay").get("enabled").asBoolean()).isTrue();
-			assertThat(node.get("replay").get("epoch").asString()).isEqualTo(this.broker.epoch());
+			assertThat(node.get("replay").get("epoch").asString()).isEqualTo(this.broker.status().epoch());
 			assertThat(node.has("cluster")).isTrue();
 			assertThat(node.get("cluster").isNull()).isTrue();
 		}

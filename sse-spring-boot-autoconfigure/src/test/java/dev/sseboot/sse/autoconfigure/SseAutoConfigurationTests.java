@@ -6,12 +6,12 @@ import java.util.Set;
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.SsePrincipal;
 import dev.sseboot.sse.TokenValidator;
-import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.NodeBroker;
+import dev.sseboot.sse.error.SseErrorResponder;
 import dev.sseboot.sse.security.JwtTokenIssuer;
 import dev.sseboot.sse.security.JwtTokenValidator;
 import dev.sseboot.sse.test.RecordingSseBroker;
 import dev.sseboot.sse.test.TestTokens;
-import dev.sseboot.sse.web.SseErrorResponder;
 import dev.sseboot.sse.web.SseStreamController;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +42,7 @@ class SseAutoConfigurationTests {
 	void createsBrokerControllerAndFilterChainWithSecret() {
 		this.runner.withPropertyValues(SECRET).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context).hasSingleBean(LocalSseBroker.class);
+			assertThat(context).hasSingleBean(NodeBroker.class);
 			assertThat(context).hasSingleBean(SseBroker.class);
 			assertThat(context).hasSingleBean(SseStreamController.class);
 			assertThat(context).hasSingleBean(SseErrorResponder.class);
@@ -90,7 +90,7 @@ class SseAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			assertThat(context).hasSingleBean(SseBroker.class);
 			assertThat(context).hasBean("userBroker");
-			assertThat(context).doesNotHaveBean(LocalSseBroker.class);
+			assertThat(context).doesNotHaveBean(NodeBroker.class);
 			assertThat(context).doesNotHaveBean(SseStreamController.class);
 		});
 	}
@@ -238,7 +238,7 @@ class SseAutoConfigurationTests {
 	static class UserControllerConfiguration {
 
 		@Bean
-		SseStreamController userController(LocalSseBroker broker, SseErrorResponder errors) {
+		SseStreamController userController(NodeBroker broker, SseErrorResponder errors) {
 			return new SseStreamController(broker, errors, java.time.Duration.ofMinutes(5), 4);
 		}
 

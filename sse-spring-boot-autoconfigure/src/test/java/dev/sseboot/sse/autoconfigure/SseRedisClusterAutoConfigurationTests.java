@@ -1,9 +1,9 @@
 package dev.sseboot.sse.autoconfigure;
 
-import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.actuate.SseHealthIndicator;
+import dev.sseboot.sse.broker.NodeBroker;
 import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.cluster.ClusterPresence;
-import dev.sseboot.sse.actuate.SseHealthIndicator;
 import dev.sseboot.sse.cluster.redis.RedisClusterLog;
 import dev.sseboot.sse.cluster.redis.RedisDeliveryTracker;
 import dev.sseboot.sse.replay.DeliveryTracker;
@@ -38,7 +38,7 @@ class SseRedisClusterAutoConfigurationTests {
 		this.runner.run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(ClusterLog.class);
-			assertThat(context).hasSingleBean(LocalSseBroker.class);
+			assertThat(context).hasSingleBean(NodeBroker.class);
 		});
 	}
 
@@ -47,7 +47,7 @@ class SseRedisClusterAutoConfigurationTests {
 		this.runner.withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class)).run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).doesNotHaveBean(ClusterLog.class);
-			assertThat(context).hasSingleBean(LocalSseBroker.class);
+			assertThat(context).hasSingleBean(NodeBroker.class);
 		});
 	}
 

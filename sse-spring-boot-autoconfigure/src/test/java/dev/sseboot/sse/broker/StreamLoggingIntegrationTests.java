@@ -1,8 +1,8 @@
 package dev.sseboot.sse.broker;
 
 import dev.sseboot.sse.test.SseTestApplication;
-import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Stream;
+import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,14 +44,14 @@ class StreamLoggingIntegrationTests {
 	private void logWithEcs(CapturedOutput output) {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SseTestApplication.class)
 			.properties("server.port=0", "sse.security.jwt.secret=" + TestTokens.SECRET,
-					"logging.structured.format.console=ecs", "logging.level.dev.sseboot.sse.broker.LocalSseBroker=debug")
+					"logging.structured.format.console=ecs", "logging.level.dev.sseboot.sse.broker.NodeBroker=debug")
 			.run()) {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 			String token = TestTokens.forUser("private-person");
 			String connectionId;
 			try (Stream stream = new SseTestClient(port).openWithBearer("/sse", token)) {
 				connectionId = stream.connectionId();
-				context.getBean(LocalSseBroker.class).disconnectUser("private-person");
+				context.getBean(NodeBroker.class).disconnectUser("private-person");
 				assertThat(stream.next("sse-close").field("reason")).isEqualTo("revoked");
 			}
 			await().untilAsserted(() -> assertThat(output.getOut()).contains("Closing SseStream[" + connectionId + "]"));

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.SseConnection;
-import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.NodeBroker;
 import dev.sseboot.sse.security.TokenRevocations;
 import dev.sseboot.sse.test.ClusterNodes;
 import dev.sseboot.sse.test.SseTestClient.Stream;
@@ -63,9 +63,9 @@ class ClusterPresenceIntegrationTests {
 				assertThat(broker.isOnline("carol")).isFalse();
 				assertThat(broker.connections("alice")).extracting(SseConnection::connectionId)
 					.containsExactlyInAnyOrder(first, second);
-				LocalSseBroker local = node.getBean(LocalSseBroker.class);
-				assertThat(local.connectionCountsByUser()).containsExactlyInAnyOrderEntriesOf(Map.of("alice", 2, "bob", 1));
-				assertThat(local.connectionCountsByChannel()).containsExactlyInAnyOrderEntriesOf(Map.of("chat", 2, "news", 1));
+				NodeBroker local = node.getBean(NodeBroker.class);
+				assertThat(local.status().connectionCountsByUser()).containsExactlyInAnyOrderEntriesOf(Map.of("alice", 2, "bob", 1));
+				assertThat(local.status().connectionCountsByChannel()).containsExactlyInAnyOrderEntriesOf(Map.of("chat", 2, "news", 1));
 			}
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> ClusterNodes.broker(a).connectionCount() == 0);

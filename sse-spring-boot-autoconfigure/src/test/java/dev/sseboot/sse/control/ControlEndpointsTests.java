@@ -4,21 +4,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import dev.sseboot.sse.broker.BrokerSettings;
-import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.NodeBroker;
+import dev.sseboot.sse.error.SseErrorCode;
+import dev.sseboot.sse.error.SseRequestException;
 import dev.sseboot.sse.security.JwtTokenIssuer;
 import dev.sseboot.sse.test.TestTokens;
-import dev.sseboot.sse.web.SseErrorCode;
-import dev.sseboot.sse.web.SseRequestException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class ControlEndpointsTests {
 
-	private final LocalSseBroker broker = new LocalSseBroker(BrokerSettings.defaults(), JsonMapper.builder().build());
+	private final NodeBroker broker = NodeBroker.builder(BrokerSettings.defaults()).build();
 
 	@AfterEach
 	void stopBroker() {
@@ -27,7 +26,7 @@ class ControlEndpointsTests {
 
 	@Test
 	void answersNotImplementedToTokenRequestsWithoutTokenIssuer() {
-		ControlEndpoints endpoints = new ControlEndpoints(this.broker, this.broker, null, Duration.ofHours(1));
+		ControlEndpoints endpoints = new ControlEndpoints(this.broker, this.broker.status(), null, Duration.ofHours(1));
 		assertThatExceptionOfType(SseRequestException.class).isThrownBy(() -> endpoints.token(form("userId=alex")))
 			.withMessageContaining("sse.security.jwt.secret")
 			.satisfies((ex) -> assertThat(ex.code()).isEqualTo(SseErrorCode.NOT_IMPLEMENTED));
@@ -35,7 +34,7 @@ class ControlEndpointsTests {
 
 	@Test
 	void refusesEmitWithoutTargetOrWithConflictingOnes() {
-		ControlEndpoints endpoints = new ControlEndpoints(this.broker, this.broker, null, Duration.ofHours(1));
+		ControlEndpoints endpoints = new ControlEndpoints(this.broker, this.broker.status(), null, Duration.ofHours(1));
 		assertThatExceptionOfType(SseRequestException.class).isThrownBy(() -> endpoints.emit(form("data=x")))
 			.withMessageContaining("'userId'");
 		assertThatExceptionOfType(SseRequestException.class)
@@ -51,7 +50,7 @@ class ControlEndpointsTests {
 
 	@Test
 	void refusesTokenExpiryThatIsNotAPositiveNumberOfSeconds() {
-		ControlEndpoints endpoints = new ControlEndpoints(this.broker, this.broker,
+		ControlEndpoints endpoints = new ControlEndpoints(this.broker, this.broker.status(),
 				new JwtTokenIssuer(TestTokens.SECRET),
 				Duration.ofHours(1));
 		assertThatExceptionOfType(SseRequestException.class)

@@ -1,7 +1,7 @@
 package dev.sseboot.sse.control;
 
-import dev.sseboot.sse.web.SseErrorCode;
-import dev.sseboot.sse.web.SseRequestException;
+import dev.sseboot.sse.error.SseErrorCode;
+import dev.sseboot.sse.error.SseRequestException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

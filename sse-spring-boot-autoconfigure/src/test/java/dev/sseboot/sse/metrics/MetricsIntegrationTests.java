@@ -5,22 +5,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.NodeBroker;
 import dev.sseboot.sse.test.OpenActuator;
-import dev.sseboot.sse.test.Prometheus;
 import dev.sseboot.sse.test.Prometheus.Scrape;
+import dev.sseboot.sse.test.Prometheus;
 import dev.sseboot.sse.test.SseTestApplication;
-import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Event;
 import dev.sseboot.sse.test.SseTestClient.Stream;
+import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,7 +41,7 @@ class MetricsIntegrationTests {
 	int port;
 
 	@Autowired
-	LocalSseBroker broker;
+	NodeBroker broker;
 
 	SseTestClient client;
 
@@ -52,7 +52,7 @@ class MetricsIntegrationTests {
 		this.client = new SseTestClient(this.port);
 		this.prometheus = new Prometheus(this.client, "/actuator/prometheus");
 		// The streams of the tests before, which their clients closed, gone and counted.
-		await().until(() -> this.broker.localConnectionCount() == 0);
+		await().until(() -> this.broker.status().localConnectionCount() == 0);
 	}
 
 	@Test

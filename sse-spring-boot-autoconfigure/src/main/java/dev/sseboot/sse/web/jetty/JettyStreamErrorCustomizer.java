@@ -1,6 +1,6 @@
 package dev.sseboot.sse.web.jetty;
 
-import dev.sseboot.sse.web.SseErrorResponder;
+import dev.sseboot.sse.error.SseErrorResponder;
 import dev.sseboot.sse.web.StreamPath;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Request;

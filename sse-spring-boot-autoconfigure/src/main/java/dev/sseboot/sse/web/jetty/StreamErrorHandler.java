@@ -2,8 +2,8 @@ package dev.sseboot.sse.web.jetty;
 
 import java.nio.ByteBuffer;
 
-import dev.sseboot.sse.web.SseErrorCode;
-import dev.sseboot.sse.web.SseErrorResponder;
+import dev.sseboot.sse.error.SseErrorCode;
+import dev.sseboot.sse.error.SseErrorResponder;
 import dev.sseboot.sse.web.StreamPath;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;

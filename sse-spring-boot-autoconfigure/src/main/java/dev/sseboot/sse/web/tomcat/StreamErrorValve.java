@@ -3,7 +3,7 @@ package dev.sseboot.sse.web.tomcat;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.sseboot.sse.web.SseErrorResponder;
+import dev.sseboot.sse.error.SseErrorResponder;
 import dev.sseboot.sse.web.StreamPath;
 import jakarta.servlet.ServletException;
 import org.apache.catalina.connector.Request;

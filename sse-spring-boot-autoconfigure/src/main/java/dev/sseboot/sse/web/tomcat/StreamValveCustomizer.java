@@ -1,6 +1,6 @@
 package dev.sseboot.sse.web.tomcat;
 
-import dev.sseboot.sse.web.SseErrorResponder;
+import dev.sseboot.sse.error.SseErrorResponder;
 import dev.sseboot.sse.web.StreamPath;
 import java.util.Arrays;
 

@@ -1,5 +1,6 @@
 package dev.sseboot.sse.web.jetty;
 
+import dev.sseboot.sse.control.jetty.JettyControlConnectorCustomizer;
 import dev.sseboot.sse.web.ConnectionLimits;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;

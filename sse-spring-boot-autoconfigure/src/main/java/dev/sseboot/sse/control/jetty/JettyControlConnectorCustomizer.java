@@ -1,4 +1,4 @@
-package dev.sseboot.sse.web.jetty;
+package dev.sseboot.sse.control.jetty;
 
 import dev.sseboot.sse.control.SseControlServer;
 import org.eclipse.jetty.server.Handler;
@@ -20,7 +20,7 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 public final class JettyControlConnectorCustomizer implements WebServerFactoryCustomizer<JettyServletWebServerFactory> {
 
 	/** The name of the control API's connector. */
-	static final String NAME = "sse-control";
+	public static final String NAME = "sse-control";
 
 	private final SseControlServer control;
 

@@ -1,4 +1,4 @@
-package dev.sseboot.sse.web.tomcat;
+package dev.sseboot.sse.control.tomcat;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package dev.sseboot.sse.web;
+package dev.sseboot.sse.error;
 
 import java.io.IOException;
 import java.time.Duration;

@@ -16,20 +16,18 @@ import dev.sseboot.sse.test.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
-class LocalSseBrokerTests {
+class NodeBrokerTests {
 
 	@RegisterExtension
-	CapturedLogs logs = CapturedLogs.of(LocalSseBroker.class, GuardedBrokerMetrics.class);
+	CapturedLogs logs = CapturedLogs.of(NodeBroker.class, GuardedBrokerMetrics.class);
 
-	private final LocalSseBroker broker = new LocalSseBroker(new BrokerSettings(Duration.ofSeconds(3),
-			Duration.ofSeconds(15), false, 16, Duration.ofHours(1), 0, 0, LimitPolicy.EVICT_OLDEST, 0,
-			Duration.ofMillis(1), Duration.ofSeconds(30), 2), JsonMapper.builder().build());
+	private final NodeBroker broker = NodeBroker.builder(settings().closeCheckInterval(Duration.ofMillis(1)).build())
+		.build();
 
 	@AfterEach
 	void stop() {
@@ -67,9 +65,9 @@ class LocalSseBrokerTests {
 				throw new IllegalStateException("metrics down");
 			}
 		};
-		LocalSseBroker measured = new LocalSseBroker(new BrokerSettings(Duration.ofSeconds(3), Duration.ofSeconds(15),
-				false, 16, Duration.ofHours(1), 0, 0, LimitPolicy.EVICT_OLDEST, 0, Duration.ofMillis(1),
-				Duration.ofSeconds(30), 2), JsonMapper.builder().build(), null, null, null, null, failing);
+		NodeBroker measured = NodeBroker.builder(settings().closeCheckInterval(Duration.ofMillis(1)).build())
+			.metrics(failing)
+			.build();
 		try {
 			RecordingOutput output = new RecordingOutput();
 			measured.open(request("alex"), output);
@@ -94,7 +92,7 @@ class LocalSseBrokerTests {
 		assertThat(output.text()).endsWith("event: sse-close\ndata: {\"reason\":\"shutdown\"}\n\n");
 		assertThat(output.completed).isTrue();
 		assertThat(this.broker.connectionCount()).isZero();
-		assertThat(this.broker.closingCount()).isZero();
+		assertThat(this.broker.status().closingCount()).isZero();
 		assertThat(this.broker.isRunning()).isFalse();
 	}
 
@@ -166,11 +164,9 @@ class LocalSseBrokerTests {
 
 	@Test
 	void replaysOnlyWhatTheQueueHoldsAndReportsAGap() {
-		InMemoryReplayBuffer buffer = new InMemoryReplayBuffer(LocalSseBroker.newEpoch(), 100, Duration.ofMinutes(1),
+		InMemoryReplayBuffer buffer = new InMemoryReplayBuffer(NodeBroker.newEpoch(), 100, Duration.ofMinutes(1),
 				1 << 24);
-		LocalSseBroker small = new LocalSseBroker(new BrokerSettings(Duration.ofSeconds(3), Duration.ofSeconds(15),
-				false, 3, Duration.ofHours(1), 0, 0, LimitPolicy.EVICT_OLDEST, 0, Duration.ZERO, Duration.ofSeconds(30),
-				2), JsonMapper.builder().build(), buffer, null);
+		NodeBroker small = NodeBroker.builder(settings().queueCapacity(3).build()).replayBuffer(buffer).build();
 		try {
 			String big = "x".repeat(60 * 1024);
 			String first = small.toUser("alex").send("message", big);
@@ -193,7 +189,7 @@ class LocalSseBrokerTests {
 
 	@Test
 	void closesTheOldestStreamOfAUserAtTheLimitWithReasonReplaced() {
-		LocalSseBroker limited = broker(2, LimitPolicy.EVICT_OLDEST);
+		NodeBroker limited = broker(2, LimitPolicy.EVICT_OLDEST);
 		try {
 			RecordingOutput oldest = new RecordingOutput();
 			RecordingOutput middle = new RecordingOutput();
@@ -213,7 +209,7 @@ class LocalSseBrokerTests {
 
 	@Test
 	void refusesAStreamOverTheLimitUntilTheUsersFirstStreamIsDueToEnd() {
-		LocalSseBroker limited = broker(2, LimitPolicy.REJECT);
+		NodeBroker limited = broker(2, LimitPolicy.REJECT);
 		try {
 			Instant soon = Instant.now().plus(Duration.ofMinutes(3));
 			limited.open(request("alex", Instant.now().plus(Duration.ofMinutes(30))), new RecordingOutput());
@@ -233,7 +229,7 @@ class LocalSseBrokerTests {
 
 	@Test
 	void freesTheSlotOfAStreamWhoseClientClosedInsteadOfRefusing() {
-		LocalSseBroker limited = broker(1, LimitPolicy.REJECT);
+		NodeBroker limited = broker(1, LimitPolicy.REJECT);
 		try {
 			RecordingOutput left = new RecordingOutput();
 			limited.open(request("alex"), left);
@@ -260,7 +256,7 @@ class LocalSseBrokerTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> !this.broker.isOnline("gone"));
 		assertThat(this.broker.isOnline("staying")).isTrue();
 		await().atMost(Duration.ofSeconds(5)).until(() -> gone.aborted);
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.broker.closingCount() == 0);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.broker.status().closingCount() == 0);
 		assertThat(staying.aborted).isFalse();
 	}
 
@@ -277,13 +273,20 @@ class LocalSseBrokerTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> stalled.aborted);
 		assertThat(stalled.text()).isEmpty();
 		assertThat(stalled.completed).isFalse();
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.broker.closingCount() == 0);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.broker.status().closingCount() == 0);
 	}
 
-	private static LocalSseBroker broker(int maxPerUser, LimitPolicy onLimit) {
-		return new LocalSseBroker(new BrokerSettings(Duration.ofSeconds(3), Duration.ofSeconds(15), false, 16,
-				Duration.ofHours(1), 0, maxPerUser, onLimit, 0, Duration.ZERO, Duration.ofSeconds(30), 1),
-				JsonMapper.builder().build());
+	private static NodeBroker broker(int maxPerUser, LimitPolicy onLimit) {
+		return NodeBroker.builder(settings().maxPerUser(maxPerUser, onLimit).writerThreads(1).build()).build();
+	}
+
+	/** Small queues, no lifetime jitter, no close checks unless a test asks for them. */
+	private static BrokerSettings.Builder settings() {
+		return BrokerSettings.builder()
+			.queueCapacity(16)
+			.maxLifetime(Duration.ofHours(1), 0)
+			.closeCheckInterval(Duration.ZERO)
+			.writerThreads(2);
 	}
 
 	private static StreamRequest request(String userId, Instant expiresAt) {

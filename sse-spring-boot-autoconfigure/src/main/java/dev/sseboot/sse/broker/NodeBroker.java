@@ -1,0 +1,492 @@
+package dev.sseboot.sse.broker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+import dev.sseboot.sse.SseBroker;
+import dev.sseboot.sse.SseConnection;
+import dev.sseboot.sse.SseEvent;
+import dev.sseboot.sse.SsePrincipal;
+import dev.sseboot.sse.broker.Resumption.Fetched;
+import dev.sseboot.sse.cluster.ClusterLog;
+import dev.sseboot.sse.cluster.ClusterPresence;
+import dev.sseboot.sse.cluster.ClusterUnavailableException;
+import dev.sseboot.sse.cluster.FallbackPresence;
+import dev.sseboot.sse.cluster.LocalPresence;
+import dev.sseboot.sse.cluster.LogRecord;
+import dev.sseboot.sse.observation.SendContext;
+import dev.sseboot.sse.observation.SseObservationConventions;
+import dev.sseboot.sse.replay.BufferedEvent;
+import dev.sseboot.sse.replay.DeliveryTracker;
+import dev.sseboot.sse.replay.ReplayBuffer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The broker of one node, on its own or in a cluster: what the application and the stream
+ * endpoint talk to. It is made of parts, each with one job:
+ * <ul>
+ * <li>{@link EventOrder}: the one owner of the publishing lock, the epoch, the sequence
+ * and the replay buffer;</li>
+ * <li>{@link Fanout}: queues each event, rendered once, on the streams it is for;</li>
+ * <li>{@link StreamOpener} and {@link StreamCloser}: every way a stream opens and
+ * ends;</li>
+ * <li>{@link Sweeper}: heartbeats, expiry warnings, lifetimes and close checks;</li>
+ * <li>{@link ClusterLink}: how events and commands reach every node, at once on a node of
+ * its own or through the cluster's log;</li>
+ * <li>{@link NodeStatus}: the read-only view for the actuator, meters and the control
+ * API.</li>
+ * </ul>
+ */
+public final class NodeBroker implements SseBroker, SmartLifecycle, DisposableBean {
+
+	private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(2);
+
+	private static final Duration WRITER_STOP_WAIT = Duration.ofMillis(200);
+
+	private final Parts parts;
+
+	private final StreamOpener opener;
+
+	private final NodeStatus status;
+
+	private NodeBroker(Builder builder) {
+		BrokerSettings settings = builder.settings;
+		JsonEncoder json = new JsonEncoder(builder.jsonMapper);
+		BrokerMetrics metrics = BrokerMetrics.guarded(builder.metrics);
+		StreamRegistry registry = new StreamRegistry();
+		// Standalone is an implementation, not an absence: the node is its own cluster.
+		ClusterPresence presence = (builder.presence != null) ? new FallbackPresence(builder.presence)
+				: new LocalPresence();
+		StreamCloser closer = new StreamCloser(registry, presence, metrics, builder.deliveryTracker, builder.logUserIds,
+				json);
+		StreamWriter writer = new StreamWriter(settings.writerThreads(), closer::writeFailed, closer::ended, metrics);
+		closer.setWriter(writer);
+		Fanout fanout = new Fanout(registry, writer, closer, metrics);
+		EventOrder order = new EventOrder(fanout, builder.replayBuffer, builder.clusterLog != null);
+		ClusterLink link = (builder.clusterLog != null)
+				? new LogLink(builder.clusterLog, presence, order, closer, metrics, builder.observationRegistry)
+				: new StandaloneLink(order, closer);
+		Sweeper sweeper = new Sweeper(settings, registry, closer, fanout, json);
+		this.parts = new Parts(settings, order, registry, presence, link, closer, writer, sweeper,
+				builder.deliveryTracker, metrics, builder.observationRegistry, json);
+		this.opener = new StreamOpener(this.parts);
+		this.status = new NodeStatusView(this.parts);
+		// Running from the start: streams may open as soon as the web server accepts them.
+		startParts();
+	}
+
+	/**
+	 * Starts building a broker.
+	 * @param settings how streams are run
+	 * @return the builder
+	 */
+	public static Builder builder(BrokerSettings settings) {
+		return new Builder(settings);
+	}
+
+	/**
+	 * Returns a new epoch: the start time in base 36, different on every start.
+	 * @return the epoch
+	 */
+	public static String newEpoch() {
+		return Long.toString(System.currentTimeMillis(), Character.MAX_RADIX);
+	}
+
+	@Override
+	public UserRecipients toUser(String userId) {
+		return new Target(userId, null, null);
+	}
+
+	@Override
+	public Recipients toChannel(String channel) {
+		return new Target(null, channel, null);
+	}
+
+	@Override
+	public Recipients toAll() {
+		return new Target(null, null, null);
+	}
+
+	@Override
+	public Recipients toConnection(String connectionId) {
+		return new Target(null, null, connectionId);
+	}
+
+	/**
+	 * Closes every stream of a user with reason {@code revoked}, on every node in cluster
+	 * mode.
+	 * @param userId the user
+	 * @return how many streams were closed; in cluster mode, how many the cluster held
+	 * @throws ClusterUnavailableException in cluster mode, when the other nodes could not be
+	 * told (this node's streams are closed all the same)
+	 */
+	@Override
+	public int disconnectUser(String userId) {
+		return this.parts.link().disconnectUser(userId);
+	}
+
+	@Override
+	public boolean disconnect(String connectionId) {
+		return this.parts.link().disconnect(connectionId);
+	}
+
+	/**
+	 * Revokes a token on every node of the cluster: each refuses it and closes its
+	 * streams. Node on its own: closes the streams.
+	 * @param tokenId the token's {@code jti}
+	 * @param expiresAt when the token expires
+	 * @throws ClusterUnavailableException in cluster mode, when the other nodes could not be
+	 * told
+	 */
+	public void revokeToken(String tokenId, Instant expiresAt) {
+		this.parts.link().revokeToken(tokenId, expiresAt);
+	}
+
+	/**
+	 * Registers what is told of every token revoked on another node through the cluster's
+	 * log, so that this node refuses it too.
+	 * @param listener called with each revoked token's id and expiry
+	 */
+	public void onTokenRevoked(BiConsumer<String, Instant> listener) {
+		this.parts.link().onTokenRevoked(listener);
+	}
+
+	/**
+	 * Closes every stream of this node opened with a token, by its id ({@code jti}), with
+	 * reason {@code revoked}.
+	 * @param tokenId the token id
+	 * @return how many streams were closed
+	 */
+	public int disconnectToken(String tokenId) {
+		return this.parts.closer().closeToken(tokenId);
+	}
+
+	@Override
+	public int connectionCount() {
+		return this.parts.presence().connectionCount();
+	}
+
+	@Override
+	public boolean isOnline(String userId) {
+		return !connections(userId).isEmpty();
+	}
+
+	@Override
+	public List<SseConnection> connections(String userId) {
+		return this.parts.presence().connections(userId);
+	}
+
+	@Override
+	public List<SseEvent> eventsSince(String lastEventId, SsePrincipal principal) {
+		Resumption resumption;
+		Fetched fetched = null;
+		while ((resumption = this.parts.order().replay(lastEventId, fetched)) == null) {
+			fetched = this.parts.link().fetch(lastEventId);
+		}
+		return resumption.replay()
+			.events()
+			.stream()
+			.map(BufferedEvent::event)
+			.filter((event) -> (event.userId() == null || event.userId().equals(principal.userId()))
+					&& (event.channel() == null || principal.permits(event.channel())))
+			.toList();
+	}
+
+	@Override
+	public int bufferedEventCount() {
+		return this.status.bufferedEventCount();
+	}
+
+	/**
+	 * Opens a stream: queues its {@code sse-connected} frame and the events it missed,
+	 * then registers it for live events.
+	 * @param request what the client asks for
+	 * @param output where its frames go
+	 * @return the stream
+	 * @throws ConnectionRejectedException if a connection limit is reached, the node is
+	 * shutting down, or it has not joined the cluster's log
+	 */
+	public SseStream open(StreamRequest request, StreamOutput output) {
+		return this.opener.open(request, output);
+	}
+
+	/**
+	 * Forgets a stream whose response the container ended (completion, timeout or error).
+	 * @param stream the stream
+	 */
+	public void detach(SseStream stream) {
+		this.parts.closer().detach(stream);
+	}
+
+	/**
+	 * Closes a stream: it gets {@code sse-close} with the reason, then its response ends.
+	 * @param stream the stream
+	 * @param reason why
+	 * @return whether this call closed it
+	 */
+	public boolean close(SseStream stream, CloseReason reason) {
+		return this.parts.closer().close(stream, reason);
+	}
+
+	/**
+	 * Returns what the node tells about itself.
+	 * @return the node's status
+	 */
+	public NodeStatus status() {
+		return this.status;
+	}
+
+	private String publish(@Nullable String userId, @Nullable String channel, @Nullable String connectionId,
+			String name, Object data) {
+		FrameEncoder.requireSingleLine("event name", name);
+		if (SseEvent.RESERVED_NAMES.contains(name)) {
+			throw new IllegalArgumentException("Event name '" + name + "' is reserved for the server");
+		}
+		String payload = (data instanceof String text) ? text : this.parts.json().write(data);
+		BrokerMetrics.Target target = BrokerMetrics.Target.of(userId, channel, connectionId);
+		Observation observation = Observation.createNotStarted(null, SseObservationConventions.SEND,
+				() -> new SendContext(target.value(), name, channel), this.parts.observationRegistry());
+		String id = observation.observe(() -> this.parts.link()
+			.publish(LogRecord.event(name, payload, Instant.now(), userId, channel, connectionId)
+				.withTraceContext((observation.getContext() instanceof SendContext send) ? send.traceContext()
+						: Map.of())));
+		// Counted once accepted: a send that failed (Redis unreachable) threw above.
+		this.parts.metrics().published(target);
+		return id;
+	}
+
+	/**
+	 * Runs again after {@link #stop()}, as on {@code ConfigurableApplicationContext.start()}.
+	 */
+	@Override
+	public void start() {
+		if (!isRunning()) {
+			this.parts.writer().restart();
+			this.parts.order().reopen();
+			startParts();
+		}
+	}
+
+	private void startParts() {
+		this.parts.sweeper().start();
+		this.parts.link().start();
+		StreamRegistry registry = this.parts.registry();
+		this.parts.presence().start(() -> registry.all().stream().map(SseStream::presenceEntry).toList());
+	}
+
+	/**
+	 * Closes every stream with reason {@code shutdown} and waits briefly for the close
+	 * frames to be written, so that context close never waits on open streams.
+	 */
+	@Override
+	public void stop() {
+		StreamCloser closer = this.parts.closer();
+		// No stream opens after the streams are closed.
+		this.parts.order().close(() -> closer.closeAll(CloseReason.SHUTDOWN));
+		this.parts.sweeper().stop();
+		stopLinks();
+		closer.awaitClosed(SHUTDOWN_GRACE);
+		this.parts.writer().shutdown(WRITER_STOP_WAIT);
+		closer.abortClosing();
+	}
+
+	private void stopLinks() {
+		this.parts.presence().stop();
+		this.parts.link().stop();
+	}
+
+	/**
+	 * Stops the broker's threads when the context is closed without having been started,
+	 * as after a failed refresh.
+	 */
+	@Override
+	public void destroy() {
+		if (isRunning()) {
+			stop();
+		}
+		else {
+			this.parts.writer().shutdown(Duration.ZERO);
+			stopLinks();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.status.isRunning();
+	}
+
+	/**
+	 * Stops before the web server's graceful shutdown, which would otherwise wait for the
+	 * open streams.
+	 */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE;
+	}
+
+	/**
+	 * The parts of a node, for those parts that work with the others.
+	 */
+	record Parts(BrokerSettings settings, EventOrder order, StreamRegistry registry, ClusterPresence presence,
+			ClusterLink link, StreamCloser closer, StreamWriter writer, Sweeper sweeper,
+			@Nullable DeliveryTracker deliveryTracker, BrokerMetrics metrics, ObservationRegistry observationRegistry,
+			JsonEncoder json) {
+	}
+
+	/**
+	 * Builds a {@link NodeBroker}: what it needs, and what it may be given.
+	 */
+	public static final class Builder {
+
+		private final BrokerSettings settings;
+
+		private JsonMapper jsonMapper = JsonMapper.builder().build();
+
+		private @Nullable ReplayBuffer replayBuffer;
+
+		private @Nullable DeliveryTracker deliveryTracker;
+
+		private @Nullable ClusterLog clusterLog;
+
+		private @Nullable ClusterPresence presence;
+
+		private BrokerMetrics metrics = BrokerMetrics.NONE;
+
+		private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+		private boolean logUserIds;
+
+		private Builder(BrokerSettings settings) {
+			this.settings = settings;
+		}
+
+		/**
+		 * Sets the mapper that writes event data that is not a string.
+		 * @param jsonMapper the mapper
+		 * @return this builder
+		 */
+		public Builder jsonMapper(JsonMapper jsonMapper) {
+			this.jsonMapper = jsonMapper;
+			return this;
+		}
+
+		/**
+		 * Sets what keeps events for resuming streams; none by default, for no replay.
+		 * @param replayBuffer the buffer; in cluster mode it holds the tail of the log this
+		 * node read
+		 * @return this builder
+		 */
+		public Builder replayBuffer(@Nullable ReplayBuffer replayBuffer) {
+			this.replayBuffer = replayBuffer;
+			return this;
+		}
+
+		/**
+		 * Sets what remembers the last event each client id got; none by default.
+		 * @param deliveryTracker the tracker
+		 * @return this builder
+		 */
+		public Builder deliveryTracker(@Nullable DeliveryTracker deliveryTracker) {
+			this.deliveryTracker = deliveryTracker;
+			return this;
+		}
+
+		/**
+		 * Makes the node one of a cluster, whose nodes share a log; a node is on its own
+		 * by default.
+		 * @param clusterLog the log, or {@code null} for a node on its own
+		 * @return this builder
+		 */
+		public Builder clusterLog(@Nullable ClusterLog clusterLog) {
+			this.clusterLog = clusterLog;
+			return this;
+		}
+
+		/**
+		 * Sets the cluster's presence and limits; without it, the node's own apply.
+		 * @param presence the presence, or {@code null}
+		 * @return this builder
+		 */
+		public Builder presence(@Nullable ClusterPresence presence) {
+			this.presence = presence;
+			return this;
+		}
+
+		/**
+		 * Sets what is told of what the broker does; nothing by default.
+		 * @param metrics the metrics
+		 * @return this builder
+		 */
+		public Builder metrics(BrokerMetrics metrics) {
+			this.metrics = metrics;
+			return this;
+		}
+
+		/**
+		 * Sets where the broker's observations go: {@code sse.send}, {@code sse.connect},
+		 * and in cluster mode {@code sse.deliver}.
+		 * @param observationRegistry the registry
+		 * @return this builder
+		 */
+		public Builder observationRegistry(ObservationRegistry observationRegistry) {
+			this.observationRegistry = observationRegistry;
+			return this;
+		}
+
+		/**
+		 * Sets whether the broker's log lines about a stream carry its user id, in the
+		 * MDC; by default only the connection id.
+		 * @param logUserIds whether they do
+		 * @return this builder
+		 */
+		public Builder logUserIds(boolean logUserIds) {
+			this.logUserIds = logUserIds;
+			return this;
+		}
+
+		/**
+		 * Builds the broker, running: streams may open at once.
+		 * @return the broker
+		 */
+		public NodeBroker build() {
+			return new NodeBroker(this);
+		}
+
+	}
+
+	private final class Target implements UserRecipients {
+
+		private final @Nullable String userId;
+
+		private final @Nullable String channel;
+
+		private final @Nullable String connectionId;
+
+		private Target(@Nullable String userId, @Nullable String channel, @Nullable String connectionId) {
+			this.userId = userId;
+			this.channel = channel;
+			this.connectionId = connectionId;
+		}
+
+		@Override
+		public Recipients channel(String channel) {
+			return new Target(this.userId, channel, null);
+		}
+
+		@Override
+		public String send(String event, Object data) {
+			return publish(this.userId, this.channel, this.connectionId, event, data);
+		}
+
+	}
+
+}

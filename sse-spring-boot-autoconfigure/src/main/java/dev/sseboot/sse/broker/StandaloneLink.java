@@ -1,0 +1,75 @@
+package dev.sseboot.sse.broker;
+
+import java.time.Instant;
+import java.util.function.BiConsumer;
+
+import dev.sseboot.sse.broker.Resumption.Fetched;
+import dev.sseboot.sse.cluster.ClusterLog;
+import dev.sseboot.sse.cluster.LogRecord;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A node on its own: it orders its events itself, and every command acts on its streams
+ * at once.
+ */
+final class StandaloneLink implements ClusterLink {
+
+	private final EventOrder order;
+
+	private final StreamCloser closer;
+
+	StandaloneLink(EventOrder order, StreamCloser closer) {
+		this.order = order;
+		this.closer = closer;
+	}
+
+	@Override
+	public String publish(LogRecord event) {
+		// Rendered before taking the lock: only the id line depends on the order.
+		return this.order.publish(event, FrameEncoder.event(null, event.name(), event.data()));
+	}
+
+	@Override
+	public int disconnectUser(String userId) {
+		return this.closer.closeUser(userId, CloseReason.REVOKED);
+	}
+
+	@Override
+	public boolean disconnect(String connectionId) {
+		return this.closer.closeConnection(connectionId, CloseReason.REVOKED);
+	}
+
+	@Override
+	public void replace(String connectionId) {
+		this.closer.closeConnection(connectionId, CloseReason.REPLACED);
+	}
+
+	@Override
+	public void revokeToken(String tokenId, Instant expiresAt) {
+		this.closer.closeToken(tokenId);
+	}
+
+	@Override
+	public void onTokenRevoked(BiConsumer<String, Instant> listener) {
+		// No other node revokes tokens.
+	}
+
+	@Override
+	public Fetched fetch(String lastEventId) {
+		throw new IllegalStateException("A node on its own resumes from its replay buffer only");
+	}
+
+	@Override
+	public void start() {
+	}
+
+	@Override
+	public void stop() {
+	}
+
+	@Override
+	public ClusterLog.@Nullable Status status() {
+		return null;
+	}
+
+}
