@@ -43,7 +43,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ SseEmitter.class, SecurityFilterChain.class, JsonMapper.class })
 @ConditionalOnBooleanProperty(name = "sse.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(SseProperties.class)
+@EnableConfigurationProperties({ SseProperties.class, SseSecurityProperties.class, SseClusterProperties.class })
 public final class SseAutoConfiguration {
 
 	/** How long the async request outlives the broker's own lifetime limit. */
@@ -51,17 +51,18 @@ public final class SseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(SseBroker.class)
-	LocalSseBroker sseBroker(SseProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+	LocalSseBroker sseBroker(SseProperties properties, SseSecurityProperties securityProperties,
+			SseClusterProperties clusterProperties, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<ReplayBuffer> replayBuffer, ObjectProvider<DeliveryTracker> deliveryTracker,
 			ObjectProvider<ClusterLog> clusterLog, ObjectProvider<ClusterPresence> presence,
 			ObjectProvider<BrokerMetrics> metrics, ObjectProvider<ObservationRegistry> observationRegistry) {
 		ClusterLog log = clusterLog.getIfAvailable();
-		if (log == null && properties.getCluster().getType() == SseProperties.Cluster.Type.REDIS) {
+		if (log == null && clusterProperties.getType() == SseClusterProperties.Type.REDIS) {
 			throw new SseConfigurationException("sse.cluster.type=redis, but there is no Redis connection",
 					"Add org.springframework.boot:spring-boot-starter-data-redis and configure spring.data.redis.*, "
 							+ "or set sse.cluster.type=none.");
 		}
-		LocalSseBroker broker = new LocalSseBroker(brokerSettings(properties),
+		LocalSseBroker broker = new LocalSseBroker(brokerSettings(properties, securityProperties),
 				jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper), replayBuffer.getIfAvailable(),
 				deliveryTracker.getIfAvailable(), log, presence.getIfAvailable(),
 				metrics.getIfAvailable(() -> BrokerMetrics.NONE));
@@ -121,14 +122,14 @@ public final class SseAutoConfiguration {
 				properties.getConnection().getMaxChannels());
 	}
 
-	static BrokerSettings brokerSettings(SseProperties properties) {
+	static BrokerSettings brokerSettings(SseProperties properties, SseSecurityProperties securityProperties) {
 		SseProperties.Connection connection = properties.getConnection();
 		Integer writerThreads = connection.getWriterThreads();
 		return new BrokerSettings(properties.getRetry(), properties.getHeartbeat().getInterval(),
 				properties.getHeartbeat().getMode() == SseProperties.Heartbeat.Mode.COMMENT,
 				connection.getQueueCapacity(), connection.getMaxLifetime(), connection.getLifetimeJitter(),
 				connection.getMaxPerUser(), connection.getOnLimit(), connection.getMaxTotal(),
-				connection.getCloseCheckInterval(), properties.getSecurity().getExpiryWarning(),
+				connection.getCloseCheckInterval(), securityProperties.getExpiryWarning(),
 				(writerThreads != null) ? writerThreads : BrokerSettings.defaults().writerThreads());
 	}
 
