@@ -36,8 +36,7 @@ public final class SseJettyAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBooleanProperty(name = { "sse.connection.tune-server", "sse.connection.tune-tomcat" },
-			matchIfMissing = true)
+	@ConditionalOnBooleanProperty(name = "sse.connection.tune-server", matchIfMissing = true)
 	JettyStreamConnectorCustomizer sseJettyStreamConnectorCustomizer(Environment environment) {
 		return new JettyStreamConnectorCustomizer(environment);
 	}

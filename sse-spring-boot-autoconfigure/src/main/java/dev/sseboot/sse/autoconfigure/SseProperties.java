@@ -6,7 +6,6 @@ import dev.sseboot.sse.broker.LimitPolicy;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.util.Assert;
 import org.springframework.util.unit.DataSize;
 
@@ -290,27 +289,6 @@ public class SseProperties {
 
 		public void setTuneServer(boolean tuneServer) {
 			this.tuneServer = tuneServer;
-		}
-
-		/**
-		 * Whether Tomcat's connection limit and accept queue are raised.
-		 * @return whether they are
-		 * @deprecated for Jetty too: use {@link #isTuneServer()}
-		 */
-		@Deprecated(since = "0.1.0", forRemoval = true)
-		@DeprecatedConfigurationProperty(replacement = "sse.connection.tune-server", since = "0.1.0")
-		public boolean isTuneTomcat() {
-			return this.tuneServer;
-		}
-
-		/**
-		 * Sets whether Tomcat's connection limit and accept queue are raised.
-		 * @param tuneTomcat whether they are
-		 * @deprecated for Jetty too: use {@link #setTuneServer(boolean)}
-		 */
-		@Deprecated(since = "0.1.0", forRemoval = true)
-		public void setTuneTomcat(boolean tuneTomcat) {
-			this.tuneServer = tuneTomcat;
 		}
 
 	}

@@ -32,8 +32,7 @@ public final class SseTomcatAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBooleanProperty(name = { "sse.connection.tune-server", "sse.connection.tune-tomcat" },
-			matchIfMissing = true)
+	@ConditionalOnBooleanProperty(name = "sse.connection.tune-server", matchIfMissing = true)
 	StreamConnectorCustomizer sseStreamConnectorCustomizer(Environment environment) {
 		return new StreamConnectorCustomizer(environment);
 	}
