@@ -44,7 +44,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ SseEmitter.class, SecurityFilterChain.class, JsonMapper.class })
 @ConditionalOnBooleanProperty(name = "sse.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(SseProperties.class)
+@EnableConfigurationProperties({ SseProperties.class, SseSecurityProperties.class, SseClusterProperties.class })
 public final class SseAutoConfiguration {
 
 	/** How long the async request outlives the broker's own lifetime limit. */
@@ -52,17 +52,18 @@ public final class SseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(SseBroker.class)
-	NodeBroker sseBroker(SseProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+	NodeBroker sseBroker(SseProperties properties, SseSecurityProperties securityProperties,
+			SseClusterProperties clusterProperties, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<ReplayBuffer> replayBuffer, ObjectProvider<DeliveryTracker> deliveryTracker,
 			ObjectProvider<ClusterLog> clusterLog, ObjectProvider<ClusterPresence> presence,
 			ObjectProvider<BrokerMetrics> metrics, ObjectProvider<ObservationRegistry> observationRegistry) {
 		ClusterLog log = clusterLog.getIfAvailable();
-		if (log == null && properties.getCluster().getType() == SseProperties.Cluster.Type.REDIS) {
+		if (log == null && clusterProperties.getType() == SseClusterProperties.Type.REDIS) {
 			throw new SseConfigurationException("sse.cluster.type=redis, but there is no Redis connection",
 					"Add org.springframework.boot:spring-boot-starter-data-redis and configure spring.data.redis.*, "
 							+ "or set sse.cluster.type=none.");
 		}
-		return NodeBroker.builder(brokerSettings(properties))
+		return NodeBroker.builder(brokerSettings(properties, securityProperties))
 			.jsonMapper(jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper))
 			.replayBuffer(replayBuffer.getIfAvailable())
 			.deliveryTracker(deliveryTracker.getIfAvailable())
@@ -131,15 +132,22 @@ public final class SseAutoConfiguration {
 				properties.getConnection().getMaxChannels());
 	}
 
-	static BrokerSettings brokerSettings(SseProperties properties) {
+	static BrokerSettings brokerSettings(SseProperties properties, SseSecurityProperties securityProperties) {
 		SseProperties.Connection connection = properties.getConnection();
-		Integer writerThreads = connection.getWriterThreads();
-		return new BrokerSettings(properties.getRetry(), properties.getHeartbeat().getInterval(),
-				properties.getHeartbeat().getMode() == SseProperties.Heartbeat.Mode.COMMENT,
-				connection.getQueueCapacity(), connection.getMaxLifetime(), connection.getLifetimeJitter(),
-				connection.getMaxPerUser(), connection.getOnLimit(), connection.getMaxTotal(),
-				connection.getCloseCheckInterval(), properties.getSecurity().getExpiryWarning(),
-				(writerThreads != null) ? writerThreads : BrokerSettings.defaults().writerThreads());
+		BrokerSettings.Builder settings = BrokerSettings.builder()
+			.retry(properties.getRetry())
+			.heartbeatInterval(properties.getHeartbeat().getInterval())
+			.heartbeatAsComment(properties.getHeartbeat().getMode() == SseProperties.Heartbeat.Mode.COMMENT)
+			.queueCapacity(connection.getQueueCapacity())
+			.maxLifetime(connection.getMaxLifetime(), connection.getLifetimeJitter())
+			.maxPerUser(connection.getMaxPerUser(), connection.getOnLimit())
+			.maxTotal(connection.getMaxTotal())
+			.closeCheckInterval(connection.getCloseCheckInterval())
+			.expiryWarning(securityProperties.getExpiryWarning());
+		if (connection.getWriterThreads() != null) {
+			settings.writerThreads(connection.getWriterThreads());
+		}
+		return settings.build();
 	}
 
 	private static JsonMapper defaultMapper() {

@@ -22,6 +22,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilterBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -46,12 +47,12 @@ import org.springframework.util.StringUtils;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnBooleanProperty("sse.control.enabled")
 @ConditionalOnBean({ SseBroker.class, SseErrorResponder.class })
+@EnableConfigurationProperties(SseControlProperties.class)
 public final class SseControlAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SseControlServer sseControlServer(SseProperties properties) {
-		SseProperties.Control control = properties.getControl();
+	SseControlServer sseControlServer(SseControlProperties control) {
 		boolean apiKeyRequired = StringUtils.hasText(control.getApiKey());
 		InetAddress address = control.getAddress();
 		if (!apiKeyRequired && !address.isLoopbackAddress()) {
@@ -64,10 +65,9 @@ public final class SseControlAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingFilterBean(ControlRequestFilter.class)
-	FilterRegistrationBean<ControlRequestFilter> sseControlRequestFilter(SseProperties properties, SseBroker broker,
+	FilterRegistrationBean<ControlRequestFilter> sseControlRequestFilter(SseControlProperties control, SseBroker broker,
 			ObjectProvider<NodeStatus> node, ObjectProvider<JwtTokenIssuer> tokenIssuer,
 			ObjectProvider<JsonMapper> jsonMapper) {
-		SseProperties.Control control = properties.getControl();
 		JsonMapper mapper = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
 		// A responder of its own: the stream endpoint's counts its refusals for the meters.
 		ControlRequestFilter filter = new ControlRequestFilter(broker, node.getIfAvailable(),

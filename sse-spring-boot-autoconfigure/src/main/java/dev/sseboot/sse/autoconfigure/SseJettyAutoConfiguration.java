@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilterBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -30,12 +31,12 @@ import org.springframework.core.env.Environment;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ Server.class, ServletContextRequest.class, JettyServletWebServerFactory.class })
 @ConditionalOnBooleanProperty(name = "sse.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SseProperties.class)
 public final class SseJettyAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBooleanProperty(name = { "sse.connection.tune-server", "sse.connection.tune-tomcat" },
-			matchIfMissing = true)
+	@ConditionalOnBooleanProperty(name = "sse.connection.tune-server", matchIfMissing = true)
 	JettyStreamConnectorCustomizer sseJettyStreamConnectorCustomizer(Environment environment) {
 		return new JettyStreamConnectorCustomizer(environment);
 	}

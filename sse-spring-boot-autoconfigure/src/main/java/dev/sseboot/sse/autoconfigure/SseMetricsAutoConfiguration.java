@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -27,12 +28,13 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean({ MeterRegistry.class, NodeStatus.class })
 @ConditionalOnBooleanProperty(name = "sse.metrics.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SseClusterProperties.class)
 public final class SseMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(BrokerMetrics.class)
-	MicrometerBrokerMetrics sseBrokerMetrics(MeterRegistry registry, SseProperties properties) {
-		return new MicrometerBrokerMetrics(registry, properties.getCluster().getType() == SseProperties.Cluster.Type.REDIS);
+	MicrometerBrokerMetrics sseBrokerMetrics(MeterRegistry registry, SseClusterProperties clusterProperties) {
+		return new MicrometerBrokerMetrics(registry, clusterProperties.getType() == SseClusterProperties.Type.REDIS);
 	}
 
 	@Bean

@@ -35,7 +35,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "sse.enabled", matchIfMissing = true)
 @ConditionalOnProperty(name = "sse.cluster.type", havingValue = "redis")
-@EnableConfigurationProperties(SseProperties.class)
+@EnableConfigurationProperties({ SseProperties.class, SseClusterProperties.class })
 public final class SseRedisClusterAutoConfiguration {
 
 	/** Longest wait of one read of the log: the node notices a quiet log's new epoch within it. */
@@ -48,18 +48,18 @@ public final class SseRedisClusterAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(ClusterLog.class)
 		RedisClusterLog sseClusterLog(RedisConnectionFactory connectionFactory, SseProperties properties,
-				ObjectProvider<DataRedisProperties> redisProperties) {
-			return new RedisClusterLog(connectionFactory, properties.getCluster().getRedis().getKeyPrefix(),
+				SseClusterProperties clusterProperties, ObjectProvider<DataRedisProperties> redisProperties) {
+			return new RedisClusterLog(connectionFactory, clusterProperties.getRedis().getKeyPrefix(),
 					properties.getReplay().getMaxEvents(), properties.getReplay().getTtl(),
 					readBlock(redisProperties.getIfAvailable()));
 		}
 
 		@Bean
 		@ConditionalOnMissingBean(ClusterPresence.class)
-		RedisPresence sseClusterPresence(RedisConnectionFactory connectionFactory, SseProperties properties) {
-			String nodeId = properties.getCluster().getNodeId();
-			return new RedisPresence(connectionFactory, properties.getCluster().getRedis().getKeyPrefix(),
-					(nodeId != null) ? nodeId : defaultNodeId(), properties.getCluster().getNodeTimeout());
+		RedisPresence sseClusterPresence(RedisConnectionFactory connectionFactory, SseClusterProperties properties) {
+			String nodeId = properties.getNodeId();
+			return new RedisPresence(connectionFactory, properties.getRedis().getKeyPrefix(),
+					(nodeId != null) ? nodeId : defaultNodeId(), properties.getNodeTimeout());
 		}
 
 		/** The host's name and a random suffix: unique, and readable in presence and logs. */
@@ -77,8 +77,9 @@ public final class SseRedisClusterAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(DeliveryTracker.class)
 		@ConditionalOnBooleanProperty("sse.replay.track-clients")
-		RedisDeliveryTracker sseDeliveryTracker(RedisConnectionFactory connectionFactory, SseProperties properties) {
-			return new RedisDeliveryTracker(connectionFactory, properties.getCluster().getRedis().getKeyPrefix(),
+		RedisDeliveryTracker sseDeliveryTracker(RedisConnectionFactory connectionFactory, SseProperties properties,
+				SseClusterProperties clusterProperties) {
+			return new RedisDeliveryTracker(connectionFactory, clusterProperties.getRedis().getKeyPrefix(),
 					properties.getReplay().getTtl());
 		}
 

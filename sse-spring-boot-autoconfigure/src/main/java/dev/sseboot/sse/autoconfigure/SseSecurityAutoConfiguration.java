@@ -35,6 +35,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.context.properties.source.MutuallyExclusiveConfigurationPropertiesException;
 import org.springframework.context.annotation.Bean;
@@ -68,6 +69,7 @@ import org.springframework.web.filter.CorsFilter;
 				"org.springframework.boot.security.oauth2.server.resource.autoconfigure.web.OAuth2ResourceServerWebSecurityAutoConfiguration" })
 @ConditionalOnBean(SseErrorResponder.class)
 @ConditionalOnClass({ SecurityFilterChain.class, BearerTokenAuthenticationFilter.class })
+@EnableConfigurationProperties({ SseProperties.class, SseSecurityProperties.class, SseCorsProperties.class })
 public final class SseSecurityAutoConfiguration {
 
 	/** Name of the SSE filter chain bean; declare a bean of that name to replace it. */
@@ -77,13 +79,13 @@ public final class SseSecurityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TokenRevocations sseTokenRevocations(SseProperties properties, ObjectProvider<NodeBroker> broker) {
+	TokenRevocations sseTokenRevocations(SseSecurityProperties properties, ObjectProvider<NodeBroker> broker) {
 		NodeBroker nodeBroker = broker.getIfAvailable();
 		BiConsumer<String, Instant> closeStreams = (nodeBroker != null) ? nodeBroker::revokeToken
 				: (tokenId, expiresAt) -> {
 				};
-		TokenRevocations revocations = new TokenRevocations(properties.getSecurity().getMaxRevokedTokens(),
-				closeStreams, Clock.systemUTC());
+		TokenRevocations revocations = new TokenRevocations(properties.getMaxRevokedTokens(), closeStreams,
+				Clock.systemUTC());
 		if (nodeBroker != null) {
 			// Revocations made on other nodes of a cluster.
 			nodeBroker.onTokenRevoked(revocations::apply);
@@ -94,9 +96,9 @@ public final class SseSecurityAutoConfiguration {
 	@Bean(FILTER_CHAIN_BEAN_NAME)
 	@ConditionalOnMissingBean(name = FILTER_CHAIN_BEAN_NAME)
 	SseSecurityFilterChain sseSecurityFilterChain(HttpSecurity http, SseProperties properties,
+			SseSecurityProperties security, SseCorsProperties cors,
 			ObjectProvider<TokenValidator> tokenValidator, TokenRevocations revocations, SseErrorResponder errors,
 			ResourceLoader resourceLoader) throws Exception {
-		SseProperties.Security security = properties.getSecurity();
 		TokenValidator validator = withCache(security.getCache(), resourceLoader, tokenValidator.getIfAvailable(() -> {
 			throw new SseConfigurationException(
 					"The SSE stream endpoint cannot check tokens: there is no TokenValidator bean and no JWT key "
@@ -145,9 +147,9 @@ public final class SseSecurityAutoConfiguration {
 		// is) are refused here, whatever the application's other chains allow: without a
 		// CORS answer the page could not read the stream, and with cookie tokens it would
 		// open streams in the user's name.
-		CorsFilter cors = new CorsFilter(corsConfigurationSource(properties.getCors()));
-		cors.setCorsProcessor(new StreamCorsProcessor(errors));
-		http.cors(AbstractHttpConfigurer::disable).addFilter(cors);
+		CorsFilter corsFilter = new CorsFilter(corsConfigurationSource(cors));
+		corsFilter.setCorsProcessor(new StreamCorsProcessor(errors));
+		http.cors(AbstractHttpConfigurer::disable).addFilter(corsFilter);
 		http.addFilterAfter(new StreamRequestFilter(errors), CorsFilter.class);
 		if (failedAttempts != null) {
 			http.addFilterBefore(new FailedAttemptFilter(failedAttempts, errors), BearerTokenAuthenticationFilter.class);
@@ -155,7 +157,7 @@ public final class SseSecurityAutoConfiguration {
 		return new SseSecurityFilterChain(http.build(), security.getFilterChainOrder());
 	}
 
-	private static TokenValidator withCache(SseProperties.Cache cache, ResourceLoader resourceLoader,
+	private static TokenValidator withCache(SseSecurityProperties.Cache cache, ResourceLoader resourceLoader,
 			TokenValidator validator) {
 		if (!cache.isEnabled()) {
 			return validator;
@@ -168,7 +170,8 @@ public final class SseSecurityAutoConfiguration {
 		return new CachingTokenValidator(validator, cache.getTtl(), cache.getMaxSize(), Clock.systemUTC());
 	}
 
-	private static @Nullable FailedAttemptLimiter failedAttemptLimiter(SseProperties.FailedAttempts failedAttempts) {
+	private static @Nullable FailedAttemptLimiter failedAttemptLimiter(
+			SseSecurityProperties.FailedAttempts failedAttempts) {
 		return failedAttempts.isEnabled() ? new FailedAttemptLimiter(failedAttempts.getMax(),
 				failedAttempts.getWindow(), failedAttempts.getMaxClients(), Clock.systemUTC()) : null;
 	}
@@ -177,7 +180,7 @@ public final class SseSecurityAutoConfiguration {
 	 * Builds the CORS rules of the stream endpoint: listed origins only, never an origin
 	 * echoed back, and credentials only with listed origins.
 	 */
-	static UrlBasedCorsConfigurationSource corsConfigurationSource(SseProperties.Cors cors) {
+	static UrlBasedCorsConfigurationSource corsConfigurationSource(SseCorsProperties cors) {
 		List<String> origins = cors.getAllowedOrigins();
 		for (String origin : origins) {
 			if (origin.contains("*") && !origin.equals(CorsConfiguration.ALL)) {
@@ -208,8 +211,8 @@ public final class SseSecurityAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(TokenValidator.class)
-		JwtTokenValidator sseTokenValidator(SseProperties properties) {
-			SseProperties.Jwt jwt = properties.getSecurity().getJwt();
+		JwtTokenValidator sseTokenValidator(SseSecurityProperties properties) {
+			SseSecurityProperties.Jwt jwt = properties.getJwt();
 			MutuallyExclusiveConfigurationPropertiesException.throwIfMultipleNonNullValuesIn((entries) -> {
 				entries.put("sse.security.jwt.secret", jwt.getSecret());
 				entries.put("sse.security.jwt.public-key-location", jwt.getPublicKeyLocation());
@@ -225,7 +228,7 @@ public final class SseSecurityAutoConfiguration {
 				.build();
 		}
 
-		private static JwtTokenValidator.Builder keySource(SseProperties.Jwt jwt) {
+		private static JwtTokenValidator.Builder keySource(SseSecurityProperties.Jwt jwt) {
 			if (jwt.getSecret() != null) {
 				return JwtTokenValidator.withSecret(jwt.getSecret());
 			}
@@ -258,8 +261,8 @@ public final class SseSecurityAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		JwtTokenIssuer sseTokenIssuer(SseProperties properties) {
-			SseProperties.Jwt jwt = properties.getSecurity().getJwt();
+		JwtTokenIssuer sseTokenIssuer(SseSecurityProperties properties) {
+			SseSecurityProperties.Jwt jwt = properties.getJwt();
 			String secret = jwt.getSecret();
 			if (secret == null) {
 				throw new IllegalStateException("sse.security.jwt.secret is not set");

@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -26,20 +27,19 @@ import org.springframework.core.env.Environment;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ Tomcat.class, ConfigurableTomcatWebServerFactory.class })
 @ConditionalOnBooleanProperty(name = "sse.enabled", matchIfMissing = true)
+@EnableConfigurationProperties({ SseProperties.class, SseTomcatProperties.class })
 public final class SseTomcatAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBooleanProperty(name = { "sse.connection.tune-server", "sse.connection.tune-tomcat" },
-			matchIfMissing = true)
+	@ConditionalOnBooleanProperty(name = "sse.connection.tune-server", matchIfMissing = true)
 	StreamConnectorCustomizer sseStreamConnectorCustomizer(Environment environment) {
 		return new StreamConnectorCustomizer(environment);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConnectorBufferCustomizer sseConnectorBufferCustomizer(SseProperties properties) {
-		SseProperties.Tomcat tomcat = properties.getTomcat();
+	ConnectorBufferCustomizer sseConnectorBufferCustomizer(SseTomcatProperties tomcat) {
 		return new ConnectorBufferCustomizer(tomcat.getResponseBufferSize(), tomcat.getSocketReadBufferSize(),
 				tomcat.getSocketWriteBufferSize());
 	}

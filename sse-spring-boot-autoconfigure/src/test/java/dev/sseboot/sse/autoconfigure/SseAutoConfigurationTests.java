@@ -183,14 +183,17 @@ class SseAutoConfigurationTests {
 	@Test
 	void bindsBrokerSettingsFromProperties() {
 		this.runner.withPropertyValues(SECRET, "sse.connection.queue-capacity=7", "sse.heartbeat.interval=2s",
-				"sse.heartbeat.mode=comment", "sse.connection.max-per-user=3", "sse.connection.writer-threads=2")
+				"sse.heartbeat.mode=comment", "sse.connection.max-per-user=3", "sse.connection.writer-threads=2",
+				"sse.security.expiry-warning=10s")
 			.run((context) -> {
-				var settings = SseAutoConfiguration.brokerSettings(context.getBean(SseProperties.class));
+				var settings = SseAutoConfiguration.brokerSettings(context.getBean(SseProperties.class),
+						context.getBean(SseSecurityProperties.class));
 				assertThat(settings.queueCapacity()).isEqualTo(7);
 				assertThat(settings.heartbeatInterval()).hasSeconds(2);
 				assertThat(settings.heartbeatAsComment()).isTrue();
 				assertThat(settings.maxPerUser()).isEqualTo(3);
 				assertThat(settings.writerThreads()).isEqualTo(2);
+				assertThat(settings.expiryWarning()).hasSeconds(10);
 			});
 	}
 

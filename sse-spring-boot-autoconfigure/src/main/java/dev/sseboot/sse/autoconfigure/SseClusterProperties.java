@@ -1,0 +1,102 @@
+package dev.sseboot.sse.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.Assert;
+
+/**
+ * Cluster mode: several nodes of the application share their events.
+ */
+@ConfigurationProperties("sse.cluster")
+public class SseClusterProperties {
+
+	/**
+	 * How the nodes share events: 'none' (each node on its own) or 'redis' (through a
+	 * log in Redis, with spring-boot-starter-data-redis).
+	 */
+	private Type type = Type.NONE;
+
+	/**
+	 * How long after it was last heard of a node's streams stop counting in the
+	 * cluster's presence and limits, such as after it was killed.
+	 */
+	private Duration nodeTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Name of this node, unique in the cluster, as 'sse-connected' and the presence
+	 * show it. Defaults to the host name and a random suffix.
+	 */
+	private @Nullable String nodeId;
+
+	private final Redis redis = new Redis();
+
+	public Type getType() {
+		return this.type;
+	}
+
+	public void setType(Type type) {
+		this.type = type;
+	}
+
+	public @Nullable String getNodeId() {
+		return this.nodeId;
+	}
+
+	public void setNodeId(@Nullable String nodeId) {
+		this.nodeId = nodeId;
+	}
+
+	public Duration getNodeTimeout() {
+		return this.nodeTimeout;
+	}
+
+	public void setNodeTimeout(Duration nodeTimeout) {
+		Assert.isTrue(nodeTimeout.toMillis() >= 250, "sse.cluster.node-timeout must be at least 250ms");
+		this.nodeTimeout = nodeTimeout;
+	}
+
+	public Redis getRedis() {
+		return this.redis;
+	}
+
+	/**
+	 * How the nodes share events.
+	 */
+	public enum Type {
+
+		/** Each node on its own. */
+		NONE,
+
+		/** Through a log in Redis. */
+		REDIS
+
+	}
+
+	/**
+	 * The cluster's log in Redis, on the application's Redis connection.
+	 */
+	public static class Redis {
+
+		/**
+		 * Prefix of the starter's Redis keys, so that several applications can share
+		 * one Redis. It becomes the keys' hash tag: all of them live on one Redis
+		 * Cluster node.
+		 */
+		private String keyPrefix = "sse:";
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			Assert.isTrue(!keyPrefix.contains("{") && !keyPrefix.contains("}"),
+					"sse.cluster.redis.key-prefix must not contain '{' or '}': it becomes the keys' hash tag");
+			this.keyPrefix = keyPrefix;
+		}
+
+	}
+
+}
