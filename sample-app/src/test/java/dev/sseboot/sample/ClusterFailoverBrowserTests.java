@@ -30,12 +30,16 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The sample app as two cluster nodes (JVMs of their own, sharing the Redis at
- * 127.0.0.1:6379) behind Debian's nginx configured as the README says, the demo page in
+ * 127.0.0.1:6379) behind Debian's nginx configured as docs/cluster.md says, the demo page in
  * Chromium with native {@code EventSource}: the node that serves the page's resume stream
  * is killed as {@code kill -9} would, and the page goes on receiving through the other
  * with no event lost or repeated.
  */
 class ClusterFailoverBrowserTests {
+
+	private static final Path CLUSTER_DOCS = Path.of("..", "docs", "cluster.md");
+
+	private static final String NGINX_SECTION = "## Two nodes behind nginx on one machine";
 
 	private final String keyPrefix = "sse-sample-" + UUID.randomUUID().toString().substring(0, 8) + ":";
 
@@ -135,18 +139,24 @@ class ClusterFailoverBrowserTests {
 		});
 	}
 
-	/** The README's nginx configuration for streams, in front of both nodes. */
+	/**
+	 * The nginx configuration of docs/cluster.md, in front of both nodes: its ports become
+	 * this test's, and its files go to a directory of the test's own.
+	 */
 	private void startNginx(int port, List<Integer> nodePorts) throws IOException {
 		Path prefix = Files.createTempDirectory("sse-nginx");
 		this.nginxPrefix = prefix;
-		StringBuilder upstream = new StringBuilder();
-		nodePorts.forEach((nodePort) -> upstream.append("    server 127.0.0.1:").append(nodePort).append(";\n"));
-		String config = """
+		String config = documentedNginxConfiguration();
+		config = replaceOnce(config, "server 127.0.0.1:8081;", "server 127.0.0.1:" + nodePorts.get(0) + ";");
+		config = replaceOnce(config, "server 127.0.0.1:8082;", "server 127.0.0.1:" + nodePorts.get(1) + ";");
+		config = replaceOnce(config, "listen 127.0.0.1:8080;", "listen 127.0.0.1:" + port + ";");
+		config = replaceOnce(config, "daemon off;\n", """
 				daemon off;
 				worker_processes 1;
 				pid %1$s/nginx.pid;
 				error_log %1$s/error.log warn;
-				events { worker_connections 256; }
+				""".formatted(prefix));
+		config = replaceOnce(config, "http {\n", """
 				http {
 				  access_log off;
 				  client_body_temp_path %1$s/body;
@@ -154,25 +164,7 @@ class ClusterFailoverBrowserTests {
 				  fastcgi_temp_path %1$s/fastcgi;
 				  uwsgi_temp_path %1$s/uwsgi;
 				  scgi_temp_path %1$s/scgi;
-				  upstream nodes {
-				%2$s  }
-				  server {
-				    listen 127.0.0.1:%3$d;
-				    location /sse {
-				      proxy_pass http://nodes;
-				      proxy_http_version 1.1;
-				      proxy_set_header Connection "";
-				      proxy_buffering off;
-				      proxy_cache off;
-				      gzip off;
-				      proxy_read_timeout 1h;
-				    }
-				    location / {
-				      proxy_pass http://nodes;
-				    }
-				  }
-				}
-				""".formatted(prefix, upstream, port);
+				""".formatted(prefix));
 		Path file = prefix.resolve("nginx.conf");
 		Files.writeString(file, config);
 		String nginx = Files.isExecutable(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx" : "nginx";
@@ -190,6 +182,24 @@ class ClusterFailoverBrowserTests {
 			assertThat(process.isAlive()).as("nginx: " + prefix.resolve("error.log")).isTrue();
 			return answers(port);
 		});
+	}
+
+	/** The nginx block of the page's section on two nodes behind nginx, as a reader copies it. */
+	private static String documentedNginxConfiguration() throws IOException {
+		String page = Files.readString(CLUSTER_DOCS);
+		int section = page.indexOf(NGINX_SECTION);
+		assertThat(section).as("'%s' in %s", NGINX_SECTION, CLUSTER_DOCS).isNotNegative();
+		int start = page.indexOf("```nginx\n", section);
+		assertThat(start).as("an nginx block in '%s' of %s", NGINX_SECTION, CLUSTER_DOCS).isNotNegative();
+		start += "```nginx\n".length();
+		return page.substring(start, page.indexOf("```", start));
+	}
+
+	/** Fails when the documented configuration no longer has the line this test adapts. */
+	private static String replaceOnce(String config, String line, String replacement) {
+		int at = config.indexOf(line);
+		assertThat(at).as("'%s' once in:%n%s", line, config).isNotNegative().isEqualTo(config.lastIndexOf(line));
+		return config.substring(0, at) + replacement + config.substring(at + line.length());
 	}
 
 	private static boolean answers(int port) {

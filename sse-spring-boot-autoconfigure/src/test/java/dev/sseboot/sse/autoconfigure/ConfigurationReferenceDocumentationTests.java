@@ -15,11 +15,12 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keeps the README's configuration reference true to the generated metadata.
+ * Keeps the configuration reference, {@code docs/configuration.md}, true to the generated
+ * metadata.
  */
-class ReadmeConfigurationReferenceTests {
+class ConfigurationReferenceDocumentationTests {
 
-	private static final Path README = Path.of("..", "README.md");
+	private static final Path CONFIGURATION = Path.of("..", "docs", "configuration.md");
 
 	private static final Path METADATA = Path.of("target", "classes", "META-INF", "spring-configuration-metadata.json");
 
@@ -27,17 +28,19 @@ class ReadmeConfigurationReferenceTests {
 			Pattern.MULTILINE);
 
 	@Test
-	void readmeDocumentsEveryPropertyAndNoOther() throws IOException {
+	void referenceDocumentsEveryPropertyAndNoOther() throws IOException {
 		Set<String> generated = new TreeSet<>();
 		JsonNode metadata = JsonMapper.builder().build().readTree(Files.readString(METADATA));
 		for (JsonNode property : metadata.get("properties")) {
 			generated.add(property.get("name").asString());
 		}
 		Set<String> documented = new TreeSet<>();
-		// The reference section only: the meters' table names meters, not properties.
-		String readme = Files.readString(README);
-		int start = readme.indexOf("## Configuration reference");
-		String reference = readme.substring(start, readme.indexOf("\n## ", start + 1));
+		// The reference section only: the page's other tables may name properties too.
+		String page = Files.readString(CONFIGURATION);
+		int start = page.indexOf("## Configuration reference");
+		assertThat(start).as("'## Configuration reference' in %s", CONFIGURATION).isNotNegative();
+		int end = page.indexOf("\n## ", start + 1);
+		String reference = page.substring(start, (end != -1) ? end : page.length());
 		Matcher matcher = DOCUMENTED_PROPERTY.matcher(reference);
 		while (matcher.find()) {
 			documented.add(matcher.group(1));
