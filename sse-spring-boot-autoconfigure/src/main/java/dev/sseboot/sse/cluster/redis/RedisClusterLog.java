@@ -53,44 +53,8 @@ public final class RedisClusterLog implements ClusterLog {
 
 	private static final Log logger = LogFactory.getLog(RedisClusterLog.class);
 
-	/**
-	 * Adds records, if the log is still of the epoch the node knows, numbered one after
-	 * another after the newest the log holds (should the counter have lost its value); a
-	 * revocation is also kept, until the token expires, for nodes that join later. Each record comes as its revoked token id (or nothing), that token's expiry,
-	 * the number of its fields and the fields. Returns the last record's sequence.
-	 */
-	private static final RedisScript<Long> APPEND = RedisScript.of("""
-			if redis.call('GET', KEYS[3]) ~= ARGV[1] then
-				return redis.error_reply('SSE_EPOCH the log began another epoch')
-			end
-			local top = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)[1]
-			if top then
-				local newest = tonumber(string.match(top[1], '^(%d+)'))
-				if newest > tonumber(redis.call('GET', KEYS[1]) or '0') then
-					redis.call('SET', KEYS[1], newest)
-				end
-			end
-			local count = tonumber(ARGV[3])
-			local last = redis.call('INCRBY', KEYS[1], count)
-			local sequence = last - count
-			local revoked = false
-			local i = 5
-			for _ = 1, count do
-				if ARGV[i] ~= '' then
-					redis.call('ZADD', KEYS[4], ARGV[i + 1], ARGV[i])
-					revoked = true
-				end
-				local fields = tonumber(ARGV[i + 2])
-				sequence = sequence + 1
-				redis.call('XADD', KEYS[2], sequence .. '-0', 'e', ARGV[1], unpack(ARGV, i + 3, i + 2 + fields))
-				i = i + 3 + fields
-			end
-			if revoked then
-				redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[4])
-			end
-			redis.call('XTRIM', KEYS[2], 'MAXLEN', '~', ARGV[2])
-			return last
-			""", Long.class);
+	/** Adds records to the log, if it is still of the epoch the node knows: see the script. */
+	private static final RedisScript<Long> APPEND = LuaScripts.load(Long.class, "append.lua");
 
 	/** The most records one script adds. */
 	private static final int MAX_BATCH = 256;
@@ -98,19 +62,8 @@ public final class RedisClusterLog implements ClusterLog {
 	/** The most characters of arguments one script gets, unless one record has more. */
 	private static final int MAX_BATCH_CHARS = 1 << 20;
 
-	/**
-	 * Begins a new epoch, empty, unless another node began one already: the epoch key is
-	 * still the one the node saw (or missing, as it was).
-	 */
-	private static final RedisScript<String> NEW_EPOCH = RedisScript.of("""
-			local current = redis.call('GET', KEYS[3])
-			if (current or '') == ARGV[1] then
-				redis.call('DEL', KEYS[1], KEYS[2])
-				redis.call('SET', KEYS[3], ARGV[2])
-				return ARGV[2]
-			end
-			return current
-			""", String.class);
+	/** Begins a new epoch, empty, unless another node began one already: see the script. */
+	private static final RedisScript<String> NEW_EPOCH = LuaScripts.load(String.class, "new-epoch.lua");
 
 	/** Most records one read of the log returns. */
 	private static final int READ_COUNT = 1000;

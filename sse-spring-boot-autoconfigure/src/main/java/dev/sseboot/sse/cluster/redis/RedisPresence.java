@@ -45,158 +45,31 @@ public final class RedisPresence implements ClusterPresence {
 
 	private static final Log logger = LogFactory.getLog(RedisPresence.class);
 
-	/**
-	 * Lua helpers the scripts start with: the live nodes, a stream's fields, and
-	 * forgetting a stream.
-	 */
-	private static final String HELPERS = """
-			local function liveNodes(nodesKey, now, timeout)
-				local live = {}
-				local nodes = redis.call('HGETALL', nodesKey)
-				for i = 1, #nodes, 2 do
-					if now - tonumber(nodes[i + 1]) <= timeout then
-						live[nodes[i]] = true
-					end
-				end
-				return live
-			end
-			local function fields(value)
-				return value:match('^([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t')
-			end
-			local function forget(connsKey, tag, node, id)
-				local value = redis.call('HGET', connsKey, id)
-				if value then
-					local user = value:match('^[^\\t]*\\t[^\\t]*\\t[^\\t]*\\t[^\\t]*\\t(.*)$')
-					redis.call('SREM', tag .. 'user:' .. user, id)
-					redis.call('HDEL', connsKey, id)
-				end
-				redis.call('SREM', tag .. 'node:' .. node, id)
-			end
-			""";
-
-	/**
-	 * Checks the limits, makes room by evicting the user's oldest streams if asked, and
-	 * registers the stream.
-	 */
-	private static final RedisScript<List> ADMIT = RedisScript.of(HELPERS + """
-			local tag, node, id, value = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-			local now, timeout = tonumber(ARGV[5]), tonumber(ARGV[6])
-			local maxPerUser, maxTotal, evict = tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9] == '1'
-			local live = liveNodes(KEYS[1], now, timeout)
-			live[node] = true
-			if maxTotal > 0 then
-				local total = 0
-				for liveNode in pairs(live) do
-					total = total + redis.call('SCARD', tag .. 'node:' .. liveNode)
-				end
-				if total >= maxTotal then
-					return {'total'}
-				end
-			end
-			local evicted = {'ok'}
-			if maxPerUser > 0 then
-				local streams = {}
-				for _, other in ipairs(redis.call('SMEMBERS', KEYS[3])) do
-					local otherValue = redis.call('HGET', KEYS[2], other)
-					if not otherValue then
-						redis.call('SREM', KEYS[3], other)
-					else
-						local otherNode, connected, ends = fields(otherValue)
-						if live[otherNode] then
-							table.insert(streams, {other, tonumber(connected), tonumber(ends), otherNode})
-						end
-					end
-				end
-				local excess = #streams - maxPerUser + 1
-				if excess > 0 then
-					if not evict then
-						local first = streams[1][3]
-						for _, stream in ipairs(streams) do
-							first = math.min(first, stream[3])
-						end
-						return {'user', string.format('%.0f', first)}
-					end
-					table.sort(streams, function(x, y) return x[2] < y[2] end)
-					for i = 1, excess do
-						forget(KEYS[2], tag, streams[i][4], streams[i][1])
-						table.insert(evicted, streams[i][1])
-					end
-				end
-			end
-			redis.call('HSET', KEYS[2], id, value)
-			redis.call('SADD', KEYS[3], id)
-			redis.call('SADD', KEYS[4], id)
-			return evicted
-			""", List.class);
+	/** Checks the limits, evicts the user's oldest streams if asked, and registers the stream. */
+	private static final RedisScript<List> ADMIT = LuaScripts.load(List.class, "presence-helpers.lua",
+			"presence-admit.lua");
 
 	/** Registers streams without limits, as when a node registers its streams again. */
-	private static final RedisScript<Long> REGISTER = RedisScript.of("""
-			local tag, node = ARGV[1], ARGV[2]
-			for i = 3, #ARGV, 3 do
-				redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
-				redis.call('SADD', tag .. 'user:' .. ARGV[i + 1], ARGV[i])
-				redis.call('SADD', tag .. 'node:' .. node, ARGV[i])
-			end
-			return 1
-			""", Long.class);
+	private static final RedisScript<Long> REGISTER = LuaScripts.load(Long.class, "presence-register.lua");
 
 	/** Removes streams of a node, those given or, with none given, all of them. */
-	private static final RedisScript<Long> REMOVE = RedisScript.of(HELPERS + """
-			local tag, node = ARGV[1], ARGV[2]
-			local ids = {}
-			for i = 3, #ARGV do
-				table.insert(ids, ARGV[i])
-			end
-			if #ids == 0 then
-				ids = redis.call('SMEMBERS', tag .. 'node:' .. node)
-			end
-			for _, id in ipairs(ids) do
-				forget(KEYS[1], tag, node, id)
-			end
-			return #ids
-			""", Long.class);
+	private static final RedisScript<Long> REMOVE = LuaScripts.load(Long.class, "presence-helpers.lua",
+			"presence-remove.lua");
 
 	/**
 	 * Records that the node is alive, forgets nodes silent for long with their streams,
 	 * and tells whether the node was unknown (first beat, or Redis lost it).
 	 */
-	private static final RedisScript<Long> HEARTBEAT = RedisScript.of(HELPERS + """
-			local tag, node, now, forgetAfter = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-			local added = redis.call('HSET', KEYS[1], node, ARGV[3])
-			local nodes = redis.call('HGETALL', KEYS[1])
-			for i = 1, #nodes, 2 do
-				if now - tonumber(nodes[i + 1]) > forgetAfter then
-					for _, id in ipairs(redis.call('SMEMBERS', tag .. 'node:' .. nodes[i])) do
-						forget(KEYS[2], tag, nodes[i], id)
-					end
-					redis.call('HDEL', KEYS[1], nodes[i])
-				end
-			end
-			return added
-			""", Long.class);
+	private static final RedisScript<Long> HEARTBEAT = LuaScripts.load(Long.class, "presence-helpers.lua",
+			"presence-heartbeat.lua");
 
 	/** Counts the streams of live nodes. */
-	private static final RedisScript<Long> COUNT = RedisScript.of(HELPERS + """
-			local total = 0
-			for node in pairs(liveNodes(KEYS[1], tonumber(ARGV[2]), tonumber(ARGV[3]))) do
-				total = total + redis.call('SCARD', ARGV[1] .. 'node:' .. node)
-			end
-			return total
-			""", Long.class);
+	private static final RedisScript<Long> COUNT = LuaScripts.load(Long.class, "presence-helpers.lua",
+			"presence-count.lua");
 
 	/** Returns a user's streams on live nodes, id and value in turn. */
-	private static final RedisScript<List> USER_STREAMS = RedisScript.of(HELPERS + """
-			local live = liveNodes(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))
-			local result = {}
-			for _, id in ipairs(redis.call('SMEMBERS', KEYS[3])) do
-				local value = redis.call('HGET', KEYS[2], id)
-				if value and live[fields(value)] then
-					table.insert(result, id)
-					table.insert(result, value)
-				end
-			end
-			return result
-			""", List.class);
+	private static final RedisScript<List> USER_STREAMS = LuaScripts.load(List.class, "presence-helpers.lua",
+			"presence-user-streams.lua");
 
 	private static final int REGISTER_BATCH = 500;
 
