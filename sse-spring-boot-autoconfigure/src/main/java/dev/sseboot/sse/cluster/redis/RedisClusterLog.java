@@ -7,16 +7,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.cluster.ClusterUnavailableException;
+import dev.sseboot.sse.cluster.GroupCommit;
 import dev.sseboot.sse.cluster.LogRecord;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -59,7 +57,7 @@ public final class RedisClusterLog implements ClusterLog {
 	/** The most records one script adds. */
 	private static final int MAX_BATCH = 256;
 
-	/** The most characters of arguments one script gets, unless one record has more. */
+	/** The characters of arguments at which a batch stops growing. */
 	private static final int MAX_BATCH_CHARS = 1 << 20;
 
 	/** Begins a new epoch, empty, unless another node began one already: see the script. */
@@ -93,14 +91,8 @@ public final class RedisClusterLog implements ClusterLog {
 
 	private final Duration blockTimeout;
 
-	/** Appends waiting for the batch in flight: the next batch sends them together. */
-	private final Queue<PendingAppend> pending = new ConcurrentLinkedQueue<>();
-
-	/** Sends the waiting appends, a batch at a time, in the order of the queue. */
-	private volatile @Nullable Thread senderThread;
-
-	/** Whether a script of appends is on its way: one at a time. */
-	private final AtomicBoolean sending = new AtomicBoolean();
+	/** Sends appends in batches: those that arrive while one is on its way go in the next. */
+	private final GroupCommit<List<String>, String> appends;
 
 	private volatile @Nullable String epoch;
 
@@ -149,13 +141,15 @@ public final class RedisClusterLog implements ClusterLog {
 		this.maxEvents = maxEvents;
 		this.ttl = ttl;
 		this.blockTimeout = blockTimeout;
+		this.appends = new GroupCommit<>("sse-cluster-append", MAX_BATCH, MAX_BATCH_CHARS, RedisClusterLog::chars,
+				new Appender());
 	}
 
 	@Override
 	public void start(Reader reader) {
 		this.running = true;
 		this.readerThread = startDaemon(() -> read(reader), "sse-cluster-log");
-		this.senderThread = startDaemon(this::send, "sse-cluster-append");
+		this.appends.start();
 	}
 
 	private static Thread startDaemon(Runnable task, String name) {
@@ -172,14 +166,10 @@ public final class RedisClusterLog implements ClusterLog {
 		if (reader != null) {
 			reader.interrupt();
 		}
-		Thread sender = this.senderThread;
-		LockSupport.unpark(sender);
+		this.appends.stop(this.blockTimeout.plusSeconds(1));
 		try {
 			if (reader != null) {
 				reader.join(this.blockTimeout.plusSeconds(1).toMillis());
-			}
-			if (sender != null) {
-				sender.join(this.blockTimeout.plusSeconds(1).toMillis());
 			}
 		}
 		catch (InterruptedException ex) {
@@ -236,144 +226,19 @@ public final class RedisClusterLog implements ClusterLog {
 	}
 
 	/**
-	 * Appends a record. When nothing is on its way to Redis, the publisher sends its
-	 * record itself. Otherwise it waits, parked, and the log's sender thread sends what
-	 * waits in one script once Redis answered the one before (group commit): one publisher
-	 * pays a round trip per event, many share them. A waiting publisher's interrupt does
-	 * not end the wait (its event may be on its way with others) and is kept for after it.
+	 * Appends a record, in a batch with the appends that arrive meanwhile: see
+	 * {@link GroupCommit}.
 	 */
 	@Override
 	public String append(LogRecord record) {
 		if (!this.available || this.epoch == null) {
 			throw new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was not sent");
 		}
-		PendingAppend append = new PendingAppend(LogEntries.arguments(record), Thread.currentThread());
-		if (this.pending.isEmpty() && this.sending.compareAndSet(false, true)) {
-			try {
-				sendBatch(List.of(append));
-			}
-			finally {
-				releaseSending();
-			}
-			return append.id();
-		}
-		this.pending.add(append);
-		if (!this.running && this.pending.remove(append)) {
-			// Stopped meanwhile: the sender has gone, or fails what it finds when it goes.
-			throw new ClusterUnavailableException("The cluster's log has stopped: the event was not sent");
-		}
-		LockSupport.unpark(this.senderThread);
-		boolean interrupted = false;
-		while (!append.isDone()) {
-			LockSupport.park(this);
-			interrupted |= Thread.interrupted();
-		}
-		if (interrupted) {
-			Thread.currentThread().interrupt();
-		}
-		return append.id();
+		return this.appends.submit(LogEntries.arguments(record));
 	}
 
-	/** Lets the next script go, and wakes the sender if appends wait for it. */
-	private void releaseSending() {
-		this.sending.set(false);
-		if (!this.pending.isEmpty()) {
-			LockSupport.unpark(this.senderThread);
-		}
-	}
-
-	/** The sender thread's loop: a batch whenever appends wait, until the log stops. */
-	private void send() {
-		while (this.running) {
-			if (this.pending.isEmpty() || !this.sending.compareAndSet(false, true)) {
-				// Woken by a new append, or by the end of a publisher's own script.
-				LockSupport.park(this);
-				continue;
-			}
-			try {
-				sendBatch(takeBatch());
-			}
-			catch (Throwable ex) {
-				// The batch was settled; the next ones may go through.
-				logger.error("SSE cluster log could not send a batch of events", ex);
-			}
-			finally {
-				releaseSending();
-			}
-		}
-		ClusterUnavailableException stopped = new ClusterUnavailableException(
-				"The cluster's log has stopped: the event was not sent");
-		for (PendingAppend append; (append = this.pending.poll()) != null;) {
-			append.fail(stopped);
-		}
-	}
-
-	/** The oldest waiting appends, as many as one script takes. */
-	private List<PendingAppend> takeBatch() {
-		List<PendingAppend> batch = new ArrayList<>();
-		int chars = 0;
-		while (batch.size() < MAX_BATCH && (batch.isEmpty() || chars < MAX_BATCH_CHARS)) {
-			PendingAppend next = this.pending.poll();
-			if (next == null) {
-				break;
-			}
-			batch.add(next);
-			chars += next.chars;
-		}
-		return batch;
-	}
-
-	/** Sends appends in one script, and settles each of them. */
-	private void sendBatch(List<PendingAppend> batch) {
-		String currentEpoch = this.epoch;
-		if (!this.available || currentEpoch == null) {
-			batch.forEach((append) -> append.fail(new ClusterUnavailableException(
-					"The cluster's log in Redis is unreachable: the event was not sent")));
-			return;
-		}
-		List<String> arguments = new ArrayList<>(4 + batch.size() * 16);
-		arguments.add(currentEpoch);
-		arguments.add(Integer.toString(this.maxEvents));
-		arguments.add(Integer.toString(batch.size()));
-		arguments.add(Long.toString(System.currentTimeMillis()));
-		batch.forEach((append) -> arguments.addAll(append.arguments));
-		// A publisher sending its own event: an interrupt from before would stop Lettuce
-		// at once; one that comes while Redis works leaves the outcome unknown.
-		boolean interruptedBefore = Thread.interrupted();
-		try {
-			long last = this.redis.execute(APPEND, this.keys, arguments.toArray());
-			long sequence = last - batch.size();
-			for (PendingAppend append : batch) {
-				append.succeed(currentEpoch + "-" + (++sequence));
-			}
-		}
-		catch (RuntimeException | Error ex) {
-			// Any failure settles the whole batch: no waiting publisher is left parked.
-			ClusterUnavailableException failure;
-			if (Thread.currentThread().isInterrupted()) {
-				failure = new ClusterUnavailableException("Interrupted while Redis appended the event to the "
-						+ "cluster's log: it may or may not have been sent", ex);
-			}
-			else if (isEpochChange(ex)) {
-				// The reader finds the new epoch and resets the node; the publisher may retry.
-				failure = new ClusterUnavailableException(
-						"The cluster's log began a new epoch (Redis lost its data): the event was not sent", ex);
-			}
-			else {
-				this.available = false;
-				failure = new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was "
-						+ "not sent (" + ex.getMessage() + ")", ex);
-			}
-			batch.forEach((append) -> append.fail(failure));
-			if (ex instanceof Error error) {
-				throw error;
-			}
-		}
-		finally {
-			if (interruptedBefore) {
-				Thread.currentThread().interrupt();
-			}
-		}
+	private static int chars(List<String> arguments) {
+		return arguments.stream().mapToInt(String::length).sum();
 	}
 
 	private static boolean isEpochChange(Throwable ex) {
@@ -609,46 +474,47 @@ public final class RedisClusterLog implements ClusterLog {
 
 	}
 
-	/** An append waiting for its batch: the record's arguments, then its id or failure. */
-	private static final class PendingAppend {
+	/** Sends a batch of appends in one script. */
+	private final class Appender implements GroupCommit.Sender<List<String>, String> {
 
-		private final List<String> arguments;
-
-		private final int chars;
-
-		private final Thread thread;
-
-		private volatile @Nullable String id;
-
-		private volatile @Nullable ClusterUnavailableException failure;
-
-		PendingAppend(List<String> arguments, Thread thread) {
-			this.arguments = arguments;
-			this.chars = arguments.stream().mapToInt(String::length).sum();
-			this.thread = thread;
-		}
-
-		boolean isDone() {
-			return this.id != null || this.failure != null;
-		}
-
-		void succeed(String id) {
-			this.id = id;
-			LockSupport.unpark(this.thread);
-		}
-
-		void fail(ClusterUnavailableException failure) {
-			this.failure = failure;
-			LockSupport.unpark(this.thread);
-		}
-
-		String id() {
-			ClusterUnavailableException failure = this.failure;
-			if (failure != null) {
-				// Thrown in the publisher's thread, so its stack trace shows the publisher.
-				throw new ClusterUnavailableException(failure.getMessage(), failure);
+		@Override
+		public List<String> send(List<List<String>> batch) {
+			String currentEpoch = RedisClusterLog.this.epoch;
+			if (!RedisClusterLog.this.available || currentEpoch == null) {
+				throw new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was not sent");
 			}
-			return this.id;
+			List<String> arguments = new ArrayList<>(4 + batch.size() * 16);
+			arguments.add(currentEpoch);
+			arguments.add(Integer.toString(RedisClusterLog.this.maxEvents));
+			arguments.add(Integer.toString(batch.size()));
+			arguments.add(Long.toString(System.currentTimeMillis()));
+			batch.forEach(arguments::addAll);
+			long last = RedisClusterLog.this.redis.execute(APPEND, RedisClusterLog.this.keys, arguments.toArray());
+			long sequence = last - batch.size();
+			List<String> ids = new ArrayList<>(batch.size());
+			for (int i = 0; i < batch.size(); i++) {
+				ids.add(currentEpoch + "-" + (++sequence));
+			}
+			return ids;
+		}
+
+		@Override
+		public ClusterUnavailableException failure(Throwable ex) {
+			if (ex instanceof ClusterUnavailableException unavailable) {
+				return unavailable;
+			}
+			if (Thread.currentThread().isInterrupted()) {
+				return new ClusterUnavailableException("Interrupted while Redis appended the event to the "
+						+ "cluster's log: it may or may not have been sent", ex);
+			}
+			if (isEpochChange(ex)) {
+				// The reader finds the new epoch and resets the node; the publisher may retry.
+				return new ClusterUnavailableException(
+						"The cluster's log began a new epoch (Redis lost its data): the event was not sent", ex);
+			}
+			RedisClusterLog.this.available = false;
+			return new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was "
+					+ "not sent (" + ex.getMessage() + ")", ex);
 		}
 
 	}
