@@ -1,11 +1,8 @@
 package dev.sseboot.sse.cluster.redis;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,10 +53,7 @@ public final class RedisPresence implements ClusterPresence {
 	private static final RedisScript<Long> REMOVE = LuaScripts.load(Long.class, "presence-helpers.lua",
 			"presence-remove.lua");
 
-	/**
-	 * Records that the node is alive, forgets nodes silent for long with their streams,
-	 * and tells whether the node was unknown (first beat, or Redis lost it).
-	 */
+	/** Records that the node is alive, forgets nodes silent for long, tells whether it was unknown. */
 	private static final RedisScript<Long> HEARTBEAT = LuaScripts.load(Long.class, "presence-helpers.lua",
 			"presence-heartbeat.lua");
 
@@ -75,15 +69,9 @@ public final class RedisPresence implements ClusterPresence {
 
 	private final StringRedisTemplate redis;
 
-	private final String tag;
-
-	private final String nodesKey;
-
-	private final String connectionsKey;
+	private final PresenceKeys keys;
 
 	private final String nodeId;
-
-	private final String nodeKey;
 
 	private final Duration nodeTimeout;
 
@@ -104,10 +92,7 @@ public final class RedisPresence implements ClusterPresence {
 		Assert.isTrue(!nodeId.isEmpty() && !nodeId.contains("\t"), "The node id must be a name without tabs");
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.nodeId = nodeId;
-		this.tag = "{" + keyPrefix + "}";
-		this.nodesKey = this.tag + "nodes";
-		this.connectionsKey = this.tag + "conns";
-		this.nodeKey = this.tag + "node:" + this.nodeId;
+		this.keys = PresenceKeys.of(keyPrefix);
 		this.nodeTimeout = nodeTimeout;
 	}
 
@@ -136,8 +121,8 @@ public final class RedisPresence implements ClusterPresence {
 		if (executor != null) {
 			executor.shutdownNow();
 			try {
-				this.redis.execute(REMOVE, List.of(this.connectionsKey), this.tag, this.nodeId);
-				this.redis.opsForHash().delete(this.nodesKey, this.nodeId);
+				this.redis.execute(REMOVE, List.of(this.keys.connections()), this.keys.tag(), this.nodeId);
+				this.redis.opsForHash().delete(this.keys.nodes(), this.nodeId);
 			}
 			catch (DataAccessException ex) {
 				logger.debug("Could not remove this node from the cluster's presence: " + ex);
@@ -148,12 +133,13 @@ public final class RedisPresence implements ClusterPresence {
 	private void beat(Supplier<Collection<Connection>> localStreams) {
 		try {
 			long now = System.currentTimeMillis();
-			Long added = this.redis.execute(HEARTBEAT, List.of(this.nodesKey, this.connectionsKey), this.tag,
-					this.nodeId, Long.toString(now), Long.toString(this.nodeTimeout.multipliedBy(3).toMillis()));
+			String forgetAfter = Long.toString(this.nodeTimeout.multipliedBy(3).toMillis());
+			Long added = this.redis.execute(HEARTBEAT, List.of(this.keys.nodes(), this.keys.connections()),
+					this.keys.tag(), this.nodeId, Long.toString(now), forgetAfter);
 			if (this.stale || Long.valueOf(1).equals(added)) {
 				// The cluster may not know this node's streams as they are: after an outage,
 				// or when Redis lost them.
-				this.redis.execute(REMOVE, List.of(this.connectionsKey), this.tag, this.nodeId);
+				this.redis.execute(REMOVE, List.of(this.keys.connections()), this.keys.tag(), this.nodeId);
 				register(localStreams.get());
 				this.stale = false;
 			}
@@ -170,29 +156,30 @@ public final class RedisPresence implements ClusterPresence {
 		List<String> arguments = new ArrayList<>();
 		for (Connection stream : streams) {
 			if (arguments.isEmpty()) {
-				arguments.add(this.tag);
+				arguments.add(this.keys.tag());
 				arguments.add(this.nodeId);
 			}
 			arguments.add(stream.connectionId());
 			arguments.add(stream.userId());
-			arguments.add(value(stream));
+			arguments.add(PresenceEntry.of(this.nodeId, stream).value());
 			if (arguments.size() >= 2 + 3 * REGISTER_BATCH) {
-				this.redis.execute(REGISTER, List.of(this.connectionsKey), arguments.toArray());
+				this.redis.execute(REGISTER, List.of(this.keys.connections()), arguments.toArray());
 				arguments.clear();
 			}
 		}
 		if (!arguments.isEmpty()) {
-			this.redis.execute(REGISTER, List.of(this.connectionsKey), arguments.toArray());
+			this.redis.execute(REGISTER, List.of(this.keys.connections()), arguments.toArray());
 		}
 	}
 
 	@Override
 	public Admission admit(Connection connection, int maxPerUser, int maxTotal, boolean evictOldest) {
-		List<?> result = call(() -> this.redis.execute(ADMIT,
-				List.of(this.nodesKey, this.connectionsKey, userKey(connection.userId()), this.nodeKey), this.tag,
-				this.nodeId, connection.connectionId(), value(connection), Long.toString(System.currentTimeMillis()),
-				Long.toString(this.nodeTimeout.toMillis()), Integer.toString(maxPerUser), Integer.toString(maxTotal),
-				evictOldest ? "1" : "0"));
+		List<String> keys = List.of(this.keys.nodes(), this.keys.connections(), this.keys.user(connection.userId()),
+				this.keys.node(this.nodeId));
+		List<?> result = call(() -> this.redis.execute(ADMIT, keys, this.keys.tag(), this.nodeId,
+				connection.connectionId(), PresenceEntry.of(this.nodeId, connection).value(),
+				Long.toString(System.currentTimeMillis()), Long.toString(this.nodeTimeout.toMillis()),
+				Integer.toString(maxPerUser), Integer.toString(maxTotal), evictOldest ? "1" : "0"));
 		String outcome = String.valueOf(result.get(0));
 		if (outcome.equals("total")) {
 			return new Admission(Admission.Outcome.TOTAL_LIMIT, List.of(), Duration.ZERO);
@@ -215,7 +202,7 @@ public final class RedisPresence implements ClusterPresence {
 		try {
 			executor.execute(() -> {
 				try {
-					this.redis.execute(REMOVE, List.of(this.connectionsKey), this.tag, this.nodeId,
+					this.redis.execute(REMOVE, List.of(this.keys.connections()), this.keys.tag(), this.nodeId,
 							connection.connectionId());
 				}
 				catch (RuntimeException ex) {
@@ -231,7 +218,7 @@ public final class RedisPresence implements ClusterPresence {
 
 	@Override
 	public int connectionCount() {
-		Long count = call(() -> this.redis.execute(COUNT, List.of(this.nodesKey), this.tag,
+		Long count = call(() -> this.redis.execute(COUNT, List.of(this.keys.nodes()), this.keys.tag(),
 				Long.toString(System.currentTimeMillis()), Long.toString(this.nodeTimeout.toMillis())));
 		return (count != null) ? count.intValue() : 0;
 	}
@@ -239,11 +226,12 @@ public final class RedisPresence implements ClusterPresence {
 	@Override
 	public List<SseConnection> connections(String userId) {
 		List<?> streams = call(() -> this.redis.execute(USER_STREAMS,
-				List.of(this.nodesKey, this.connectionsKey, userKey(userId)), Long.toString(System.currentTimeMillis()),
-				Long.toString(this.nodeTimeout.toMillis())));
+				List.of(this.keys.nodes(), this.keys.connections(), this.keys.user(userId)),
+				Long.toString(System.currentTimeMillis()), Long.toString(this.nodeTimeout.toMillis())));
 		List<SseConnection> connections = new ArrayList<>();
 		for (int i = 0; i < streams.size(); i += 2) {
-			connections.add(connection(String.valueOf(streams.get(i)), String.valueOf(streams.get(i + 1))));
+			connections.add(PresenceEntry.parse(String.valueOf(streams.get(i + 1)))
+				.toConnection(String.valueOf(streams.get(i))));
 		}
 		return connections;
 	}
@@ -251,7 +239,7 @@ public final class RedisPresence implements ClusterPresence {
 	@Override
 	public boolean isOpen(String connectionId) {
 		return call(() -> {
-			Object value = this.redis.opsForHash().get(this.connectionsKey, connectionId);
+			Object value = this.redis.opsForHash().get(this.keys.connections(), connectionId);
 			return value != null && liveNodes().contains(value.toString().split("\t", 2)[0]);
 		});
 	}
@@ -272,17 +260,12 @@ public final class RedisPresence implements ClusterPresence {
 			Set<String> live = liveNodes();
 			Map<String, Integer> counts = new TreeMap<>();
 			try (Cursor<Map.Entry<Object, Object>> entries = this.redis.opsForHash()
-				.scan(this.connectionsKey, ScanOptions.scanOptions().count(1000).build())) {
+				.scan(this.keys.connections(), ScanOptions.scanOptions().count(1000).build())) {
 				entries.forEachRemaining((entry) -> {
-					String[] fields = entry.getValue().toString().split("\t", 5);
-					if (live.contains(fields[0])) {
-						if (byChannel) {
-							for (String channel : channels(fields[3])) {
-								counts.merge(channel, 1, Integer::sum);
-							}
-						}
-						else {
-							counts.merge(fields[4], 1, Integer::sum);
+					PresenceEntry stream = PresenceEntry.parse(entry.getValue().toString());
+					if (live.contains(stream.node())) {
+						for (String key : byChannel ? stream.channelSet() : Set.of(stream.user())) {
+							counts.merge(key, 1, Integer::sum);
 						}
 					}
 				});
@@ -294,32 +277,13 @@ public final class RedisPresence implements ClusterPresence {
 	private Set<String> liveNodes() {
 		long now = System.currentTimeMillis();
 		Set<String> live = new LinkedHashSet<>();
-		this.redis.opsForHash().entries(this.nodesKey).forEach((node, seen) -> {
+		this.redis.opsForHash().entries(this.keys.nodes()).forEach((node, seen) -> {
 			if (now - Long.parseLong(seen.toString()) <= this.nodeTimeout.toMillis()) {
 				live.add(node.toString());
 			}
 		});
 		live.add(this.nodeId);
 		return live;
-	}
-
-	private String userKey(String userId) {
-		return this.tag + "user:" + userId;
-	}
-
-	private String value(Connection connection) {
-		return this.nodeId + "\t" + connection.connectedAt().toEpochMilli() + "\t" + connection.endsAt().toEpochMilli()
-				+ "\t" + String.join(",", connection.channels()) + "\t" + connection.userId();
-	}
-
-	private static SseConnection connection(String connectionId, String value) {
-		String[] fields = value.split("\t", 5);
-		return new SseConnection(connectionId, fields[4], channels(fields[3]),
-				Instant.ofEpochMilli(Long.parseLong(fields[1])));
-	}
-
-	private static Set<String> channels(String joined) {
-		return joined.isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(joined.split(",")));
 	}
 
 	private static <T> T call(Supplier<T> command) {
