@@ -2,7 +2,7 @@ package dev.sseboot.sse.autoconfigure;
 
 import dev.sseboot.sse.broker.BrokerMetrics;
 import dev.sseboot.sse.broker.LocalSseBroker;
-import dev.sseboot.sse.cluster.redis.RedisClusterLog;
+import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.metrics.ClusterLogGauges;
 import dev.sseboot.sse.metrics.MicrometerBrokerMetrics;
 import dev.sseboot.sse.metrics.SseGauges;
@@ -13,9 +13,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * Auto-configuration of the starter's Micrometer meters, when the application has a
@@ -43,13 +43,12 @@ public final class SseMetricsAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(RedisConnectionFactory.class)
-	@ConditionalOnBean(RedisClusterLog.class)
+	@ConditionalOnSingleCandidate(ClusterLog.class)
 	static class ClusterLogMetricsConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		ClusterLogGauges sseClusterLogGauges(RedisClusterLog log) {
+		ClusterLogGauges sseClusterLogGauges(ClusterLog log) {
 			return new ClusterLogGauges(log);
 		}
 
