@@ -1,15 +1,22 @@
 package dev.sseboot.sse.autoconfigure;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.broker.BrokerMetrics;
+import dev.sseboot.sse.cluster.ClusterLog;
+import dev.sseboot.sse.cluster.ClusterUnavailableException;
+import dev.sseboot.sse.cluster.LogRecord;
+import dev.sseboot.sse.metrics.ClusterLogGauges;
 import dev.sseboot.sse.metrics.MicrometerBrokerMetrics;
 import dev.sseboot.sse.metrics.SseGauges;
 import dev.sseboot.sse.test.TestTokens;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -34,12 +41,39 @@ class SseMetricsAutoConfigurationTests {
 	void countsWhatTheBrokerDoesInTheApplicationsRegistry() {
 		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
 			assertThat(context).hasSingleBean(MicrometerBrokerMetrics.class).hasSingleBean(SseGauges.class);
+			assertThat(context).doesNotHaveBean(ClusterLogGauges.class);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			context.getBean(SseGauges.class).bindTo(registry);
 			context.getBean(SseBroker.class).toAll().send("tick", "1");
 			assertThat(registry.get("sse.events.published").tag("target", "all").counter().count()).isEqualTo(1);
 			assertThat(registry.get("sse.streams.open").gauge().value()).isZero();
 		});
+	}
+
+	@Test
+	void measuresTheLagOfTheApplicationsOwnClusterLog() {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean(ClusterLog.class, () -> new StatusOnlyLog(new ClusterLog.Status(true, "e1", 5, 3)))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ClusterLogGauges.class);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				context.getBean(ClusterLogGauges.class).bindTo(registry);
+				assertThat(registry.get("sse.cluster.lag").gauge().value()).isEqualTo(3);
+			});
+	}
+
+	@Test
+	void measuresNoLagForAClusterLogThatIsUnreachableOrDoesNotTell() {
+		for (ClusterLog log : List.of(new StatusOnlyLog(new ClusterLog.Status(false, "e1", 5, -1)),
+				new StatusOnlyLog(null))) {
+			this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+				.withBean(ClusterLog.class, () -> log)
+				.run((context) -> {
+					MeterRegistry registry = context.getBean(MeterRegistry.class);
+					context.getBean(ClusterLogGauges.class).bindTo(registry);
+					assertThat(registry.get("sse.cluster.lag").gauge().value()).isNaN();
+				});
+		}
 	}
 
 	@Test
@@ -85,6 +119,50 @@ class SseMetricsAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			assertThat(context).hasSingleBean(SseBroker.class).doesNotHaveBean(MicrometerBrokerMetrics.class);
 		});
+	}
+
+	/** A cluster log that holds nothing and tells a fixed status, or none. */
+	private static final class StatusOnlyLog implements ClusterLog {
+
+		private final @Nullable Status status;
+
+		StatusOnlyLog(@Nullable Status status) {
+			this.status = status;
+		}
+
+		@Override
+		public void start(Reader reader) {
+		}
+
+		@Override
+		public void stop() {
+		}
+
+		@Override
+		public String append(LogRecord record) {
+			throw new ClusterUnavailableException("This log takes no records");
+		}
+
+		@Override
+		public Tail readAfter(long sequence) {
+			return new Tail(List.of(), true, 0);
+		}
+
+		@Override
+		public Map<String, Instant> revokedTokens() {
+			return Map.of();
+		}
+
+		@Override
+		public long lastSequence() {
+			return 0;
+		}
+
+		@Override
+		public Status status() {
+			return (this.status != null) ? this.status : ClusterLog.super.status();
+		}
+
 	}
 
 }

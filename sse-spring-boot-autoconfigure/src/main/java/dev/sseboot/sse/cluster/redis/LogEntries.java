@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * How a {@link LogRecord} is written as an entry of the Redis Stream, and read back: one
  * field per part, left out when empty, the entry's id {@code <sequence>-0}. The log's
- * transport (appending in batches, reading in order) is {@link RedisClusterLog}'s.
+ * transport is {@link RedisClusterLog}'s (appending in batches) and
+ * {@link RedisLogReader}'s (reading in order).
  */
 final class LogEntries {
 

@@ -1,36 +1,23 @@
 package dev.sseboot.sse.cluster.redis;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.cluster.ClusterUnavailableException;
+import dev.sseboot.sse.cluster.GroupCommit;
 import dev.sseboot.sse.cluster.LogRecord;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.domain.Range;
-import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.MapRecord;
-import org.springframework.data.redis.connection.stream.ReadOffset;
-import org.springframework.data.redis.connection.stream.StreamOffset;
-import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -45,94 +32,25 @@ import org.springframework.util.Assert;
  * lost the other two).
  * <p>
  * Appends are scripts that check the epoch, count and add in one step, a batch of the
- * appends that arrived meanwhile at a time, sent by a thread of the log's own. Each node reads the stream with a
- * blocking {@code XREAD} on a connection of its own, and after any failure waits and
- * joins again, checking that nothing it had not read was trimmed meanwhile.
+ * appends that arrived meanwhile at a time ({@link GroupCommit}). Each node reads the
+ * stream with a blocking {@code XREAD} on a connection of its own, and after any failure
+ * waits and joins again, checking that nothing it had not read was trimmed meanwhile
+ * ({@link RedisLogReader}).
  */
 public final class RedisClusterLog implements ClusterLog {
 
-	private static final Log logger = LogFactory.getLog(RedisClusterLog.class);
-
-	/**
-	 * Adds records, if the log is still of the epoch the node knows, numbered one after
-	 * another after the newest the log holds (should the counter have lost its value); a
-	 * revocation is also kept, until the token expires, for nodes that join later. Each record comes as its revoked token id (or nothing), that token's expiry,
-	 * the number of its fields and the fields. Returns the last record's sequence.
-	 */
-	private static final RedisScript<Long> APPEND = RedisScript.of("""
-			if redis.call('GET', KEYS[3]) ~= ARGV[1] then
-				return redis.error_reply('SSE_EPOCH the log began another epoch')
-			end
-			local top = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)[1]
-			if top then
-				local newest = tonumber(string.match(top[1], '^(%d+)'))
-				if newest > tonumber(redis.call('GET', KEYS[1]) or '0') then
-					redis.call('SET', KEYS[1], newest)
-				end
-			end
-			local count = tonumber(ARGV[3])
-			local last = redis.call('INCRBY', KEYS[1], count)
-			local sequence = last - count
-			local revoked = false
-			local i = 5
-			for _ = 1, count do
-				if ARGV[i] ~= '' then
-					redis.call('ZADD', KEYS[4], ARGV[i + 1], ARGV[i])
-					revoked = true
-				end
-				local fields = tonumber(ARGV[i + 2])
-				sequence = sequence + 1
-				redis.call('XADD', KEYS[2], sequence .. '-0', 'e', ARGV[1], unpack(ARGV, i + 3, i + 2 + fields))
-				i = i + 3 + fields
-			end
-			if revoked then
-				redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[4])
-			end
-			redis.call('XTRIM', KEYS[2], 'MAXLEN', '~', ARGV[2])
-			return last
-			""", Long.class);
+	/** Adds records to the log, if it is still of the epoch the node knows: see the script. */
+	private static final RedisScript<Long> APPEND = LuaScripts.load(Long.class, "append.lua");
 
 	/** The most records one script adds. */
 	private static final int MAX_BATCH = 256;
 
-	/** The most characters of arguments one script gets, unless one record has more. */
+	/** The characters of arguments at which a batch stops growing. */
 	private static final int MAX_BATCH_CHARS = 1 << 20;
-
-	/**
-	 * Begins a new epoch, empty, unless another node began one already: the epoch key is
-	 * still the one the node saw (or missing, as it was).
-	 */
-	private static final RedisScript<String> NEW_EPOCH = RedisScript.of("""
-			local current = redis.call('GET', KEYS[3])
-			if (current or '') == ARGV[1] then
-				redis.call('DEL', KEYS[1], KEYS[2])
-				redis.call('SET', KEYS[3], ARGV[2])
-				return ARGV[2]
-			end
-			return current
-			""", String.class);
-
-	/** Most records one read of the log returns. */
-	private static final int READ_COUNT = 1000;
-
-	/** How much longer than its block timeout a read may take before the node counts as not reading. */
-	private static final Duration READ_STALL_MARGIN = Duration.ofSeconds(2);
-
-	private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
-
-	private final RedisConnectionFactory connectionFactory;
 
 	private final StringRedisTemplate redis;
 
-	private final List<String> keys;
-
-	private final String sequenceKey;
-
-	private final String logKey;
-
-	private final String epochKey;
-
-	private final String revokedKey;
+	private final LogKeys keys;
 
 	private final int maxEvents;
 
@@ -140,38 +58,10 @@ public final class RedisClusterLog implements ClusterLog {
 
 	private final Duration blockTimeout;
 
-	/** Appends waiting for the batch in flight: the next batch sends them together. */
-	private final Queue<PendingAppend> pending = new ConcurrentLinkedQueue<>();
+	/** Sends appends in batches: those that arrive while one is on its way go in the next. */
+	private final GroupCommit<List<String>, String> appends;
 
-	/** Sends the waiting appends, a batch at a time, in the order of the queue. */
-	private volatile @Nullable Thread senderThread;
-
-	/** Whether a script of appends is on its way: one at a time. */
-	private final AtomicBoolean sending = new AtomicBoolean();
-
-	private volatile @Nullable String epoch;
-
-	/** Sequence of the newest record this node read. */
-	private volatile long position;
-
-	/**
-	 * How far the log went when the reader last looked: where a read that was not full
-	 * stopped, else the log's counter. Meters and health read it without asking Redis.
-	 */
-	private volatile long knownHead;
-
-	/**
-	 * When the reader last finished a read, from {@link System#nanoTime()}. A read waits
-	 * at most the block timeout; one that takes much longer is stuck on a connection that
-	 * Lettuce holds while it reconnects to a Redis that went away.
-	 */
-	private volatile long lastReadNanos = System.nanoTime();
-
-	private volatile boolean available;
-
-	private volatile boolean running;
-
-	private volatile @Nullable Thread readerThread;
+	private final RedisLogReader logReader;
 
 	/**
 	 * Creates the log.
@@ -185,54 +75,27 @@ public final class RedisClusterLog implements ClusterLog {
 	public RedisClusterLog(RedisConnectionFactory connectionFactory, String keyPrefix, int maxEvents, Duration ttl,
 			Duration blockTimeout) {
 		Assert.isTrue(maxEvents > 0, "maxEvents must be positive");
-		this.connectionFactory = connectionFactory;
 		this.redis = new StringRedisTemplate(connectionFactory);
-		String tag = "{" + keyPrefix + "}";
-		this.sequenceKey = tag + "seq";
-		this.logKey = tag + "log";
-		this.epochKey = tag + "epoch";
-		this.revokedKey = tag + "revoked";
-		this.keys = List.of(this.sequenceKey, this.logKey, this.epochKey, this.revokedKey);
+		this.keys = LogKeys.of(keyPrefix);
 		this.maxEvents = maxEvents;
 		this.ttl = ttl;
 		this.blockTimeout = blockTimeout;
+		this.appends = new GroupCommit<>("sse-cluster-append", MAX_BATCH, MAX_BATCH_CHARS, RedisClusterLog::chars,
+				new Appender());
+		this.logReader = new RedisLogReader(connectionFactory, this.redis, this.keys, blockTimeout,
+				this::lastSequence);
 	}
 
 	@Override
 	public void start(Reader reader) {
-		this.running = true;
-		this.readerThread = startDaemon(() -> read(reader), "sse-cluster-log");
-		this.senderThread = startDaemon(this::send, "sse-cluster-append");
-	}
-
-	private static Thread startDaemon(Runnable task, String name) {
-		Thread thread = new Thread(task, name);
-		thread.setDaemon(true);
-		thread.start();
-		return thread;
+		this.logReader.start(reader);
+		this.appends.start();
 	}
 
 	@Override
 	public void stop() {
-		this.running = false;
-		Thread reader = this.readerThread;
-		if (reader != null) {
-			reader.interrupt();
-		}
-		Thread sender = this.senderThread;
-		LockSupport.unpark(sender);
-		try {
-			if (reader != null) {
-				reader.join(this.blockTimeout.plusSeconds(1).toMillis());
-			}
-			if (sender != null) {
-				sender.join(this.blockTimeout.plusSeconds(1).toMillis());
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		this.available = false;
+		this.appends.stop(this.blockTimeout.plusSeconds(1));
+		this.logReader.stop();
 	}
 
 	/**
@@ -240,7 +103,7 @@ public final class RedisClusterLog implements ClusterLog {
 	 * @return whether the log is reachable
 	 */
 	public boolean isAvailable() {
-		return this.available;
+		return this.logReader.isAvailable();
 	}
 
 	/**
@@ -248,7 +111,7 @@ public final class RedisClusterLog implements ClusterLog {
 	 * @return the epoch, or {@code null} before it joined
 	 */
 	public @Nullable String epoch() {
-		return this.epoch;
+		return this.logReader.epoch();
 	}
 
 	/**
@@ -256,7 +119,7 @@ public final class RedisClusterLog implements ClusterLog {
 	 * @return the sequence
 	 */
 	public long position() {
-		return this.position;
+		return this.logReader.position();
 	}
 
 	/**
@@ -266,7 +129,7 @@ public final class RedisClusterLog implements ClusterLog {
 	 * @return the number of records
 	 */
 	public long lag() {
-		return Math.max(0, this.knownHead - this.position);
+		return this.logReader.lag();
 	}
 
 	/**
@@ -276,151 +139,23 @@ public final class RedisClusterLog implements ClusterLog {
 	 */
 	@Override
 	public Status status() {
-		boolean reading = this.available
-				&& System.nanoTime() - this.lastReadNanos < this.blockTimeout.plus(READ_STALL_MARGIN).toNanos();
-		return reading ? new Status(true, this.epoch, this.position, lag())
-				: new Status(false, this.epoch, this.position, -1);
+		return this.logReader.status();
 	}
 
 	/**
-	 * Appends a record. When nothing is on its way to Redis, the publisher sends its
-	 * record itself. Otherwise it waits, parked, and the log's sender thread sends what
-	 * waits in one script once Redis answered the one before (group commit): one publisher
-	 * pays a round trip per event, many share them. A waiting publisher's interrupt does
-	 * not end the wait (its event may be on its way with others) and is kept for after it.
+	 * Appends a record, in a batch with the appends that arrive meanwhile: see
+	 * {@link GroupCommit}.
 	 */
 	@Override
 	public String append(LogRecord record) {
-		if (!this.available || this.epoch == null) {
+		if (!this.logReader.isAvailable() || this.logReader.epoch() == null) {
 			throw new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was not sent");
 		}
-		PendingAppend append = new PendingAppend(LogEntries.arguments(record), Thread.currentThread());
-		if (this.pending.isEmpty() && this.sending.compareAndSet(false, true)) {
-			try {
-				sendBatch(List.of(append));
-			}
-			finally {
-				releaseSending();
-			}
-			return append.id();
-		}
-		this.pending.add(append);
-		if (!this.running && this.pending.remove(append)) {
-			// Stopped meanwhile: the sender has gone, or fails what it finds when it goes.
-			throw new ClusterUnavailableException("The cluster's log has stopped: the event was not sent");
-		}
-		LockSupport.unpark(this.senderThread);
-		boolean interrupted = false;
-		while (!append.isDone()) {
-			LockSupport.park(this);
-			interrupted |= Thread.interrupted();
-		}
-		if (interrupted) {
-			Thread.currentThread().interrupt();
-		}
-		return append.id();
+		return this.appends.submit(LogEntries.arguments(record));
 	}
 
-	/** Lets the next script go, and wakes the sender if appends wait for it. */
-	private void releaseSending() {
-		this.sending.set(false);
-		if (!this.pending.isEmpty()) {
-			LockSupport.unpark(this.senderThread);
-		}
-	}
-
-	/** The sender thread's loop: a batch whenever appends wait, until the log stops. */
-	private void send() {
-		while (this.running) {
-			if (this.pending.isEmpty() || !this.sending.compareAndSet(false, true)) {
-				// Woken by a new append, or by the end of a publisher's own script.
-				LockSupport.park(this);
-				continue;
-			}
-			try {
-				sendBatch(takeBatch());
-			}
-			catch (Throwable ex) {
-				// The batch was settled; the next ones may go through.
-				logger.error("SSE cluster log could not send a batch of events", ex);
-			}
-			finally {
-				releaseSending();
-			}
-		}
-		ClusterUnavailableException stopped = new ClusterUnavailableException(
-				"The cluster's log has stopped: the event was not sent");
-		for (PendingAppend append; (append = this.pending.poll()) != null;) {
-			append.fail(stopped);
-		}
-	}
-
-	/** The oldest waiting appends, as many as one script takes. */
-	private List<PendingAppend> takeBatch() {
-		List<PendingAppend> batch = new ArrayList<>();
-		int chars = 0;
-		while (batch.size() < MAX_BATCH && (batch.isEmpty() || chars < MAX_BATCH_CHARS)) {
-			PendingAppend next = this.pending.poll();
-			if (next == null) {
-				break;
-			}
-			batch.add(next);
-			chars += next.chars;
-		}
-		return batch;
-	}
-
-	/** Sends appends in one script, and settles each of them. */
-	private void sendBatch(List<PendingAppend> batch) {
-		String currentEpoch = this.epoch;
-		if (!this.available || currentEpoch == null) {
-			batch.forEach((append) -> append.fail(new ClusterUnavailableException(
-					"The cluster's log in Redis is unreachable: the event was not sent")));
-			return;
-		}
-		List<String> arguments = new ArrayList<>(4 + batch.size() * 16);
-		arguments.add(currentEpoch);
-		arguments.add(Integer.toString(this.maxEvents));
-		arguments.add(Integer.toString(batch.size()));
-		arguments.add(Long.toString(System.currentTimeMillis()));
-		batch.forEach((append) -> arguments.addAll(append.arguments));
-		// A publisher sending its own event: an interrupt from before would stop Lettuce
-		// at once; one that comes while Redis works leaves the outcome unknown.
-		boolean interruptedBefore = Thread.interrupted();
-		try {
-			long last = this.redis.execute(APPEND, this.keys, arguments.toArray());
-			long sequence = last - batch.size();
-			for (PendingAppend append : batch) {
-				append.succeed(currentEpoch + "-" + (++sequence));
-			}
-		}
-		catch (RuntimeException | Error ex) {
-			// Any failure settles the whole batch: no waiting publisher is left parked.
-			ClusterUnavailableException failure;
-			if (Thread.currentThread().isInterrupted()) {
-				failure = new ClusterUnavailableException("Interrupted while Redis appended the event to the "
-						+ "cluster's log: it may or may not have been sent", ex);
-			}
-			else if (isEpochChange(ex)) {
-				// The reader finds the new epoch and resets the node; the publisher may retry.
-				failure = new ClusterUnavailableException(
-						"The cluster's log began a new epoch (Redis lost its data): the event was not sent", ex);
-			}
-			else {
-				this.available = false;
-				failure = new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was "
-						+ "not sent (" + ex.getMessage() + ")", ex);
-			}
-			batch.forEach((append) -> append.fail(failure));
-			if (ex instanceof Error error) {
-				throw error;
-			}
-		}
-		finally {
-			if (interruptedBefore) {
-				Thread.currentThread().interrupt();
-			}
-		}
+	private static int chars(List<String> arguments) {
+		return arguments.stream().mapToInt(String::length).sum();
 	}
 
 	private static boolean isEpochChange(Throwable ex) {
@@ -434,15 +169,15 @@ public final class RedisClusterLog implements ClusterLog {
 
 	@Override
 	public Tail readAfter(long sequence) {
-		String currentEpoch = this.epoch;
-		if (!this.available || currentEpoch == null) {
+		String currentEpoch = this.logReader.epoch();
+		if (!this.logReader.isAvailable() || currentEpoch == null) {
 			// Lettuce would hold the command until Redis is back: the stream waits for nothing.
 			throw unavailable(null);
 		}
 		try {
 			long last = lastSequence();
 			List<MapRecord<String, Object, Object>> entries = this.redis.opsForStream()
-				.range(this.logKey, Range.of(Range.Bound.exclusive(sequence + "-0"), Range.Bound.unbounded()));
+				.range(this.keys.log(), Range.of(Range.Bound.exclusive(sequence + "-0"), Range.Bound.unbounded()));
 			List<LogRecord> records = new ArrayList<>(entries.size());
 			for (MapRecord<String, Object, Object> entry : entries) {
 				Map<Object, Object> fields = entry.getValue();
@@ -469,12 +204,12 @@ public final class RedisClusterLog implements ClusterLog {
 
 	@Override
 	public Map<String, Instant> revokedTokens() {
-		if (!this.available) {
+		if (!this.logReader.isAvailable()) {
 			throw unavailable(null);
 		}
 		try {
 			Set<TypedTuple<String>> revoked = this.redis.opsForZSet()
-				.rangeByScoreWithScores(this.revokedKey, System.currentTimeMillis(), Double.POSITIVE_INFINITY);
+				.rangeByScoreWithScores(this.keys.revoked(), System.currentTimeMillis(), Double.POSITIVE_INFINITY);
 			Map<String, Instant> tokens = new HashMap<>();
 			if (revoked != null) {
 				for (TypedTuple<String> token : revoked) {
@@ -491,7 +226,7 @@ public final class RedisClusterLog implements ClusterLog {
 	@Override
 	public long lastSequence() {
 		try {
-			String sequence = this.redis.opsForValue().get(this.sequenceKey);
+			String sequence = this.redis.opsForValue().get(this.keys.sequence());
 			return (sequence != null) ? Long.parseLong(sequence) : 0;
 		}
 		catch (DataAccessException ex) {
@@ -505,207 +240,51 @@ public final class RedisClusterLog implements ClusterLog {
 				: new ClusterUnavailableException(message);
 	}
 
-	/**
-	 * Reads the log until stopped: joins it, then reads in order, and after a failure
-	 * waits, joins again and goes on from where it was.
-	 */
-	private void read(Reader reader) {
-		Session session = new Session();
-		int failures = 0;
-		while (this.running) {
-			try {
-				session.readOnce(reader);
-				failures = 0;
+	/** Sends a batch of appends in one script. */
+	private final class Appender implements GroupCommit.Sender<List<String>, String> {
+
+		@Override
+		public List<String> send(List<List<String>> batch) {
+			String currentEpoch = RedisClusterLog.this.logReader.epoch();
+			if (!RedisClusterLog.this.logReader.isAvailable() || currentEpoch == null) {
+				throw new ClusterUnavailableException(
+						"The cluster's log in Redis is unreachable: the event was not sent");
 			}
-			catch (RuntimeException ex) {
-				if (!this.running) {
-					break;
-				}
-				this.available = false;
-				if (failures++ == 0) {
-					logger.warn("SSE cluster log in Redis unreachable, retrying: " + ex);
-				}
-				session.disconnect();
-				backOff(failures);
+			List<String> arguments = new ArrayList<>(4 + batch.size() * 16);
+			arguments.add(currentEpoch);
+			arguments.add(Integer.toString(RedisClusterLog.this.maxEvents));
+			arguments.add(Integer.toString(batch.size()));
+			arguments.add(Long.toString(System.currentTimeMillis()));
+			batch.forEach(arguments::addAll);
+			long last = RedisClusterLog.this.redis.execute(APPEND, RedisClusterLog.this.keys.all(),
+					arguments.toArray());
+			long sequence = last - batch.size();
+			List<String> ids = new ArrayList<>(batch.size());
+			for (int i = 0; i < batch.size(); i++) {
+				ids.add(currentEpoch + "-" + (++sequence));
 			}
-		}
-		session.disconnect();
-	}
-
-	/** Up to two seconds, at random from half of it, so that nodes do not come back in step. */
-	private static void backOff(int failures) {
-		long millis = Math.min(MAX_BACKOFF.toMillis(), 50L << Math.min(failures, 6));
-		long wait = millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1);
-		LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(wait));
-	}
-
-	/** The time in base 36 and four random characters: two nodes that begin one at once differ. */
-	private static String newEpoch() {
-		int fourCharacters = ThreadLocalRandom.current().nextInt(36 * 36 * 36, 36 * 36 * 36 * 36);
-		return Long.toString(System.currentTimeMillis(), Character.MAX_RADIX)
-				+ Integer.toString(fourCharacters, Character.MAX_RADIX);
-	}
-
-	/**
-	 * The reader's state: its connection, the epoch it reads and how far it has read.
-	 */
-	private final class Session {
-
-		private @Nullable RedisConnection connection;
-
-		private @Nullable String readEpoch;
-
-		private long position;
-
-		void readOnce(Reader reader) {
-			RedisConnection current = this.connection;
-			if (current == null) {
-				current = RedisClusterLog.this.connectionFactory.getConnection();
-				this.connection = current;
-				join(reader);
-			}
-			List<ByteRecord> entries = current.streamCommands()
-				.xRead(StreamReadOptions.empty().count(READ_COUNT).block(RedisClusterLog.this.blockTimeout),
-						StreamOffset.create(bytes(RedisClusterLog.this.logKey),
-								ReadOffset.from(this.position + "-0")));
-			RedisClusterLog.this.available = true;
-			if (entries == null || entries.isEmpty()) {
-				// A quiet log may have begun a new epoch without a record to tell.
-				String epoch = RedisClusterLog.this.redis.opsForValue().get(RedisClusterLog.this.epochKey);
-				if (!this.readEpoch.equals(epoch)) {
-					join(reader);
-				}
-				RedisClusterLog.this.knownHead = this.position;
-				RedisClusterLog.this.lastReadNanos = System.nanoTime();
-				return;
-			}
-			List<LogRecord> records = new ArrayList<>(entries.size());
-			for (ByteRecord entry : entries) {
-				Map<byte[], byte[]> fields = entry.getValue();
-				Map<String, String> decoded = new HashMap<>(fields.size() * 2);
-				fields.forEach((field, value) -> decoded.put(string(field), string(value)));
-				if (!this.readEpoch.equals(decoded.get(LogEntries.EPOCH_FIELD))) {
-					deliver(reader, records);
-					join(reader);
-					return;
-				}
-				long sequence = LogEntries.sequenceOf(entry.getId().getValue());
-				if (sequence != this.position + 1 + records.size()) {
-					// Trimmed before this node read it: its streams missed records.
-					deliver(reader, records);
-					this.position = sequence - 1;
-					RedisClusterLog.this.position = this.position;
-					reader.reset(this.readEpoch, this.position, true);
-				}
-				records.add(LogEntries.toRecord(sequence, decoded::get));
-			}
-			deliver(reader, records);
-			// A full read may have left more behind: then the counter tells how much.
-			RedisClusterLog.this.knownHead = (entries.size() < READ_COUNT) ? this.position : lastSequence();
-			RedisClusterLog.this.lastReadNanos = System.nanoTime();
+			return ids;
 		}
 
-		private void deliver(Reader reader, List<LogRecord> records) {
-			if (!records.isEmpty()) {
-				reader.read(List.copyOf(records));
-				this.position = records.get(records.size() - 1).sequence();
-				RedisClusterLog.this.position = this.position;
-				records.clear();
+		@Override
+		public ClusterUnavailableException failure(Throwable ex) {
+			if (ex instanceof ClusterUnavailableException unavailable) {
+				return unavailable;
 			}
-		}
-
-		/**
-		 * Joins the log: at its end on the first join, else where the node was, unless the
-		 * log began a new epoch (then at its start), or went back before that point.
-		 */
-		private void join(Reader reader) {
-			StringRedisTemplate redis = RedisClusterLog.this.redis;
-			String epoch = redis.opsForValue().get(RedisClusterLog.this.epochKey);
-			long last = lastSequence();
-			if (epoch == null || (epoch.equals(this.readEpoch) && last < this.position)) {
-				// Redis lost the log, or went back to an older copy of it: its ids mean
-				// something else now.
-				epoch = redis.execute(NEW_EPOCH, RedisClusterLog.this.keys, (epoch != null) ? epoch : "", newEpoch());
-				last = lastSequence();
+			if (Thread.currentThread().isInterrupted()) {
+				return new ClusterUnavailableException("Interrupted while Redis appended the event to the "
+						+ "cluster's log: it may or may not have been sent", ex);
 			}
-			boolean first = this.readEpoch == null;
-			RedisClusterLog.this.epoch = epoch;
-			// Back after an outage in the same epoch, the next read tells whether records
-			// were trimmed meanwhile.
-			RedisClusterLog.this.available = true;
-			if (!epoch.equals(this.readEpoch)) {
-				this.readEpoch = epoch;
-				this.position = first ? last : 0;
-				RedisClusterLog.this.position = this.position;
-				reader.reset(epoch, this.position, !first);
+			if (isEpochChange(ex)) {
+				// The reader finds the new epoch and resets the node; the publisher may retry.
+				return new ClusterUnavailableException(
+						"The cluster's log began a new epoch (Redis lost its data): the event was not sent", ex);
 			}
+			RedisClusterLog.this.logReader.unavailable();
+			return new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was "
+					+ "not sent (" + ex.getMessage() + ")", ex);
 		}
 
-		void disconnect() {
-			RedisConnection current = this.connection;
-			this.connection = null;
-			if (current != null) {
-				try {
-					current.close();
-				}
-				catch (RuntimeException ex) {
-					logger.debug("Could not close the SSE cluster log's connection: " + ex);
-				}
-			}
-		}
-
-	}
-
-	/** An append waiting for its batch: the record's arguments, then its id or failure. */
-	private static final class PendingAppend {
-
-		private final List<String> arguments;
-
-		private final int chars;
-
-		private final Thread thread;
-
-		private volatile @Nullable String id;
-
-		private volatile @Nullable ClusterUnavailableException failure;
-
-		PendingAppend(List<String> arguments, Thread thread) {
-			this.arguments = arguments;
-			this.chars = arguments.stream().mapToInt(String::length).sum();
-			this.thread = thread;
-		}
-
-		boolean isDone() {
-			return this.id != null || this.failure != null;
-		}
-
-		void succeed(String id) {
-			this.id = id;
-			LockSupport.unpark(this.thread);
-		}
-
-		void fail(ClusterUnavailableException failure) {
-			this.failure = failure;
-			LockSupport.unpark(this.thread);
-		}
-
-		String id() {
-			ClusterUnavailableException failure = this.failure;
-			if (failure != null) {
-				// Thrown in the publisher's thread, so its stack trace shows the publisher.
-				throw new ClusterUnavailableException(failure.getMessage(), failure);
-			}
-			return this.id;
-		}
-
-	}
-
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static String string(byte[] bytes) {
-		return new String(bytes, StandardCharsets.UTF_8);
 	}
 
 }

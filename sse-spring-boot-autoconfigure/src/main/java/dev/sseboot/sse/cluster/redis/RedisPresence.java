@@ -1,11 +1,8 @@
 package dev.sseboot.sse.cluster.redis;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,172 +42,36 @@ public final class RedisPresence implements ClusterPresence {
 
 	private static final Log logger = LogFactory.getLog(RedisPresence.class);
 
-	/**
-	 * Lua helpers the scripts start with: the live nodes, a stream's fields, and
-	 * forgetting a stream.
-	 */
-	private static final String HELPERS = """
-			local function liveNodes(nodesKey, now, timeout)
-				local live = {}
-				local nodes = redis.call('HGETALL', nodesKey)
-				for i = 1, #nodes, 2 do
-					if now - tonumber(nodes[i + 1]) <= timeout then
-						live[nodes[i]] = true
-					end
-				end
-				return live
-			end
-			local function fields(value)
-				return value:match('^([^\\t]*)\\t([^\\t]*)\\t([^\\t]*)\\t')
-			end
-			local function forget(connsKey, tag, node, id)
-				local value = redis.call('HGET', connsKey, id)
-				if value then
-					local user = value:match('^[^\\t]*\\t[^\\t]*\\t[^\\t]*\\t[^\\t]*\\t(.*)$')
-					redis.call('SREM', tag .. 'user:' .. user, id)
-					redis.call('HDEL', connsKey, id)
-				end
-				redis.call('SREM', tag .. 'node:' .. node, id)
-			end
-			""";
-
-	/**
-	 * Checks the limits, makes room by evicting the user's oldest streams if asked, and
-	 * registers the stream.
-	 */
-	private static final RedisScript<List> ADMIT = RedisScript.of(HELPERS + """
-			local tag, node, id, value = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-			local now, timeout = tonumber(ARGV[5]), tonumber(ARGV[6])
-			local maxPerUser, maxTotal, evict = tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9] == '1'
-			local live = liveNodes(KEYS[1], now, timeout)
-			live[node] = true
-			if maxTotal > 0 then
-				local total = 0
-				for liveNode in pairs(live) do
-					total = total + redis.call('SCARD', tag .. 'node:' .. liveNode)
-				end
-				if total >= maxTotal then
-					return {'total'}
-				end
-			end
-			local evicted = {'ok'}
-			if maxPerUser > 0 then
-				local streams = {}
-				for _, other in ipairs(redis.call('SMEMBERS', KEYS[3])) do
-					local otherValue = redis.call('HGET', KEYS[2], other)
-					if not otherValue then
-						redis.call('SREM', KEYS[3], other)
-					else
-						local otherNode, connected, ends = fields(otherValue)
-						if live[otherNode] then
-							table.insert(streams, {other, tonumber(connected), tonumber(ends), otherNode})
-						end
-					end
-				end
-				local excess = #streams - maxPerUser + 1
-				if excess > 0 then
-					if not evict then
-						local first = streams[1][3]
-						for _, stream in ipairs(streams) do
-							first = math.min(first, stream[3])
-						end
-						return {'user', string.format('%.0f', first)}
-					end
-					table.sort(streams, function(x, y) return x[2] < y[2] end)
-					for i = 1, excess do
-						forget(KEYS[2], tag, streams[i][4], streams[i][1])
-						table.insert(evicted, streams[i][1])
-					end
-				end
-			end
-			redis.call('HSET', KEYS[2], id, value)
-			redis.call('SADD', KEYS[3], id)
-			redis.call('SADD', KEYS[4], id)
-			return evicted
-			""", List.class);
+	/** Checks the limits, evicts the user's oldest streams if asked, and registers the stream. */
+	private static final RedisScript<List> ADMIT = LuaScripts.load(List.class, "presence-helpers.lua",
+			"presence-admit.lua");
 
 	/** Registers streams without limits, as when a node registers its streams again. */
-	private static final RedisScript<Long> REGISTER = RedisScript.of("""
-			local tag, node = ARGV[1], ARGV[2]
-			for i = 3, #ARGV, 3 do
-				redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
-				redis.call('SADD', tag .. 'user:' .. ARGV[i + 1], ARGV[i])
-				redis.call('SADD', tag .. 'node:' .. node, ARGV[i])
-			end
-			return 1
-			""", Long.class);
+	private static final RedisScript<Long> REGISTER = LuaScripts.load(Long.class, "presence-register.lua");
 
 	/** Removes streams of a node, those given or, with none given, all of them. */
-	private static final RedisScript<Long> REMOVE = RedisScript.of(HELPERS + """
-			local tag, node = ARGV[1], ARGV[2]
-			local ids = {}
-			for i = 3, #ARGV do
-				table.insert(ids, ARGV[i])
-			end
-			if #ids == 0 then
-				ids = redis.call('SMEMBERS', tag .. 'node:' .. node)
-			end
-			for _, id in ipairs(ids) do
-				forget(KEYS[1], tag, node, id)
-			end
-			return #ids
-			""", Long.class);
+	private static final RedisScript<Long> REMOVE = LuaScripts.load(Long.class, "presence-helpers.lua",
+			"presence-remove.lua");
 
-	/**
-	 * Records that the node is alive, forgets nodes silent for long with their streams,
-	 * and tells whether the node was unknown (first beat, or Redis lost it).
-	 */
-	private static final RedisScript<Long> HEARTBEAT = RedisScript.of(HELPERS + """
-			local tag, node, now, forgetAfter = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-			local added = redis.call('HSET', KEYS[1], node, ARGV[3])
-			local nodes = redis.call('HGETALL', KEYS[1])
-			for i = 1, #nodes, 2 do
-				if now - tonumber(nodes[i + 1]) > forgetAfter then
-					for _, id in ipairs(redis.call('SMEMBERS', tag .. 'node:' .. nodes[i])) do
-						forget(KEYS[2], tag, nodes[i], id)
-					end
-					redis.call('HDEL', KEYS[1], nodes[i])
-				end
-			end
-			return added
-			""", Long.class);
+	/** Records that the node is alive, forgets nodes silent for long, tells whether it was unknown. */
+	private static final RedisScript<Long> HEARTBEAT = LuaScripts.load(Long.class, "presence-helpers.lua",
+			"presence-heartbeat.lua");
 
 	/** Counts the streams of live nodes. */
-	private static final RedisScript<Long> COUNT = RedisScript.of(HELPERS + """
-			local total = 0
-			for node in pairs(liveNodes(KEYS[1], tonumber(ARGV[2]), tonumber(ARGV[3]))) do
-				total = total + redis.call('SCARD', ARGV[1] .. 'node:' .. node)
-			end
-			return total
-			""", Long.class);
+	private static final RedisScript<Long> COUNT = LuaScripts.load(Long.class, "presence-helpers.lua",
+			"presence-count.lua");
 
 	/** Returns a user's streams on live nodes, id and value in turn. */
-	private static final RedisScript<List> USER_STREAMS = RedisScript.of(HELPERS + """
-			local live = liveNodes(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))
-			local result = {}
-			for _, id in ipairs(redis.call('SMEMBERS', KEYS[3])) do
-				local value = redis.call('HGET', KEYS[2], id)
-				if value and live[fields(value)] then
-					table.insert(result, id)
-					table.insert(result, value)
-				end
-			end
-			return result
-			""", List.class);
+	private static final RedisScript<List> USER_STREAMS = LuaScripts.load(List.class, "presence-helpers.lua",
+			"presence-user-streams.lua");
 
 	private static final int REGISTER_BATCH = 500;
 
 	private final StringRedisTemplate redis;
 
-	private final String tag;
-
-	private final String nodesKey;
-
-	private final String connectionsKey;
+	private final PresenceKeys keys;
 
 	private final String nodeId;
-
-	private final String nodeKey;
 
 	private final Duration nodeTimeout;
 
@@ -231,10 +92,7 @@ public final class RedisPresence implements ClusterPresence {
 		Assert.isTrue(!nodeId.isEmpty() && !nodeId.contains("\t"), "The node id must be a name without tabs");
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.nodeId = nodeId;
-		this.tag = "{" + keyPrefix + "}";
-		this.nodesKey = this.tag + "nodes";
-		this.connectionsKey = this.tag + "conns";
-		this.nodeKey = this.tag + "node:" + this.nodeId;
+		this.keys = PresenceKeys.of(keyPrefix);
 		this.nodeTimeout = nodeTimeout;
 	}
 
@@ -263,8 +121,8 @@ public final class RedisPresence implements ClusterPresence {
 		if (executor != null) {
 			executor.shutdownNow();
 			try {
-				this.redis.execute(REMOVE, List.of(this.connectionsKey), this.tag, this.nodeId);
-				this.redis.opsForHash().delete(this.nodesKey, this.nodeId);
+				this.redis.execute(REMOVE, List.of(this.keys.connections()), this.keys.tag(), this.nodeId);
+				this.redis.opsForHash().delete(this.keys.nodes(), this.nodeId);
 			}
 			catch (DataAccessException ex) {
 				logger.debug("Could not remove this node from the cluster's presence: " + ex);
@@ -275,12 +133,13 @@ public final class RedisPresence implements ClusterPresence {
 	private void beat(Supplier<Collection<Connection>> localStreams) {
 		try {
 			long now = System.currentTimeMillis();
-			Long added = this.redis.execute(HEARTBEAT, List.of(this.nodesKey, this.connectionsKey), this.tag,
-					this.nodeId, Long.toString(now), Long.toString(this.nodeTimeout.multipliedBy(3).toMillis()));
+			String forgetAfter = Long.toString(this.nodeTimeout.multipliedBy(3).toMillis());
+			Long added = this.redis.execute(HEARTBEAT, List.of(this.keys.nodes(), this.keys.connections()),
+					this.keys.tag(), this.nodeId, Long.toString(now), forgetAfter);
 			if (this.stale || Long.valueOf(1).equals(added)) {
 				// The cluster may not know this node's streams as they are: after an outage,
 				// or when Redis lost them.
-				this.redis.execute(REMOVE, List.of(this.connectionsKey), this.tag, this.nodeId);
+				this.redis.execute(REMOVE, List.of(this.keys.connections()), this.keys.tag(), this.nodeId);
 				register(localStreams.get());
 				this.stale = false;
 			}
@@ -297,29 +156,30 @@ public final class RedisPresence implements ClusterPresence {
 		List<String> arguments = new ArrayList<>();
 		for (Connection stream : streams) {
 			if (arguments.isEmpty()) {
-				arguments.add(this.tag);
+				arguments.add(this.keys.tag());
 				arguments.add(this.nodeId);
 			}
 			arguments.add(stream.connectionId());
 			arguments.add(stream.userId());
-			arguments.add(value(stream));
+			arguments.add(PresenceEntry.of(this.nodeId, stream).value());
 			if (arguments.size() >= 2 + 3 * REGISTER_BATCH) {
-				this.redis.execute(REGISTER, List.of(this.connectionsKey), arguments.toArray());
+				this.redis.execute(REGISTER, List.of(this.keys.connections()), arguments.toArray());
 				arguments.clear();
 			}
 		}
 		if (!arguments.isEmpty()) {
-			this.redis.execute(REGISTER, List.of(this.connectionsKey), arguments.toArray());
+			this.redis.execute(REGISTER, List.of(this.keys.connections()), arguments.toArray());
 		}
 	}
 
 	@Override
 	public Admission admit(Connection connection, int maxPerUser, int maxTotal, boolean evictOldest) {
-		List<?> result = call(() -> this.redis.execute(ADMIT,
-				List.of(this.nodesKey, this.connectionsKey, userKey(connection.userId()), this.nodeKey), this.tag,
-				this.nodeId, connection.connectionId(), value(connection), Long.toString(System.currentTimeMillis()),
-				Long.toString(this.nodeTimeout.toMillis()), Integer.toString(maxPerUser), Integer.toString(maxTotal),
-				evictOldest ? "1" : "0"));
+		List<String> keys = List.of(this.keys.nodes(), this.keys.connections(), this.keys.user(connection.userId()),
+				this.keys.node(this.nodeId));
+		List<?> result = call(() -> this.redis.execute(ADMIT, keys, this.keys.tag(), this.nodeId,
+				connection.connectionId(), PresenceEntry.of(this.nodeId, connection).value(),
+				Long.toString(System.currentTimeMillis()), Long.toString(this.nodeTimeout.toMillis()),
+				Integer.toString(maxPerUser), Integer.toString(maxTotal), evictOldest ? "1" : "0"));
 		String outcome = String.valueOf(result.get(0));
 		if (outcome.equals("total")) {
 			return new Admission(Admission.Outcome.TOTAL_LIMIT, List.of(), Duration.ZERO);
@@ -342,7 +202,7 @@ public final class RedisPresence implements ClusterPresence {
 		try {
 			executor.execute(() -> {
 				try {
-					this.redis.execute(REMOVE, List.of(this.connectionsKey), this.tag, this.nodeId,
+					this.redis.execute(REMOVE, List.of(this.keys.connections()), this.keys.tag(), this.nodeId,
 							connection.connectionId());
 				}
 				catch (RuntimeException ex) {
@@ -358,7 +218,7 @@ public final class RedisPresence implements ClusterPresence {
 
 	@Override
 	public int connectionCount() {
-		Long count = call(() -> this.redis.execute(COUNT, List.of(this.nodesKey), this.tag,
+		Long count = call(() -> this.redis.execute(COUNT, List.of(this.keys.nodes()), this.keys.tag(),
 				Long.toString(System.currentTimeMillis()), Long.toString(this.nodeTimeout.toMillis())));
 		return (count != null) ? count.intValue() : 0;
 	}
@@ -366,11 +226,12 @@ public final class RedisPresence implements ClusterPresence {
 	@Override
 	public List<SseConnection> connections(String userId) {
 		List<?> streams = call(() -> this.redis.execute(USER_STREAMS,
-				List.of(this.nodesKey, this.connectionsKey, userKey(userId)), Long.toString(System.currentTimeMillis()),
-				Long.toString(this.nodeTimeout.toMillis())));
+				List.of(this.keys.nodes(), this.keys.connections(), this.keys.user(userId)),
+				Long.toString(System.currentTimeMillis()), Long.toString(this.nodeTimeout.toMillis())));
 		List<SseConnection> connections = new ArrayList<>();
 		for (int i = 0; i < streams.size(); i += 2) {
-			connections.add(connection(String.valueOf(streams.get(i)), String.valueOf(streams.get(i + 1))));
+			connections.add(PresenceEntry.parse(String.valueOf(streams.get(i + 1)))
+				.toConnection(String.valueOf(streams.get(i))));
 		}
 		return connections;
 	}
@@ -378,7 +239,7 @@ public final class RedisPresence implements ClusterPresence {
 	@Override
 	public boolean isOpen(String connectionId) {
 		return call(() -> {
-			Object value = this.redis.opsForHash().get(this.connectionsKey, connectionId);
+			Object value = this.redis.opsForHash().get(this.keys.connections(), connectionId);
 			return value != null && liveNodes().contains(value.toString().split("\t", 2)[0]);
 		});
 	}
@@ -399,17 +260,12 @@ public final class RedisPresence implements ClusterPresence {
 			Set<String> live = liveNodes();
 			Map<String, Integer> counts = new TreeMap<>();
 			try (Cursor<Map.Entry<Object, Object>> entries = this.redis.opsForHash()
-				.scan(this.connectionsKey, ScanOptions.scanOptions().count(1000).build())) {
+				.scan(this.keys.connections(), ScanOptions.scanOptions().count(1000).build())) {
 				entries.forEachRemaining((entry) -> {
-					String[] fields = entry.getValue().toString().split("\t", 5);
-					if (live.contains(fields[0])) {
-						if (byChannel) {
-							for (String channel : channels(fields[3])) {
-								counts.merge(channel, 1, Integer::sum);
-							}
-						}
-						else {
-							counts.merge(fields[4], 1, Integer::sum);
+					PresenceEntry stream = PresenceEntry.parse(entry.getValue().toString());
+					if (live.contains(stream.node())) {
+						for (String key : byChannel ? stream.channelSet() : Set.of(stream.user())) {
+							counts.merge(key, 1, Integer::sum);
 						}
 					}
 				});
@@ -421,32 +277,13 @@ public final class RedisPresence implements ClusterPresence {
 	private Set<String> liveNodes() {
 		long now = System.currentTimeMillis();
 		Set<String> live = new LinkedHashSet<>();
-		this.redis.opsForHash().entries(this.nodesKey).forEach((node, seen) -> {
+		this.redis.opsForHash().entries(this.keys.nodes()).forEach((node, seen) -> {
 			if (now - Long.parseLong(seen.toString()) <= this.nodeTimeout.toMillis()) {
 				live.add(node.toString());
 			}
 		});
 		live.add(this.nodeId);
 		return live;
-	}
-
-	private String userKey(String userId) {
-		return this.tag + "user:" + userId;
-	}
-
-	private String value(Connection connection) {
-		return this.nodeId + "\t" + connection.connectedAt().toEpochMilli() + "\t" + connection.endsAt().toEpochMilli()
-				+ "\t" + String.join(",", connection.channels()) + "\t" + connection.userId();
-	}
-
-	private static SseConnection connection(String connectionId, String value) {
-		String[] fields = value.split("\t", 5);
-		return new SseConnection(connectionId, fields[4], channels(fields[3]),
-				Instant.ofEpochMilli(Long.parseLong(fields[1])));
-	}
-
-	private static Set<String> channels(String joined) {
-		return joined.isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(joined.split(",")));
 	}
 
 	private static <T> T call(Supplier<T> command) {
