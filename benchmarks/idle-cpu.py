@@ -7,7 +7,7 @@ in which nothing is published.
 
 The streams authenticate with HS256 tokens signed with the bench secret, one user each,
 so the server must not limit streams per user (the bench app's profiles do not). Used to
-measure what checking streams for closed clients costs (README, "Clients that leave"):
+measure what checking streams for closed clients costs (docs/http-contract.md, "Clients that leave"):
 run the bench app with --sse.connection.close-check-interval=5s, 1s and 0 in turn.
 """
 import asyncio

@@ -71,13 +71,14 @@ final class EventOrder {
 	}
 
 	/**
-	 * Numbers an event of this node, keeps it for replay and queues it on every stream it
-	 * is for. Node on its own only.
+	 * Renders an event of this node once, numbers it, keeps it for replay and queues it on
+	 * every stream it is for. Node on its own only.
 	 * @param record the event
-	 * @param body the event rendered without its id: only the id line depends on the order
 	 * @return the event's id
 	 */
-	String publish(LogRecord record, byte[] body) {
+	String publish(LogRecord record) {
+		// Rendered before taking the lock: only the id line depends on the order.
+		byte[] body = FrameEncoder.event(null, record.name(), record.data());
 		try (Fanout.Delivery delivery = this.fanout.delivery()) {
 			synchronized (this.lock) {
 				long sequence = ++this.sequence;

@@ -25,8 +25,7 @@ final class StandaloneLink implements ClusterLink {
 
 	@Override
 	public String publish(LogRecord event) {
-		// Rendered before taking the lock: only the id line depends on the order.
-		return this.order.publish(event, FrameEncoder.event(null, event.name(), event.data()));
+		return this.order.publish(event);
 	}
 
 	@Override

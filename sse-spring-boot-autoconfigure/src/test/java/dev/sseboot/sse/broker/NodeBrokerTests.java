@@ -11,8 +11,12 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import dev.sseboot.sse.SsePrincipal;
+import dev.sseboot.sse.cluster.ClusterLog;
+import dev.sseboot.sse.cluster.ClusterUnavailableException;
+import dev.sseboot.sse.cluster.LogRecord;
 import dev.sseboot.sse.replay.InMemoryReplayBuffer;
 import dev.sseboot.sse.test.CapturedLogs;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -276,6 +280,45 @@ class NodeBrokerTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.broker.status().closingCount() == 0);
 	}
 
+	@Test
+	void resumesAStreamOnlyOnceTheNodeHasJoinedTheClusterLog() throws InterruptedException {
+		JoinOnDemandLog log = new JoinOnDemandLog(3);
+		InMemoryReplayBuffer buffer = new InMemoryReplayBuffer(NodeBroker.newEpoch(), 100, Duration.ofMinutes(1),
+				1 << 20);
+		NodeBroker node = NodeBroker.builder(settings().build()).clusterLog(log).replayBuffer(buffer).build();
+		try {
+			RecordingOutput output = new RecordingOutput();
+			Thread opening = new Thread(() -> node.open(
+					new StreamRequest(SsePrincipal.of("alex", Set.of()), Set.of(), "log-1", null), output));
+			opening.start();
+			// Waiting for the join: before it, the node knows no epoch, and would reset.
+			await().atMost(Duration.ofSeconds(5)).until(() -> opening.getState() == Thread.State.TIMED_WAITING);
+			log.join("log");
+			opening.join(Duration.ofSeconds(5).toMillis());
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(output.text()).contains("\"resume\":\"recovered\"")
+					.contains("id: log-2\n")
+					.endsWith("id: log-3\nevent: tick\ndata: 3\n\n"));
+		}
+		finally {
+			node.stop();
+		}
+	}
+
+	@Test
+	void refusesAStreamWhileTheNodeHasNotJoinedTheClusterLog() {
+		NodeBroker node = NodeBroker.builder(settings().build()).clusterLog(new JoinOnDemandLog(0)).build();
+		try {
+			assertThatExceptionOfType(ConnectionRejectedException.class)
+				.isThrownBy(() -> node.open(request("alex"), new RecordingOutput()))
+				.satisfies((ex) -> assertThat(ex.rejection()).isEqualTo(ConnectionRejectedException.Cause.NOT_JOINED));
+			assertThat(node.connectionCount()).isZero();
+		}
+		finally {
+			node.stop();
+		}
+	}
+
 	private static NodeBroker broker(int maxPerUser, LimitPolicy onLimit) {
 		return NodeBroker.builder(settings().maxPerUser(maxPerUser, onLimit).writerThreads(1).build()).build();
 	}
@@ -296,6 +339,59 @@ class NodeBrokerTests {
 
 	private static StreamRequest request(String userId) {
 		return new StreamRequest(SsePrincipal.of(userId, Set.of("chat")), Set.of("chat"), null, null);
+	}
+
+	/**
+	 * A cluster's log of events 1 to n, which the node joins at its end when the test says
+	 * so, as a log whose store answers late.
+	 */
+	static final class JoinOnDemandLog implements ClusterLog {
+
+		private final List<LogRecord> records = new ArrayList<>();
+
+		private volatile ClusterLog.@Nullable Reader reader;
+
+		JoinOnDemandLog(int events) {
+			for (int sequence = 1; sequence <= events; sequence++) {
+				this.records.add(new LogRecord(sequence, LogRecord.Kind.EVENT, "tick", Integer.toString(sequence),
+						Instant.now(), null, null, null));
+			}
+		}
+
+		void join(String epoch) {
+			this.reader.reset(epoch, this.records.size(), false);
+		}
+
+		@Override
+		public void start(Reader reader) {
+			this.reader = reader;
+		}
+
+		@Override
+		public void stop() {
+		}
+
+		@Override
+		public String append(LogRecord record) {
+			throw new ClusterUnavailableException("Not joined");
+		}
+
+		@Override
+		public Tail readAfter(long sequence) {
+			return new Tail(this.records.stream().filter((record) -> record.sequence() > sequence).toList(), true,
+					this.records.size());
+		}
+
+		@Override
+		public Map<String, Instant> revokedTokens() {
+			return Map.of();
+		}
+
+		@Override
+		public long lastSequence() {
+			return this.records.size();
+		}
+
 	}
 
 	/** A client that stopped reading: its connection takes nothing until it is writable again. */
