@@ -11,21 +11,13 @@ import dev.sseboot.sse.SseConnection;
 import dev.sseboot.sse.SseEvent;
 import dev.sseboot.sse.SsePrincipal;
 import dev.sseboot.sse.broker.Resumption.Fetched;
-import dev.sseboot.sse.cluster.ClusterLog;
-import dev.sseboot.sse.cluster.ClusterPresence;
 import dev.sseboot.sse.cluster.ClusterUnavailableException;
-import dev.sseboot.sse.cluster.FallbackPresence;
-import dev.sseboot.sse.cluster.LocalPresence;
 import dev.sseboot.sse.cluster.LogRecord;
 import dev.sseboot.sse.observation.SendContext;
 import dev.sseboot.sse.observation.SseObservationConventions;
 import dev.sseboot.sse.replay.BufferedEvent;
-import dev.sseboot.sse.replay.DeliveryTracker;
-import dev.sseboot.sse.replay.ReplayBuffer;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
@@ -52,34 +44,16 @@ public final class NodeBroker implements SseBroker, SmartLifecycle, DisposableBe
 
 	private static final Duration WRITER_STOP_WAIT = Duration.ofMillis(200);
 
-	private final Parts parts;
+	private final NodeParts parts;
 
 	private final StreamOpener opener;
 
 	private final NodeStatus status;
 
-	private NodeBroker(Builder builder) {
-		BrokerSettings settings = builder.settings;
-		JsonEncoder json = new JsonEncoder(builder.jsonMapper);
-		BrokerMetrics metrics = BrokerMetrics.guarded(builder.metrics);
-		StreamRegistry registry = new StreamRegistry();
-		// Standalone is an implementation, not an absence: the node is its own cluster.
-		ClusterPresence presence = (builder.presence != null) ? new FallbackPresence(builder.presence)
-				: new LocalPresence();
-		StreamCloser closer = new StreamCloser(registry, presence, metrics, builder.deliveryTracker, builder.logUserIds,
-				json);
-		StreamWriter writer = new StreamWriter(settings.writerThreads(), closer::writeFailed, closer::ended, metrics);
-		closer.setWriter(writer);
-		Fanout fanout = new Fanout(registry, writer, closer, metrics);
-		EventOrder order = new EventOrder(fanout, builder.replayBuffer, builder.clusterLog != null);
-		ClusterLink link = (builder.clusterLog != null)
-				? new LogLink(builder.clusterLog, presence, order, closer, metrics, builder.observationRegistry)
-				: new StandaloneLink(order, closer);
-		Sweeper sweeper = new Sweeper(settings, registry, closer, fanout, json);
-		this.parts = new Parts(settings, order, registry, presence, link, closer, writer, sweeper,
-				builder.deliveryTracker, metrics, builder.observationRegistry, json);
-		this.opener = new StreamOpener(this.parts);
-		this.status = new NodeStatusView(this.parts);
+	NodeBroker(NodeParts parts) {
+		this.parts = parts;
+		this.opener = new StreamOpener(parts);
+		this.status = new NodeStatusView(parts);
 		// Running from the start: streams may open as soon as the web server accepts them.
 		startParts();
 	}
@@ -89,8 +63,8 @@ public final class NodeBroker implements SseBroker, SmartLifecycle, DisposableBe
 	 * @param settings how streams are run
 	 * @return the builder
 	 */
-	public static Builder builder(BrokerSettings settings) {
-		return new Builder(settings);
+	public static NodeBrokerBuilder builder(BrokerSettings settings) {
+		return new NodeBrokerBuilder(settings);
 	}
 
 	/**
@@ -331,136 +305,6 @@ public final class NodeBroker implements SseBroker, SmartLifecycle, DisposableBe
 	@Override
 	public int getPhase() {
 		return SmartLifecycle.DEFAULT_PHASE;
-	}
-
-	/**
-	 * The parts of a node, for those parts that work with the others.
-	 */
-	record Parts(BrokerSettings settings, EventOrder order, StreamRegistry registry, ClusterPresence presence,
-			ClusterLink link, StreamCloser closer, StreamWriter writer, Sweeper sweeper,
-			@Nullable DeliveryTracker deliveryTracker, BrokerMetrics metrics, ObservationRegistry observationRegistry,
-			JsonEncoder json) {
-	}
-
-	/**
-	 * Builds a {@link NodeBroker}: what it needs, and what it may be given.
-	 */
-	public static final class Builder {
-
-		private final BrokerSettings settings;
-
-		private JsonMapper jsonMapper = JsonMapper.builder().build();
-
-		private @Nullable ReplayBuffer replayBuffer;
-
-		private @Nullable DeliveryTracker deliveryTracker;
-
-		private @Nullable ClusterLog clusterLog;
-
-		private @Nullable ClusterPresence presence;
-
-		private BrokerMetrics metrics = BrokerMetrics.NONE;
-
-		private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
-
-		private boolean logUserIds;
-
-		private Builder(BrokerSettings settings) {
-			this.settings = settings;
-		}
-
-		/**
-		 * Sets the mapper that writes event data that is not a string.
-		 * @param jsonMapper the mapper
-		 * @return this builder
-		 */
-		public Builder jsonMapper(JsonMapper jsonMapper) {
-			this.jsonMapper = jsonMapper;
-			return this;
-		}
-
-		/**
-		 * Sets what keeps events for resuming streams; none by default, for no replay.
-		 * @param replayBuffer the buffer; in cluster mode it holds the tail of the log this
-		 * node read
-		 * @return this builder
-		 */
-		public Builder replayBuffer(@Nullable ReplayBuffer replayBuffer) {
-			this.replayBuffer = replayBuffer;
-			return this;
-		}
-
-		/**
-		 * Sets what remembers the last event each client id got; none by default.
-		 * @param deliveryTracker the tracker
-		 * @return this builder
-		 */
-		public Builder deliveryTracker(@Nullable DeliveryTracker deliveryTracker) {
-			this.deliveryTracker = deliveryTracker;
-			return this;
-		}
-
-		/**
-		 * Makes the node one of a cluster, whose nodes share a log; a node is on its own
-		 * by default.
-		 * @param clusterLog the log, or {@code null} for a node on its own
-		 * @return this builder
-		 */
-		public Builder clusterLog(@Nullable ClusterLog clusterLog) {
-			this.clusterLog = clusterLog;
-			return this;
-		}
-
-		/**
-		 * Sets the cluster's presence and limits; without it, the node's own apply.
-		 * @param presence the presence, or {@code null}
-		 * @return this builder
-		 */
-		public Builder presence(@Nullable ClusterPresence presence) {
-			this.presence = presence;
-			return this;
-		}
-
-		/**
-		 * Sets what is told of what the broker does; nothing by default.
-		 * @param metrics the metrics
-		 * @return this builder
-		 */
-		public Builder metrics(BrokerMetrics metrics) {
-			this.metrics = metrics;
-			return this;
-		}
-
-		/**
-		 * Sets where the broker's observations go: {@code sse.send}, {@code sse.connect},
-		 * and in cluster mode {@code sse.deliver}.
-		 * @param observationRegistry the registry
-		 * @return this builder
-		 */
-		public Builder observationRegistry(ObservationRegistry observationRegistry) {
-			this.observationRegistry = observationRegistry;
-			return this;
-		}
-
-		/**
-		 * Sets whether the broker's log lines about a stream carry its user id, in the
-		 * MDC; by default only the connection id.
-		 * @param logUserIds whether they do
-		 * @return this builder
-		 */
-		public Builder logUserIds(boolean logUserIds) {
-			this.logUserIds = logUserIds;
-			return this;
-		}
-
-		/**
-		 * Builds the broker, running: streams may open at once.
-		 * @return the broker
-		 */
-		public NodeBroker build() {
-			return new NodeBroker(this);
-		}
-
 	}
 
 	private final class Target implements UserRecipients {

@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class NodeStatusView implements NodeStatus {
 
-	private final NodeBroker.Parts parts;
+	private final NodeParts parts;
 
-	NodeStatusView(NodeBroker.Parts parts) {
+	NodeStatusView(NodeParts parts) {
 		this.parts = parts;
 	}
 

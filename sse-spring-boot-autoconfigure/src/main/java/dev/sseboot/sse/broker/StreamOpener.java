@@ -55,7 +55,7 @@ final class StreamOpener {
 
 	private final JsonEncoder json;
 
-	StreamOpener(NodeBroker.Parts parts) {
+	StreamOpener(NodeParts parts) {
 		this.settings = parts.settings();
 		this.order = parts.order();
 		this.registry = parts.registry();
