@@ -351,7 +351,10 @@ class StreamClient implements SseClient {
         this.disconnect();
         const change: Partial<Status> = { state: 'reconnecting', reason: action.reason, retryIn: 0, connectionId: null };
         this.update(action.error ? { ...change, error: action.error } : change);
-        this.open(true);
+        // An onStatus handler may have closed the client.
+        if (this.currentStatus.state !== 'closed') {
+          this.open(true);
+        }
         return;
       }
       case 'renew-ahead':
@@ -413,7 +416,9 @@ class StreamClient implements SseClient {
     this.token = token;
     if (generation === this.generation) {
       this.update({ state: 'reconnecting', reason: 'token-renewal', retryIn: 0, connectionId: null });
-      this.open(false);
+      if (this.currentStatus.state !== 'closed') {
+        this.open(false);
+      }
     }
   }
 

@@ -198,6 +198,21 @@ describe('fetch transport', () => {
     assert.equal(reconnecting.retryIn, 40);
   });
 
+  it('stays closed when onStatus closes it as it renews the token', async () => {
+    for (const renewal of ['event: sse-token-expiring\ndata: {}\n\n', close('token-expired')]) {
+      const server = fakeServer();
+      const first = server.stream();
+      const { getToken } = tokens('t1', 't2');
+      const client = start({ transport: 'fetch', getToken, environment: { fetch: server.fetch },
+        onStatus: (status) => status.state === 'reconnecting' && client.close() });
+      await reached(() => first.send, 'a stream');
+      first.send(connected('none') + renewal);
+      await quiet();
+      assert.equal(server.requests.length, 1, 'a connection after close() during ' + renewal.trim());
+      assert.equal(client.status.state, 'closed');
+    }
+  });
+
   it('renews the token before it expires and resumes without losing or repeating an event', async () => {
     const server = fakeServer();
     const first = server.stream();
