@@ -104,15 +104,26 @@ class StreamLifecycleIntegrationTests {
 				streams.get(i).close();
 			}
 			else if (i % 4 == 1) {
-				assertThat(this.broker.disconnect(connectionIds.get(i))).isTrue();
+				Stream stream = streams.get(i);
+				assertThat(this.broker.disconnect(connectionIds.get(i))).as(() -> seenBy(stream)).isTrue();
 			}
 			else {
-				assertThat(this.broker.disconnectUser(userPrefix + i)).isEqualTo(1);
+				Stream stream = streams.get(i);
+				assertThat(this.broker.disconnectUser(userPrefix + i)).as(() -> seenBy(stream)).isEqualTo(1);
 			}
 		}
 		for (int i = 1; i < count; i += 2) {
 			assertThat(streams.get(i).next("sse-close").field("reason")).isEqualTo("revoked");
 		}
+	}
+
+	/**
+	 * Why the broker may no longer know a stream the client holds: what its client got,
+	 * such as an {@code sse-close} with a reason, and whether the server ended it.
+	 */
+	private static String seenBy(Stream stream) {
+		return "stream the broker should hold; its client received " + stream.drain()
+				+ (stream.ended() ? ", then the end of the response" : "");
 	}
 
 	private void awaitNoStreams() {

@@ -28,7 +28,7 @@ public final class InMemoryDeliveryTracker implements DeliveryTracker {
 		this.ttlNanos = ttl.toNanos();
 		this.entries = new LinkedHashMap<>(16, 0.75f, true) {
 			@Override
-			protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
+			protected boolean removeEldestEntry(Map.Entry<Key, InMemoryDeliveryTracker.Entry> eldest) {
 				return size() > InMemoryDeliveryTracker.this.maxClients;
 			}
 		};

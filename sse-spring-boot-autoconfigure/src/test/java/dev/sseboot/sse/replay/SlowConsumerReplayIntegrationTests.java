@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.sseboot.sse.SseBroker;
+import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.SseStream;
 import dev.sseboot.sse.test.SseTestApplication;
 import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Event;
@@ -18,6 +19,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.connection.queue-capacity=256",
@@ -30,7 +32,7 @@ class SlowConsumerReplayIntegrationTests {
 	int port;
 
 	@Autowired
-	SseBroker broker;
+	LocalSseBroker broker;
 
 	@Test
 	void slowConsumerReconnectsWithLastEventIdAndLosesNothing() {
@@ -39,6 +41,13 @@ class SlowConsumerReplayIntegrationTests {
 		String payload = "x".repeat(8 * 1024);
 		List<String> published = new ArrayList<>();
 		SseTestClient.Stream stalled = client.openPaused("/sse", Map.of("Authorization", "Bearer " + token));
+		// The drop clears the queue: the stalled client gets only what the writer took from
+		// it before. Publishing at full speed can fill it while the writer is not back from
+		// the connected frame yet, so a first tick is written before the flood.
+		String first = this.broker.toUser("slowpoke").send("tick", payload);
+		published.add(first);
+		SseStream stream = this.broker.localStream(this.broker.connections("slowpoke").get(0).connectionId());
+		await().atMost(Duration.ofSeconds(10)).until(() -> first.equals(stream.lastWrittenEventId()));
 		// Publish until the stalled stream's queue overflows and the broker drops it.
 		for (int i = 0; i < MAX_EVENTS && this.broker.isOnline("slowpoke"); i++) {
 			published.add(this.broker.toUser("slowpoke").send("tick", payload));
