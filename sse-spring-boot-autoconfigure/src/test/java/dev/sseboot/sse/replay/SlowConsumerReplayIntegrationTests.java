@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.sseboot.sse.broker.LocalSseBroker;
+import dev.sseboot.sse.broker.NodeBroker;
 import dev.sseboot.sse.broker.SseStream;
 import dev.sseboot.sse.test.SseTestApplication;
 import dev.sseboot.sse.test.SseTestClient;
@@ -32,7 +32,7 @@ class SlowConsumerReplayIntegrationTests {
 	int port;
 
 	@Autowired
-	LocalSseBroker broker;
+	NodeBroker broker;
 
 	@Test
 	void slowConsumerReconnectsWithLastEventIdAndLosesNothing() {
@@ -46,7 +46,7 @@ class SlowConsumerReplayIntegrationTests {
 		// the connected frame yet, so a first tick is written before the flood.
 		String first = this.broker.toUser("slowpoke").send("tick", payload);
 		published.add(first);
-		SseStream stream = this.broker.localStream(this.broker.connections("slowpoke").get(0).connectionId());
+		SseStream stream = this.broker.status().localStream(this.broker.connections("slowpoke").get(0).connectionId());
 		await().atMost(Duration.ofSeconds(10)).until(() -> first.equals(stream.lastWrittenEventId()));
 		// Publish until the stalled stream's queue overflows and the broker drops it.
 		for (int i = 0; i < MAX_EVENTS && this.broker.isOnline("slowpoke"); i++) {
