@@ -6,21 +6,21 @@ import java.util.List;
 import java.util.Map;
 
 import dev.sseboot.sse.broker.NodeBroker;
-import dev.sseboot.sse.test.OpenActuator;
-import dev.sseboot.sse.test.Prometheus.Scrape;
-import dev.sseboot.sse.test.Prometheus;
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.OpenActuator;
+import dev.sseboot.sse.fixtures.Prometheus;
+import dev.sseboot.sse.fixtures.Prometheus.Scrape;
+import dev.sseboot.sse.fixtures.SseTestApplication;
+import dev.sseboot.sse.fixtures.TestTokens;
+import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Event;
 import dev.sseboot.sse.test.SseTestClient.Stream;
-import dev.sseboot.sse.test.SseTestClient;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;

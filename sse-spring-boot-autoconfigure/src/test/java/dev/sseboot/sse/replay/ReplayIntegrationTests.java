@@ -15,10 +15,10 @@ import java.util.stream.IntStream;
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.SseEvent;
 import dev.sseboot.sse.SsePrincipal;
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.SseTestApplication;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Event;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

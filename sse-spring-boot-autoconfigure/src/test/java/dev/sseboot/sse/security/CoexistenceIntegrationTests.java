@@ -8,10 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.autoconfigure.SseSecurityAutoConfiguration;
-import dev.sseboot.sse.test.ApplicationEndpoints;
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.ApplicationEndpoints;
+import dev.sseboot.sse.fixtures.SseTestApplication;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -9,10 +9,10 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 import dev.sseboot.sse.SseBroker;
-import dev.sseboot.sse.test.ApplicationEndpoints;
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.ApplicationEndpoints;
+import dev.sseboot.sse.fixtures.SseTestApplication;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
