@@ -94,7 +94,7 @@ class TokenLifecycleIntegrationTests {
 
 	@Test
 	void refusesAnExpiredTokenInsteadOfConnectingAnonymously() {
-		String token = TestTokens.sign(TestTokens.SECRET, Map.of("sub", "old"), Duration.ofHours(-1));
+		String token = TestTokens.withClaims(Map.of("sub", "old"), Duration.ofHours(-1));
 		SseTestClient.Stream stream = this.client.openWithBearer("/sse", token);
 		assertThat(stream.status()).isEqualTo(403);
 		assertThat(stream.errorBody()).isEqualTo("{\"code\":\"FORBIDDEN\",\"message\":\"Invalid or expired token/api-key\"}");
