@@ -3,13 +3,13 @@ package dev.sseboot.sse;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.sseboot.sse.fixtures.CapturedLogs;
+import dev.sseboot.sse.fixtures.SseTestApplication;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.security.JwtTokenValidator;
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.security.TokenAuthenticationManager;
 import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Stream;
-import dev.sseboot.sse.test.TestTokens;
-import dev.sseboot.sse.security.TokenAuthenticationManager;
-import dev.sseboot.sse.test.CapturedLogs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -4,25 +4,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.SseIntegrationTest;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Event;
 import dev.sseboot.sse.test.SseTestClient.Stream;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-@SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "sse.security.jwt.secret=" + TestTokens.SECRET)
+@SseIntegrationTest
 class DeliveryIntegrationTests {
 
 	@LocalServerPort
@@ -52,8 +49,9 @@ class DeliveryIntegrationTests {
 				Map.of("Authorization", "Bearer " + TestTokens.forUser("header", "chat")));
 		assertThat(response.statusCode()).isEqualTo(405);
 		assertThat(response.headers().firstValue("Allow")).hasValue("GET");
-		assertThat(this.broker.connectionCount()).isEqualTo(before);
 		assertThat(this.broker.isOnline("header")).isFalse();
+		// At most: streams that other classes on this server left may be closing meanwhile.
+		assertThat(this.broker.connectionCount()).isLessThanOrEqualTo(before);
 	}
 
 	@Test

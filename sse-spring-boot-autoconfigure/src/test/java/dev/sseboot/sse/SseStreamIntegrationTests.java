@@ -2,21 +2,18 @@ package dev.sseboot.sse;
 
 import java.util.Map;
 
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.SseIntegrationTest;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "sse.security.jwt.secret=" + TestTokens.SECRET)
+@SseIntegrationTest
 class SseStreamIntegrationTests {
 
 	@LocalServerPort
@@ -39,7 +36,7 @@ class SseStreamIntegrationTests {
 			assertThat(stream.header("Content-Type")).startsWith("text/event-stream");
 			SseTestClient.Event connected = stream.next();
 			assertThat(connected.name()).isEqualTo("sse-connected");
-			assertThat(connected.retry()).isEqualTo("3000");
+			assertThat(connected.retry()).isEqualTo("2500");
 			assertThat(connected.data()).contains("\"userId\":\"alex\"").contains("\"resume\":\"none\"");
 			String id = this.broker.toUser("alex").send("notification", Map.of("text", "hi"));
 			SseTestClient.Event event = stream.next("notification");

@@ -7,26 +7,23 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.SseIntegrationTest;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Event;
 import dev.sseboot.sse.test.SseTestClient.Stream;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.retry=2500ms" })
+@SseIntegrationTest
 @ExtendWith(OutputCaptureExtension.class)
 class StreamSecurityIntegrationTests {
 
@@ -89,17 +86,17 @@ class StreamSecurityIntegrationTests {
 
 	@Test
 	void answers403ForTokenWithoutExpiry() {
-		String token = TestTokens.sign(TestTokens.SECRET, Map.of("sub", "alex", "channels", List.of("chat")), null);
+		String token = TestTokens.withClaims(Map.of("sub", "alex", "channels", List.of("chat")), null);
 		assertForbidden(this.client.openWithBearer("/sse", token), token);
 	}
 
 	@Test
 	void answers403ForChannelTheTokenDoesNotGrant() {
-		String token = TestTokens.forUser("alex", "chat", "project:*");
+		String token = TestTokens.forUser("alex-denied", "chat", "project:*");
 		Stream stream = this.client.openWithBearer("/sse?channel=chat&channel=admin", token);
 		assertThat(stream.status()).isEqualTo(403);
 		assertThat(stream.errorBody()).contains("\"code\":\"FORBIDDEN\"").doesNotContain(token);
-		assertThat(this.broker.isOnline("alex")).isFalse();
+		assertThat(this.broker.isOnline("alex-denied")).isFalse();
 	}
 
 	@Test

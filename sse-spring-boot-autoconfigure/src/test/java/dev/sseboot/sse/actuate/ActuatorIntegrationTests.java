@@ -7,11 +7,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import dev.sseboot.sse.broker.NodeBroker;
-import dev.sseboot.sse.test.OpenActuator;
-import dev.sseboot.sse.test.SseTestApplication;
-import dev.sseboot.sse.test.SseTestClient.Stream;
+import dev.sseboot.sse.fixtures.OpenActuator;
+import dev.sseboot.sse.fixtures.SseActuatorIntegrationTest;
+import dev.sseboot.sse.fixtures.SseTestApplication;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
-import dev.sseboot.sse.test.TestTokens;
+import dev.sseboot.sse.test.SseTestClient.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -21,8 +22,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -34,10 +33,7 @@ import static org.awaitility.Awaitility.await;
  * The {@code sse} actuator endpoint and health contributor on a real server, read over
  * HTTP as an operator would.
  */
-@SpringBootTest(classes = { SseTestApplication.class, OpenActuator.class }, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET,
-				"management.endpoints.web.exposure.include=sse,health",
-				"management.endpoint.health.show-details=always", "sse.connection.close-check-interval=200ms" })
+@SseActuatorIntegrationTest
 class ActuatorIntegrationTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();

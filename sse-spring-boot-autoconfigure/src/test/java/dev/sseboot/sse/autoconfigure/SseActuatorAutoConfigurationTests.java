@@ -2,7 +2,7 @@ package dev.sseboot.sse.autoconfigure;
 
 import dev.sseboot.sse.actuate.SseEndpoint;
 import dev.sseboot.sse.actuate.SseHealthIndicator;
-import dev.sseboot.sse.test.TestTokens;
+import dev.sseboot.sse.fixtures.TestTokens;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;

@@ -8,10 +8,10 @@ import dev.sseboot.sse.SsePrincipal;
 import dev.sseboot.sse.TokenValidator;
 import dev.sseboot.sse.broker.NodeBroker;
 import dev.sseboot.sse.error.SseErrorResponder;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.security.JwtTokenIssuer;
 import dev.sseboot.sse.security.JwtTokenValidator;
 import dev.sseboot.sse.test.RecordingSseBroker;
-import dev.sseboot.sse.test.TestTokens;
 import dev.sseboot.sse.web.SseStreamController;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import java.net.InetAddress;
 
 import dev.sseboot.sse.control.ControlRequestFilter;
 import dev.sseboot.sse.control.SseControlServer;
-import dev.sseboot.sse.test.TestTokens;
+import dev.sseboot.sse.fixtures.TestTokens;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

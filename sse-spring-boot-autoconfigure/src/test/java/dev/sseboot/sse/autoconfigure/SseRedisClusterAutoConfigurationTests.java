@@ -6,8 +6,8 @@ import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.cluster.ClusterPresence;
 import dev.sseboot.sse.cluster.redis.RedisClusterLog;
 import dev.sseboot.sse.cluster.redis.RedisDeliveryTracker;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.replay.DeliveryTracker;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -11,10 +11,10 @@ import java.util.Set;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sseboot.sse.SsePrincipal;
 import dev.sseboot.sse.TokenValidator;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.security.JwtTokenIssuer;
 import dev.sseboot.sse.security.JwtTokenValidator;
 import dev.sseboot.sse.security.TokenRevocations;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

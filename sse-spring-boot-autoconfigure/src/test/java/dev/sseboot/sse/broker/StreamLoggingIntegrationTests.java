@@ -1,9 +1,9 @@
 package dev.sseboot.sse.broker;
 
-import dev.sseboot.sse.test.SseTestApplication;
-import dev.sseboot.sse.test.SseTestClient.Stream;
+import dev.sseboot.sse.fixtures.SseTestApplication;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
-import dev.sseboot.sse.test.TestTokens;
+import dev.sseboot.sse.test.SseTestClient.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

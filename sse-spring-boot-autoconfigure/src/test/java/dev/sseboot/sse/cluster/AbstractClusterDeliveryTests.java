@@ -12,11 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.sseboot.sse.SseBroker;
+import dev.sseboot.sse.fixtures.ClusterNodes;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.replay.EventId;
-import dev.sseboot.sse.test.ClusterNodes;
 import dev.sseboot.sse.test.SseTestClient.Event;
 import dev.sseboot.sse.test.SseTestClient.Stream;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.sseboot.sse.cluster;
 
-import dev.sseboot.sse.test.ClusterNodes;
+import dev.sseboot.sse.fixtures.ClusterNodes;
 
 /**
  * The cluster's delivery on the Redis at 127.0.0.1:6379.

@@ -14,16 +14,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import dev.sseboot.sse.SseBroker;
-import dev.sseboot.sse.test.ClusterNodes;
-import dev.sseboot.sse.test.ServerContainer;
-import dev.sseboot.sse.test.SseTestClient.Stream;
+import dev.sseboot.sse.fixtures.ClusterNodes;
+import dev.sseboot.sse.fixtures.ServerContainer;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
-import dev.sseboot.sse.test.TestTokens;
+import dev.sseboot.sse.test.SseTestClient.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.ConfigurableApplicationContext;

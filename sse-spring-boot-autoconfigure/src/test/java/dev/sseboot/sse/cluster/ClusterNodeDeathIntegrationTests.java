@@ -13,11 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.sseboot.sse.SseBroker;
-import dev.sseboot.sse.test.ClusterNodes;
-import dev.sseboot.sse.test.ClusterNodes.ProcessNode;
+import dev.sseboot.sse.fixtures.ClusterNodes;
+import dev.sseboot.sse.fixtures.ClusterNodes.ProcessNode;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient.Event;
 import dev.sseboot.sse.test.SseTestClient.Stream;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -7,11 +7,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.sseboot.sse.actuate.SseEndpoint;
 import dev.sseboot.sse.actuate.SseEndpoint.Connection;
+import dev.sseboot.sse.fixtures.ClusterNodes;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.observation.DeliverContext;
 import dev.sseboot.sse.observation.SendContext;
-import dev.sseboot.sse.test.ClusterNodes;
 import dev.sseboot.sse.test.SseTestClient.Stream;
-import dev.sseboot.sse.test.TestTokens;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;

@@ -8,10 +8,10 @@ import java.util.Map;
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.SseConnection;
 import dev.sseboot.sse.broker.NodeBroker;
+import dev.sseboot.sse.fixtures.ClusterNodes;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.security.TokenRevocations;
-import dev.sseboot.sse.test.ClusterNodes;
 import dev.sseboot.sse.test.SseTestClient.Stream;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -119,7 +119,7 @@ class ClusterPresenceIntegrationTests {
 		List<ConfigurableApplicationContext> nodes = twoNodes("sse.connection.max-per-user=0");
 		ConfigurableApplicationContext a = nodes.get(0);
 		ConfigurableApplicationContext b = nodes.get(1);
-		String revokedToken = TestTokens.sign(TestTokens.SECRET, Map.of("sub", "dora", "jti", "token-to-revoke"),
+		String revokedToken = TestTokens.withClaims(Map.of("sub", "dora", "jti", "token-to-revoke"),
 				Duration.ofHours(1));
 		try (Stream userOnA = ClusterNodes.client(a).openWithBearer("/sse", TestTokens.forUser("erin"));
 				Stream userOnB = ClusterNodes.client(b).openWithBearer("/sse", TestTokens.forUser("erin"));

@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Map;
 
 import dev.sseboot.sse.SseBroker;
+import dev.sseboot.sse.fixtures.ClusterNodes;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.replay.EventId;
-import dev.sseboot.sse.test.ClusterNodes;
 import dev.sseboot.sse.test.SseTestClient.Event;
 import dev.sseboot.sse.test.SseTestClient.Stream;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.sseboot.sse.cluster;
 
-import dev.sseboot.sse.test.ClusterNodes;
-import dev.sseboot.sse.test.RedisClusterProcesses;
+import dev.sseboot.sse.fixtures.ClusterNodes;
+import dev.sseboot.sse.fixtures.RedisClusterProcesses;
 import org.junit.jupiter.api.AfterAll;
 
 /**

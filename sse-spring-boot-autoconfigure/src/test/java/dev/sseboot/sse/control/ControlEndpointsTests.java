@@ -7,8 +7,8 @@ import dev.sseboot.sse.broker.BrokerSettings;
 import dev.sseboot.sse.broker.NodeBroker;
 import dev.sseboot.sse.error.SseErrorCode;
 import dev.sseboot.sse.error.SseRequestException;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.security.JwtTokenIssuer;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -7,13 +7,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
-import dev.sseboot.sse.test.SseTestApplication;
-import dev.sseboot.sse.test.TestTokens;
+import dev.sseboot.sse.fixtures.SseIntegrationTest;
+import dev.sseboot.sse.fixtures.TestTokens;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,9 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A control API without a key answers loopback host names only, so that a web page
  * cannot reach it through DNS rebinding.
  */
-@SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.control.enabled=true",
-				"sse.control.port=0" })
+@SseIntegrationTest
+@TestPropertySource(properties = { "sse.control.enabled=true", "sse.control.port=0" })
 class KeylessControlApiIntegrationTests {
 
 	@Autowired

@@ -15,19 +15,18 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.SseIntegrationTest;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,16 +35,12 @@ import static org.awaitility.Awaitility.await;
  * The control API over real HTTP, on its own port next to the public one, with Spring
  * Boot's default security protecting the rest of the application.
  */
-@SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.control.enabled=true",
-				"sse.control.port=0", "sse.control.api-key=" + SseControlApiIntegrationTests.API_KEY,
-				"sse.control.max-body-size=2KB", "spring.security.user.name=admin",
-				"spring.security.user.password=" + SseControlApiIntegrationTests.ADMIN_PASSWORD })
+@SseIntegrationTest
+@TestPropertySource(properties = { "sse.control.enabled=true", "sse.control.port=0",
+		"sse.control.api-key=" + SseControlApiIntegrationTests.API_KEY, "sse.control.max-body-size=2KB" })
 class SseControlApiIntegrationTests {
 
 	static final String API_KEY = "test-control-api-key";
-
-	static final String ADMIN_PASSWORD = "test-admin-password";
 
 	private static final String FORM = "application/x-www-form-urlencoded";
 
@@ -237,7 +232,7 @@ class SseControlApiIntegrationTests {
 		// Authenticated, so that Boot's default chain lets the request reach the
 		// application; GET, because its CSRF protection refuses a POST before that.
 		String basic = "Basic " + Base64.getEncoder()
-			.encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
+			.encodeToString("user:password".getBytes(StandardCharsets.UTF_8));
 		for (String path : List.of("/token", "/emit", "/disconnect", "/connections")) {
 			HttpRequest request = HttpRequest
 				.newBuilder(URI.create("http://127.0.0.1:" + this.publicPort + path + "?userId=alex&data=x"))

@@ -9,8 +9,8 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
-import dev.sseboot.sse.test.SseTestApplication;
-import dev.sseboot.sse.test.TestTokens;
+import dev.sseboot.sse.fixtures.SseTestApplication;
+import dev.sseboot.sse.fixtures.TestTokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;

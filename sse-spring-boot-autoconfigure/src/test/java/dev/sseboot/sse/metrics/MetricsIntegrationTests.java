@@ -6,21 +6,17 @@ import java.util.List;
 import java.util.Map;
 
 import dev.sseboot.sse.broker.NodeBroker;
-import dev.sseboot.sse.test.OpenActuator;
-import dev.sseboot.sse.test.Prometheus.Scrape;
-import dev.sseboot.sse.test.Prometheus;
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.Prometheus;
+import dev.sseboot.sse.fixtures.Prometheus.Scrape;
+import dev.sseboot.sse.fixtures.SseActuatorIntegrationTest;
+import dev.sseboot.sse.fixtures.TestTokens;
+import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Event;
 import dev.sseboot.sse.test.SseTestClient.Stream;
-import dev.sseboot.sse.test.SseTestClient;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,11 +26,7 @@ import static org.awaitility.Awaitility.await;
  * The starter's meters, scraped from {@code /actuator/prometheus} of a real server as
  * real clients open, read, resume and leave streams.
  */
-@SpringBootTest(classes = { SseTestApplication.class, OpenActuator.class }, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET,
-				"management.endpoints.web.exposure.include=prometheus", "sse.replay.max-events=5",
-				"sse.connection.queue-capacity=16", "sse.connection.close-check-interval=200ms" })
-@AutoConfigureMetrics
+@SseActuatorIntegrationTest
 class MetricsIntegrationTests {
 
 	@LocalServerPort

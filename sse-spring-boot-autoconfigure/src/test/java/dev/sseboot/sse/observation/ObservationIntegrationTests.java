@@ -3,21 +3,21 @@ package dev.sseboot.sse.observation;
 import java.util.Map;
 
 import dev.sseboot.sse.SseBroker;
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.SseIntegrationTest;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Stream;
-import dev.sseboot.sse.test.TestTokens;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,10 +26,9 @@ import static org.awaitility.Awaitility.await;
  * The starter's observations on a real server: one for every send, one for every
  * handshake with how it resumed.
  */
-@SpringBootTest(classes = { SseTestApplication.class, ObservationIntegrationTests.Observations.class },
-		webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.connection.max-per-user=1",
-				"sse.connection.on-limit=reject" })
+@SseIntegrationTest
+@Import(ObservationIntegrationTests.Observations.class)
+@TestPropertySource(properties = { "sse.connection.max-per-user=1", "sse.connection.on-limit=reject" })
 class ObservationIntegrationTests {
 
 	@LocalServerPort

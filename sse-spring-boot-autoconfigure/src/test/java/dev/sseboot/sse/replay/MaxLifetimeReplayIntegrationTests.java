@@ -11,23 +11,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.sseboot.sse.SseBroker;
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.SseIntegrationTest;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Event;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-@SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.connection.max-lifetime=1s",
-				"sse.connection.lifetime-jitter=0", "sse.heartbeat.interval=200ms" })
+@SseIntegrationTest
+@TestPropertySource(properties = { "sse.connection.max-lifetime=1s", "sse.connection.lifetime-jitter=0",
+		"sse.heartbeat.interval=200ms" })
 class MaxLifetimeReplayIntegrationTests {
 
 	private static final int EVENTS = 150;

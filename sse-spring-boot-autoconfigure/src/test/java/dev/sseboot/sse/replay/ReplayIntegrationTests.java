@@ -15,24 +15,20 @@ import java.util.stream.IntStream;
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.SseEvent;
 import dev.sseboot.sse.SsePrincipal;
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.SseIntegrationTest;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Event;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-@SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.replay.max-events=500",
-				"sse.replay.track-clients=true", "sse.connection.max-per-user=0", "sse.heartbeat.interval=300ms" })
+@SseIntegrationTest
 class ReplayIntegrationTests {
 
 	@LocalServerPort
@@ -220,7 +216,7 @@ class ReplayIntegrationTests {
 			this.broker.toChannel("t").send("tick", "1");
 			lastSeen = stream.next("tick").id();
 		}
-		// Heartbeats reveal the closed connection; the tracker records what was written.
+		// The close check finds the closed connection; the tracker records what was written.
 		await().atMost(Duration.ofSeconds(10)).until(() -> !this.broker.isOnline("tess"));
 		List<String> missed = publish(2, () -> this.broker.toChannel("t"));
 		try (SseTestClient.Stream stream = this.client.openWithQueryToken("/sse", token, "clientId=tab-1")) {

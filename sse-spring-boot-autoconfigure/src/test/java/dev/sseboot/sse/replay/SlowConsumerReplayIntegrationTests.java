@@ -7,10 +7,10 @@ import java.util.Map;
 
 import dev.sseboot.sse.broker.NodeBroker;
 import dev.sseboot.sse.broker.SseStream;
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.SseTestApplication;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Event;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

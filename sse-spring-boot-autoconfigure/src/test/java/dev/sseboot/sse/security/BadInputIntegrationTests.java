@@ -17,20 +17,18 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.sseboot.sse.SseBroker;
-import dev.sseboot.sse.test.ApplicationEndpoints;
-import dev.sseboot.sse.test.CapturedLogs;
-import dev.sseboot.sse.test.SseTestApplication;
-import dev.sseboot.sse.test.ServerContainer;
+import dev.sseboot.sse.fixtures.CapturedLogs;
+import dev.sseboot.sse.fixtures.ServerContainer;
+import dev.sseboot.sse.fixtures.SseIntegrationTest;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,10 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * error code, and none of them opening a stream. The application declares no chain of its
  * own, so Boot's default chain guards everything but the stream path.
  */
-@SpringBootTest(classes = { SseTestApplication.class, ApplicationEndpoints.class },
-		webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.security.jwt.issuer=" + BadInputIntegrationTests.ISSUER,
-				"sse.security.jwt.audience=sse", "sse.security.failed-attempts.enabled=false" })
+@SseIntegrationTest
+@TestPropertySource(properties = { "sse.security.jwt.issuer=" + BadInputIntegrationTests.ISSUER, "sse.security.jwt.audience=sse" })
 class BadInputIntegrationTests {
 
 	/** Tomcat's own report of the oversized headers these tests send on purpose. */

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.sseboot.sse.SsePrincipal;
 import dev.sseboot.sse.TokenValidator;
-import dev.sseboot.sse.test.MutableClock;
+import dev.sseboot.sse.fixtures.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

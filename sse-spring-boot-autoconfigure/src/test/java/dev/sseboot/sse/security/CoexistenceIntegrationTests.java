@@ -8,17 +8,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.autoconfigure.SseSecurityAutoConfiguration;
-import dev.sseboot.sse.test.ApplicationEndpoints;
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.SseIntegrationTest;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -33,6 +30,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 
@@ -43,10 +41,12 @@ import static org.awaitility.Awaitility.await;
  * An application whose own catch-all chain has the highest precedence, and whose
  * {@code @ControllerAdvice} handles every exception.
  */
-@SpringBootTest(classes = { SseTestApplication.class, CoexistenceIntegrationTests.Application.class },
-		webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.heartbeat.interval=200ms",
-				"spring.security.user.name=user", "spring.security.user.password=password" })
+@SseIntegrationTest
+@Import(CoexistenceIntegrationTests.Application.class)
+@TestPropertySource(properties = { "sse.heartbeat.interval=200ms",
+		// The default: a client that left is found by a failed write, which is what could
+		// reach the advice, before a close check finds it.
+		"sse.connection.close-check-interval=5s" })
 @ExtendWith(OutputCaptureExtension.class)
 class CoexistenceIntegrationTests {
 
@@ -131,7 +131,7 @@ class CoexistenceIntegrationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@Import({ ApplicationEndpoints.class, CatchAllAdvice.class })
+	@Import(CatchAllAdvice.class)
 	static class Application {
 
 		static final AtomicInteger handled = new AtomicInteger();

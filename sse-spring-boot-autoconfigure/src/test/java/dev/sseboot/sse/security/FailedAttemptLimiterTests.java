@@ -3,7 +3,7 @@ package dev.sseboot.sse.security;
 import java.time.Duration;
 import java.time.Instant;
 
-import dev.sseboot.sse.test.MutableClock;
+import dev.sseboot.sse.fixtures.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,19 +1,18 @@
 package dev.sseboot.sse.security;
 
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.SseIntegrationTest;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.security.failed-attempts.max=3",
-				"sse.security.failed-attempts.window=1m" })
+@SseIntegrationTest
+@TestPropertySource(properties = { "sse.security.failed-attempts.enabled=true", "sse.security.failed-attempts.max=3",
+		"sse.security.failed-attempts.window=1m" })
 class FailedAttemptsIntegrationTests {
 
 	@LocalServerPort

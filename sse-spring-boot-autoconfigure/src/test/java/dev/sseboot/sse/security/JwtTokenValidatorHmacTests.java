@@ -7,7 +7,7 @@ import java.util.Map;
 
 import dev.sseboot.sse.InvalidTokenException;
 import dev.sseboot.sse.SsePrincipal;
-import dev.sseboot.sse.test.TestTokens;
+import dev.sseboot.sse.fixtures.TestTokens;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +34,7 @@ class JwtTokenValidatorHmacTests {
 
 	@Test
 	void prefersSubOverUserId() {
-		String token = TestTokens.sign(TestTokens.SECRET, Map.of("sub", "alex", "userId", "bob"), Duration.ofMinutes(5));
+		String token = TestTokens.withClaims(Map.of("sub", "alex", "userId", "bob"), Duration.ofMinutes(5));
 		assertThat(this.validator.validate(token).orElseThrow().userId()).isEqualTo("alex");
 	}
 

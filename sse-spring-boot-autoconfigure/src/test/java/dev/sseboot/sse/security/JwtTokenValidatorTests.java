@@ -32,7 +32,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.sun.net.httpserver.HttpServer;
 import dev.sseboot.sse.InvalidTokenException;
 import dev.sseboot.sse.SsePrincipal;
-import dev.sseboot.sse.test.TestTokens;
+import dev.sseboot.sse.fixtures.TestTokens;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,7 +52,7 @@ class JwtTokenValidatorTests {
 	@Test
 	void acceptsSeedTokenWithUserIdAndOneChannel() {
 		long exp = Instant.now().plusSeconds(60).getEpochSecond();
-		String token = TestTokens.sign(TestTokens.SECRET, Map.of("userId", "alex", "channel", "chat", "exp", exp),
+		String token = TestTokens.withClaims(Map.of("userId", "alex", "channel", "chat", "exp", exp),
 				null);
 		SsePrincipal principal = this.hmac.validate(token).orElseThrow();
 		assertThat(principal.userId()).isEqualTo("alex");
@@ -82,7 +82,7 @@ class JwtTokenValidatorTests {
 
 	@Test
 	void refusesTokenWithoutExpiryWhenExpiryIsRequired() {
-		String token = TestTokens.sign(TestTokens.SECRET, Map.of("sub", "alex"), null);
+		String token = TestTokens.withClaims(Map.of("sub", "alex"), null);
 		assertInvalid(this.hmac, token);
 		assertThat(JwtTokenValidator.withSecret(TestTokens.SECRET).requireExpiry(false).build().validate(token))
 			.isPresent();
@@ -93,8 +93,8 @@ class JwtTokenValidatorTests {
 		JwtTokenValidator validator = JwtTokenValidator.withSecret(TestTokens.SECRET)
 			.clockSkew(Duration.ofSeconds(5))
 			.build();
-		assertInvalid(validator, TestTokens.sign(TestTokens.SECRET, Map.of("sub", "alex"), Duration.ofSeconds(-10)));
-		assertThat(validator.validate(TestTokens.sign(TestTokens.SECRET, Map.of("sub", "alex"), Duration.ofSeconds(-2))))
+		assertInvalid(validator, TestTokens.withClaims(Map.of("sub", "alex"), Duration.ofSeconds(-10)));
+		assertThat(validator.validate(TestTokens.withClaims(Map.of("sub", "alex"), Duration.ofSeconds(-2))))
 			.isPresent();
 	}
 
@@ -108,8 +108,8 @@ class JwtTokenValidatorTests {
 
 	@Test
 	void refusesTokenWithoutUser() {
-		assertInvalid(this.hmac, TestTokens.sign(TestTokens.SECRET, Map.of("sub", ""), Duration.ofMinutes(5)));
-		assertInvalid(this.hmac, TestTokens.sign(TestTokens.SECRET, Map.of("userId", " "), Duration.ofMinutes(5)));
+		assertInvalid(this.hmac, TestTokens.withClaims(Map.of("sub", ""), Duration.ofMinutes(5)));
+		assertInvalid(this.hmac, TestTokens.withClaims(Map.of("userId", " "), Duration.ofMinutes(5)));
 	}
 
 	@Test

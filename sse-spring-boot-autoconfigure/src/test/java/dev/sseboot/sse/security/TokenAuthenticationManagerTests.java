@@ -9,7 +9,7 @@ import java.util.Set;
 
 import dev.sseboot.sse.InvalidTokenException;
 import dev.sseboot.sse.SsePrincipal;
-import dev.sseboot.sse.test.CapturedLogs;
+import dev.sseboot.sse.fixtures.CapturedLogs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -6,23 +6,19 @@ import java.util.Date;
 import java.util.Map;
 
 import dev.sseboot.sse.SseBroker;
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.SseIntegrationTest;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-@SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.security.expiry-warning=2s",
-				"sse.heartbeat.interval=400ms" })
+@SseIntegrationTest
 class TokenLifecycleIntegrationTests {
 
 	@LocalServerPort
@@ -94,7 +90,7 @@ class TokenLifecycleIntegrationTests {
 
 	@Test
 	void refusesAnExpiredTokenInsteadOfConnectingAnonymously() {
-		String token = TestTokens.sign(TestTokens.SECRET, Map.of("sub", "old"), Duration.ofHours(-1));
+		String token = TestTokens.withClaims(Map.of("sub", "old"), Duration.ofHours(-1));
 		SseTestClient.Stream stream = this.client.openWithBearer("/sse", token);
 		assertThat(stream.status()).isEqualTo(403);
 		assertThat(stream.errorBody()).isEqualTo("{\"code\":\"FORBIDDEN\",\"message\":\"Invalid or expired token/api-key\"}");

@@ -9,17 +9,14 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 import dev.sseboot.sse.SseBroker;
-import dev.sseboot.sse.test.ApplicationEndpoints;
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.SseIntegrationTest;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,10 +31,9 @@ import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@SpringBootTest(classes = { SseTestApplication.class, TokenSourcesIntegrationTests.ApplicationSecurity.class },
-		webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "sse.security.cookie-name=sse_token",
-				"spring.security.user.name=user", "spring.security.user.password=password" })
+@SseIntegrationTest
+@Import(TokenSourcesIntegrationTests.ApplicationSecurity.class)
+@TestPropertySource(properties = "sse.security.cookie-name=sse_token")
 class TokenSourcesIntegrationTests {
 
 	private static final String BASIC = "Basic "
@@ -168,7 +164,6 @@ class TokenSourcesIntegrationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@Import(ApplicationEndpoints.class)
 	static class ApplicationSecurity {
 
 		@Bean

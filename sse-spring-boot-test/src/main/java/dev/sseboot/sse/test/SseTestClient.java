@@ -1,10 +1,8 @@
 package dev.sseboot.sse.test;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -446,45 +444,13 @@ public final class SseTestClient {
 		}
 
 		private void read() {
-			try (BufferedReader lines = new BufferedReader(
-					new InputStreamReader(this.response.body(), StandardCharsets.UTF_8))) {
-				String id = null;
-				String name = null;
-				String retry = null;
-				StringBuilder data = null;
-				String line;
-				while ((line = lines.readLine()) != null) {
-					if (line.isEmpty()) {
-						if (data != null) {
-							this.events.add(new Event(id, (name != null) ? name : "message", data.toString(), retry));
-						}
-						id = null;
-						name = null;
-						retry = null;
-						data = null;
-					}
-					else if (line.startsWith(":")) {
-						synchronized (this) {
-							this.comments.add(line.substring(1));
-						}
-					}
-					else {
-						int colon = line.indexOf(':');
-						String field = (colon < 0) ? line : line.substring(0, colon);
-						String value = (colon < 0) ? "" : line.substring(colon + 1);
-						if (value.startsWith(" ")) {
-							value = value.substring(1);
-						}
-						switch (field) {
-							case "id" -> id = value;
-							case "event" -> name = value;
-							case "retry" -> retry = value;
-							case "data" -> data = (data == null) ? new StringBuilder(value) : data.append('\n').append(value);
-							default -> {
-							}
-						}
-					}
+			EventStreamParser parser = new EventStreamParser(this.events::add, (comment) -> {
+				synchronized (this) {
+					this.comments.add(comment);
 				}
+			});
+			try {
+				parser.parse(this.response.body());
 			}
 			catch (IOException ex) {
 				// closed by the test or reset by the server: both end the stream

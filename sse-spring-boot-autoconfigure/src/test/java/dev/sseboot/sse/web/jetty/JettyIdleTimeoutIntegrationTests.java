@@ -3,15 +3,14 @@ package dev.sseboot.sse.web.jetty;
 import java.time.Duration;
 
 import dev.sseboot.sse.SseBroker;
-import dev.sseboot.sse.test.SseTestApplication;
+import dev.sseboot.sse.fixtures.SseIntegrationTest;
+import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
-import dev.sseboot.sse.test.TestTokens;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,9 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Jetty closes a connection silent for its idle timeout, stream or not: the stream's is
  * raised to three heartbeat intervals, so a quiet stream lives on between heartbeats.
  */
-@SpringBootTest(classes = SseTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "sse.security.jwt.secret=" + TestTokens.SECRET, "server.jetty.connection-idle-timeout=500ms",
-				"sse.heartbeat.interval=1500ms" })
+@SseIntegrationTest
+@TestPropertySource(properties = { "server.jetty.connection-idle-timeout=500ms", "sse.heartbeat.interval=1500ms" })
 class JettyIdleTimeoutIntegrationTests {
 
 	@LocalServerPort
