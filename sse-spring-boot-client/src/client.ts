@@ -351,8 +351,7 @@ class StreamClient implements SseClient {
         this.disconnect();
         const change: Partial<Status> = { state: 'reconnecting', reason: action.reason, retryIn: 0, connectionId: null };
         this.update(action.error ? { ...change, error: action.error } : change);
-        // An onStatus handler may have closed the client.
-        if (this.currentStatus.state !== 'closed') {
+        if (!this.closedMeanwhile()) {
           this.open(true);
         }
         return;
@@ -416,10 +415,15 @@ class StreamClient implements SseClient {
     this.token = token;
     if (generation === this.generation) {
       this.update({ state: 'reconnecting', reason: 'token-renewal', retryIn: 0, connectionId: null });
-      if (this.currentStatus.state !== 'closed') {
+      if (!this.closedMeanwhile()) {
         this.open(false);
       }
     }
+  }
+
+  /** Whether an onStatus handler closed the client while it was told of a change. */
+  private closedMeanwhile(): boolean {
+    return this.currentStatus.state === 'closed';
   }
 
   private retryLater(reason: string, error: Refusal | null, delay: number): void {
