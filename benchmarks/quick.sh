@@ -12,7 +12,9 @@
 #   benchmarks/quick.sh starter subscribe             # only the subscribe burst of (e)
 #
 # Servers: starter, starter-jetty (the starter on Jetty), naive (the bench app's profiles)
-# or raw. Writes the figures to
+# or raw. STARTER_DIR=<another built benchmarks module> runs the server of that checkout
+# against this one's load driver, so that two starters meet the same client. Writes the
+# figures to
 # target/quick/<server>.json, the driver's log to target/quick/<server>.log, and, every
 # half second, the server's write(2) calls and CPU ticks so far to
 # target/quick/<server>.writes (columns: epoch seconds, syscw, utime+stime in ticks).
@@ -24,10 +26,12 @@ SPEC=$2
 shift 2
 # shellcheck source=lib.sh
 source lib.sh
+STARTER_DIR=${STARTER_DIR:-.}
 CP=$(classpath . tomcat)
+SERVER_CP=$(classpath "${STARTER_DIR}" tomcat)
 PROFILE=${SERVER}
 if [[ "${SERVER}" == starter-jetty ]]; then
-  CP=$(classpath . jetty)
+  SERVER_CP=$(classpath "${STARTER_DIR}" jetty)
   PROFILE=starter
 fi
 case "${SPEC}" in
@@ -43,7 +47,7 @@ if [[ "${SERVER}" == raw ]]; then
   PATH_TEMPLATE='/sse?user={user}'
   AUTH=false
 else
-  java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -Xss512k "$@" -cp "${CP}" dev.sseboot.benchmarks.BenchApplication \
+  java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -Xss512k "$@" -cp "${SERVER_CP}" dev.sseboot.benchmarks.BenchApplication \
     --spring.profiles.active="${PROFILE}" --server.port="${PORT}" >"${OUT}/${SERVER}-server.log" 2>&1 &
   PATH_TEMPLATE='/sse?token={token}'
   AUTH=true

@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class Report {
 
-	static final String[] SERVERS = { "ours", "ours-jetty", "naive", "nchan", "better-sse", "raw" };
+	static final String[] SERVERS = { "ours", "ours-tuned", "ours-jetty", "naive", "nchan", "better-sse", "raw" };
 
 	/** The cluster run's servers: two starter nodes, one starter node, two nchan nodes. */
 	static final String[] CLUSTER_SERVERS = { "cluster", "single", "nchan-cluster" };
@@ -203,6 +203,7 @@ final class Report {
 	private static String ratioTitle(String server) {
 		return switch (server) {
 			case "ours" -> "ours";
+			case "ours-tuned" -> "tuned";
 			case "ours-jetty" -> "jetty";
 			default -> title(server);
 		};
@@ -210,7 +211,8 @@ final class Report {
 
 	private static String title(String server) {
 		return switch (server) {
-			case "ours" -> "starter";
+			case "ours" -> "starter, Tomcat 8/8/8 KB";
+			case "ours-tuned" -> "starter, Tomcat 1/1/4 KB";
 			case "ours-jetty" -> "starter on Jetty";
 			case "naive" -> "naive SseEmitter";
 			case "nchan" -> "nginx+nchan";
