@@ -10,6 +10,7 @@ import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.SseConnection;
 import dev.sseboot.sse.SseEvent;
 import dev.sseboot.sse.SsePrincipal;
+import dev.sseboot.sse.SseRecipients;
 import dev.sseboot.sse.broker.Resumption.Fetched;
 import dev.sseboot.sse.cluster.ClusterUnavailableException;
 import dev.sseboot.sse.cluster.LogRecord;
@@ -77,22 +78,22 @@ public final class NodeBroker implements SseBroker, SmartLifecycle, DisposableBe
 
 	@Override
 	public UserRecipients toUser(String userId) {
-		return new Target(userId, null, null);
+		return SseRecipients.user(userId, this::publish);
 	}
 
 	@Override
 	public Recipients toChannel(String channel) {
-		return new Target(null, channel, null);
+		return SseRecipients.channel(channel, this::publish);
 	}
 
 	@Override
 	public Recipients toAll() {
-		return new Target(null, null, null);
+		return SseRecipients.all(this::publish);
 	}
 
 	@Override
 	public Recipients toConnection(String connectionId) {
-		return new Target(null, null, connectionId);
+		return SseRecipients.connection(connectionId, this::publish);
 	}
 
 	/**
@@ -305,32 +306,6 @@ public final class NodeBroker implements SseBroker, SmartLifecycle, DisposableBe
 	@Override
 	public int getPhase() {
 		return SmartLifecycle.DEFAULT_PHASE;
-	}
-
-	private final class Target implements UserRecipients {
-
-		private final @Nullable String userId;
-
-		private final @Nullable String channel;
-
-		private final @Nullable String connectionId;
-
-		private Target(@Nullable String userId, @Nullable String channel, @Nullable String connectionId) {
-			this.userId = userId;
-			this.channel = channel;
-			this.connectionId = connectionId;
-		}
-
-		@Override
-		public Recipients channel(String channel) {
-			return new Target(this.userId, channel, null);
-		}
-
-		@Override
-		public String send(String event, Object data) {
-			return publish(this.userId, this.channel, this.connectionId, event, data);
-		}
-
 	}
 
 }

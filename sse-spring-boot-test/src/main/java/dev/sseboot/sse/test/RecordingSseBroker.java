@@ -8,6 +8,7 @@ import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.SseConnection;
 import dev.sseboot.sse.SseEvent;
 import dev.sseboot.sse.SsePrincipal;
+import dev.sseboot.sse.SseRecipients;
 import org.assertj.core.api.AssertProvider;
 import org.jspecify.annotations.Nullable;
 
@@ -60,22 +61,22 @@ public final class RecordingSseBroker implements SseBroker, AssertProvider<Recor
 
 	@Override
 	public UserRecipients toUser(String userId) {
-		return new Target(userId, null, null);
+		return SseRecipients.user(userId, this::record);
 	}
 
 	@Override
 	public Recipients toChannel(String channel) {
-		return new Target(null, channel, null);
+		return SseRecipients.channel(channel, this::record);
 	}
 
 	@Override
 	public Recipients toAll() {
-		return new Target(null, null, null);
+		return SseRecipients.all(this::record);
 	}
 
 	@Override
 	public Recipients toConnection(String connectionId) {
-		return new Target(null, null, connectionId);
+		return SseRecipients.connection(connectionId, this::record);
 	}
 
 	@Override
@@ -114,36 +115,14 @@ public final class RecordingSseBroker implements SseBroker, AssertProvider<Recor
 		return 0;
 	}
 
-	private final class Target implements UserRecipients {
-
-		private final @Nullable String userId;
-
-		private final @Nullable String channel;
-
-		private final @Nullable String connectionId;
-
-		private Target(@Nullable String userId, @Nullable String channel, @Nullable String connectionId) {
-			this.userId = userId;
-			this.channel = channel;
-			this.connectionId = connectionId;
+	private String record(@Nullable String userId, @Nullable String channel, @Nullable String connectionId,
+			String event, Object data) {
+		if (SseEvent.RESERVED_NAMES.contains(event)) {
+			throw new IllegalArgumentException("Event name '" + event + "' is reserved for the server");
 		}
-
-		@Override
-		public Recipients channel(String channel) {
-			return new Target(this.userId, channel, null);
-		}
-
-		@Override
-		public String send(String event, Object data) {
-			if (SseEvent.RESERVED_NAMES.contains(event)) {
-				throw new IllegalArgumentException("Event name '" + event + "' is reserved for the server");
-			}
-			String id = "recorded-" + RecordingSseBroker.this.sequence.incrementAndGet();
-			RecordingSseBroker.this.sent
-				.add(new SentEvent(id, this.userId, this.channel, this.connectionId, event, data));
-			return id;
-		}
-
+		String id = "recorded-" + this.sequence.incrementAndGet();
+		this.sent.add(new SentEvent(id, userId, channel, connectionId, event, data));
+		return id;
 	}
 
 }
