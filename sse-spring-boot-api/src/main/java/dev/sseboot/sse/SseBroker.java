@@ -120,6 +120,18 @@ public interface SseBroker {
 			return send(SseEvent.DEFAULT_NAME, data);
 		}
 
+		/**
+		 * Makes the sends to these recipients idempotent: within
+		 * {@code sse.cluster.idempotency-window} (5 minutes by default) of a send with the
+		 * key, a send with the same key delivers nothing and returns the first send's id,
+		 * on any node of the cluster. For a publisher that retries after a failure whose
+		 * outcome it cannot know, such as a timeout.
+		 * @param key what identifies the event for the application, such as an order's id
+		 * and what happened to it; at most 200 characters
+		 * @return the recipients, sending with the key
+		 */
+		Recipients withIdempotencyKey(String key);
+
 	}
 
 	/**

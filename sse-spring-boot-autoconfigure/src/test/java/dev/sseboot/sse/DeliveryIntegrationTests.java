@@ -1,8 +1,15 @@
 package dev.sseboot.sse;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.sseboot.sse.fixtures.SseIntegrationTest;
 import dev.sseboot.sse.fixtures.TestTokens;
@@ -208,6 +215,49 @@ class DeliveryIntegrationTests {
 		this.opened.add(stream);
 		assertThat(stream.status()).isEqualTo(200);
 		return stream;
+	}
+
+	@Test
+	void sendsOnceForAnIdempotencyKeyRepeatedWithinTheWindowAndReturnsTheFirstId() {
+		Stream stream = connected("idem-u", "chat");
+		String first = this.broker.toUser("idem-u").withIdempotencyKey("invoice-1-paid").send("paid", "1");
+		String retry = this.broker.toUser("idem-u").withIdempotencyKey("invoice-1-paid").send("paid", "1");
+		// The key alone tells a retry, whatever the recipients.
+		String elsewhere = this.broker.toChannel("chat").withIdempotencyKey("invoice-1-paid").send("paid", "1");
+		assertThat(retry).isEqualTo(first);
+		assertThat(elsewhere).isEqualTo(first);
+		assertThat(stream.next().id()).isEqualTo(first);
+		assertNothingBeforeMarker(stream, "idem-u");
+		String other = this.broker.toUser("idem-u").withIdempotencyKey("invoice-2-paid").send("paid", "2");
+		assertThat(stream.next().id()).isEqualTo(other).isNotEqualTo(first);
+		assertThatIllegalArgumentException().isThrownBy(() -> this.broker.toUser("idem-u").withIdempotencyKey(""));
+	}
+
+	@Test
+	void sendsOnceWhenThreadsRaceWithOneIdempotencyKey() throws Exception {
+		Stream stream = connected("idem-race", "chat");
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		try {
+			CountDownLatch go = new CountDownLatch(1);
+			List<Future<String>> ids = new ArrayList<>();
+			for (int i = 0; i < 8; i++) {
+				ids.add(pool.submit(() -> {
+					go.await();
+					return this.broker.toUser("idem-race").withIdempotencyKey("race").send("once", "x");
+				}));
+			}
+			go.countDown();
+			Set<String> distinct = new HashSet<>();
+			for (Future<String> id : ids) {
+				distinct.add(id.get(10, TimeUnit.SECONDS));
+			}
+			assertThat(distinct).hasSize(1);
+			assertThat(stream.next().id()).isEqualTo(distinct.iterator().next());
+			assertNothingBeforeMarker(stream, "idem-race");
+		}
+		finally {
+			pool.shutdownNow();
+		}
 	}
 
 	private Stream connected(String userId, String channel) {

@@ -14,8 +14,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.sseboot.sse.broker.NodeBroker;
+import dev.sseboot.sse.fixtures.CapturedLogs;
 import dev.sseboot.sse.fixtures.ServerContainer;
 import dev.sseboot.sse.fixtures.SseTestApplication;
 import dev.sseboot.sse.fixtures.TestTokens;
@@ -24,6 +28,8 @@ import dev.sseboot.sse.test.SseTestClient.Event;
 import dev.sseboot.sse.test.SseTestClient.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -58,8 +64,24 @@ class StreamLifecycleIntegrationTests {
 		this.client = new SseTestClient(this.port);
 	}
 
+	/** What the broker tells of each stream it ends, for a failure's message. */
+	@RegisterExtension
+	CapturedLogs brokerLogs = CapturedLogs.of(NodeBroker.class);
+
 	@Test
 	void releasesEveryStreamAndNoThreadPerStreamAfterThousandOpenCloseCycles() {
+		Logger brokerLogger = (Logger) LoggerFactory.getLogger(NodeBroker.class);
+		Level level = brokerLogger.getLevel();
+		brokerLogger.setLevel(Level.DEBUG);
+		try {
+			openAndCloseThousandStreams();
+		}
+		finally {
+			brokerLogger.setLevel(level);
+		}
+	}
+
+	private void openAndCloseThousandStreams() {
 		int batch = 50;
 		// Warm up the server's and the client's pools to the concurrency used below.
 		openAndClose("warm", batch);
@@ -100,30 +122,44 @@ class StreamLifecycleIntegrationTests {
 			connectionIds.add(stream.connectionId());
 		}
 		for (int i = 0; i < count; i++) {
+			Stream stream = streams.get(i);
+			String connectionId = connectionIds.get(i);
 			if (i % 2 == 0) {
-				streams.get(i).close();
+				stream.close();
 			}
 			else if (i % 4 == 1) {
-				Stream stream = streams.get(i);
-				assertThat(this.broker.disconnect(connectionIds.get(i))).as(() -> seenBy(stream)).isTrue();
+				assertThat(this.broker.disconnect(connectionId)).as(() -> seenBy(stream, connectionId)).isTrue();
 			}
 			else {
-				Stream stream = streams.get(i);
-				assertThat(this.broker.disconnectUser(userPrefix + i)).as(() -> seenBy(stream)).isEqualTo(1);
+				assertThat(this.broker.disconnectUser(userPrefix + i)).as(() -> seenBy(stream, connectionId))
+					.isEqualTo(1);
 			}
 		}
 		for (int i = 1; i < count; i += 2) {
-			assertThat(streams.get(i).next("sse-close").field("reason")).isEqualTo("revoked");
+			Stream stream = streams.get(i);
+			String connectionId = connectionIds.get(i);
+			Event close;
+			try {
+				close = stream.next("sse-close");
+			}
+			catch (AssertionError ex) {
+				throw new AssertionError(ex.getMessage() + "; " + seenBy(stream, connectionId), ex);
+			}
+			assertThat(close.field("reason")).as(() -> seenBy(stream, connectionId)).isEqualTo("revoked");
 		}
 	}
 
 	/**
-	 * Why the broker may no longer know a stream the client holds: what its client got,
-	 * such as an {@code sse-close} with a reason, and whether the server ended it.
+	 * What became of a stream the broker should hold, or close with a frame: what its
+	 * client got, whether the server ended it, and what the broker logged of it.
 	 */
-	private static String seenBy(Stream stream) {
-		return "stream the broker should hold; its client received " + stream.drain()
-				+ (stream.ended() ? ", then the end of the response" : "");
+	private String seenBy(Stream stream, String connectionId) {
+		String told = this.brokerLogs.text()
+			.lines()
+			.filter((line) -> line.contains(connectionId))
+			.collect(Collectors.joining("; "));
+		return "stream " + connectionId + ": its client received " + stream.drain()
+				+ (stream.ended() ? ", then the end of the response" : "") + "; the broker logged: [" + told + "]";
 	}
 
 	private void awaitNoStreams() {
@@ -552,7 +588,8 @@ class StreamLifecycleIntegrationTests {
 
 	private static ConfigurableApplicationContext start(String... properties) {
 		return new SpringApplicationBuilder(SseTestApplication.class)
-			.properties("server.port=0", "spring.main.banner-mode=off", "sse.security.jwt.secret=" + TestTokens.SECRET)
+			.properties("server.port=0", "spring.main.banner-mode=off", "sse.security.jwt.secret=" + TestTokens.SECRET,
+					"sse.shutdown.drain-period=0")
 			.properties(properties)
 			.run();
 	}

@@ -19,6 +19,8 @@ import dev.sseboot.sse.web.SseStreamController;
 import dev.sseboot.sse.web.StreamErrorFilter;
 import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,6 +31,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilterBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -47,6 +50,11 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @EnableConfigurationProperties({ SseProperties.class, SseSecurityProperties.class, SseClusterProperties.class })
 public final class SseAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(SseAutoConfiguration.class);
+
+	/** What the broker's shutdown needs after the drain: its close frames, then its links. */
+	private static final Duration DRAIN_MARGIN = Duration.ofSeconds(5);
+
 	/** How long the async request outlives the broker's own lifetime limit. */
 	private static final Duration EMITTER_TIMEOUT_MARGIN = Duration.ofMinutes(1);
 
@@ -56,14 +64,18 @@ public final class SseAutoConfiguration {
 			SseClusterProperties clusterProperties, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<ReplayBuffer> replayBuffer, ObjectProvider<DeliveryTracker> deliveryTracker,
 			ObjectProvider<ClusterLog> clusterLog, ObjectProvider<ClusterPresence> presence,
-			ObjectProvider<BrokerMetrics> metrics, ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObjectProvider<BrokerMetrics> metrics, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<LifecycleProperties> lifecycleProperties) {
 		ClusterLog log = clusterLog.getIfAvailable();
 		if (log == null && clusterProperties.getType() == SseClusterProperties.Type.REDIS) {
 			throw new SseConfigurationException("sse.cluster.type=redis, but there is no Redis connection",
 					"Add org.springframework.boot:spring-boot-starter-data-redis and configure spring.data.redis.*, "
 							+ "or set sse.cluster.type=none.");
 		}
-		return NodeBroker.builder(brokerSettings(properties, securityProperties))
+		LifecycleProperties lifecycle = lifecycleProperties.getIfAvailable(LifecycleProperties::new);
+		return NodeBroker
+			.builder(brokerSettings(properties, securityProperties, clusterProperties,
+					lifecycle.getTimeoutPerShutdownPhase()))
 			.jsonMapper(jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper))
 			.replayBuffer(replayBuffer.getIfAvailable())
 			.deliveryTracker(deliveryTracker.getIfAvailable())
@@ -132,7 +144,8 @@ public final class SseAutoConfiguration {
 				properties.getConnection().getMaxChannels());
 	}
 
-	static BrokerSettings brokerSettings(SseProperties properties, SseSecurityProperties securityProperties) {
+	static BrokerSettings brokerSettings(SseProperties properties, SseSecurityProperties securityProperties,
+			SseClusterProperties clusterProperties, Duration shutdownPhaseTimeout) {
 		SseProperties.Connection connection = properties.getConnection();
 		BrokerSettings.Builder settings = BrokerSettings.builder()
 			.retry(properties.getRetry())
@@ -143,11 +156,34 @@ public final class SseAutoConfiguration {
 			.maxPerUser(connection.getMaxPerUser(), connection.getOnLimit())
 			.maxTotal(connection.getMaxTotal())
 			.closeCheckInterval(connection.getCloseCheckInterval())
-			.expiryWarning(securityProperties.getExpiryWarning());
+			.expiryWarning(securityProperties.getExpiryWarning())
+			.idempotencyWindow(clusterProperties.getIdempotencyWindow());
+		drain(settings, properties.getShutdown(), shutdownPhaseTimeout);
 		if (connection.getWriterThreads() != null) {
 			settings.writerThreads(connection.getWriterThreads());
 		}
 		return settings.build();
+	}
+
+	/**
+	 * The drain within Boot's wait for the broker's shutdown phase, leaving time for the
+	 * close frames: the delay first, then as much of the period as fits.
+	 */
+	private static void drain(BrokerSettings.Builder settings, SseProperties.Shutdown shutdown,
+			Duration shutdownPhaseTimeout) {
+		Duration budget = shutdownPhaseTimeout.minus(DRAIN_MARGIN);
+		budget = budget.isNegative() ? Duration.ZERO : budget;
+		Duration delay = min(shutdown.getDrainDelay(), budget);
+		Duration period = min(shutdown.getDrainPeriod(), budget.minus(delay));
+		if (!delay.equals(shutdown.getDrainDelay()) || !period.equals(shutdown.getDrainPeriod())) {
+			logger.warn("sse.shutdown.drain-delay and drain-period shortened to " + delay + " and " + period
+					+ " to end within spring.lifecycle.timeout-per-shutdown-phase (" + shutdownPhaseTimeout + ")");
+		}
+		settings.drain(delay, period);
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
 	private static JsonMapper defaultMapper() {

@@ -31,6 +31,20 @@ public class SseClusterProperties {
 	 */
 	private @Nullable String nodeId;
 
+	/**
+	 * Longest time a send, a disconnect, a presence question or a stream's admission
+	 * waits for the cluster's store, whatever its client's own timeout: then it fails
+	 * with ClusterUnavailableException (503 on the control API).
+	 */
+	private Duration publishTimeout = Duration.ofSeconds(1);
+
+	/**
+	 * How long a send's idempotency key is remembered: a send with the same key within
+	 * it returns the first send's id and delivers nothing. Applies on a node on its own
+	 * too.
+	 */
+	private Duration idempotencyWindow = Duration.ofMinutes(5);
+
 	private final Redis redis = new Redis();
 
 	public Type getType() {
@@ -56,6 +70,25 @@ public class SseClusterProperties {
 	public void setNodeTimeout(Duration nodeTimeout) {
 		Assert.isTrue(nodeTimeout.toMillis() >= 250, "sse.cluster.node-timeout must be at least 250ms");
 		this.nodeTimeout = nodeTimeout;
+	}
+
+	public Duration getPublishTimeout() {
+		return this.publishTimeout;
+	}
+
+	public void setPublishTimeout(Duration publishTimeout) {
+		Assert.isTrue(!publishTimeout.isNegative() && !publishTimeout.isZero(), "sse.cluster.publish-timeout must be positive");
+		this.publishTimeout = publishTimeout;
+	}
+
+	public Duration getIdempotencyWindow() {
+		return this.idempotencyWindow;
+	}
+
+	public void setIdempotencyWindow(Duration idempotencyWindow) {
+		Assert.isTrue(!idempotencyWindow.isNegative() && !idempotencyWindow.isZero(),
+				"sse.cluster.idempotency-window must be positive");
+		this.idempotencyWindow = idempotencyWindow;
 	}
 
 	public Redis getRedis() {

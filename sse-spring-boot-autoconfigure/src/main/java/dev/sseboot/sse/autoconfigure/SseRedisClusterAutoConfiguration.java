@@ -51,7 +51,8 @@ public final class SseRedisClusterAutoConfiguration {
 				SseClusterProperties clusterProperties, ObjectProvider<DataRedisProperties> redisProperties) {
 			return new RedisClusterLog(connectionFactory, clusterProperties.getRedis().getKeyPrefix(),
 					properties.getReplay().getMaxEvents(), properties.getReplay().getTtl(),
-					readBlock(redisProperties.getIfAvailable()));
+					readBlock(redisProperties.getIfAvailable()), clusterProperties.getPublishTimeout(),
+					clusterProperties.getIdempotencyWindow());
 		}
 
 		@Bean
@@ -59,7 +60,8 @@ public final class SseRedisClusterAutoConfiguration {
 		RedisPresence sseClusterPresence(RedisConnectionFactory connectionFactory, SseClusterProperties properties) {
 			String nodeId = properties.getNodeId();
 			return new RedisPresence(connectionFactory, properties.getRedis().getKeyPrefix(),
-					(nodeId != null) ? nodeId : defaultNodeId(), properties.getNodeTimeout());
+					(nodeId != null) ? nodeId : defaultNodeId(), properties.getNodeTimeout(),
+					properties.getPublishTimeout());
 		}
 
 		/** The host's name and a random suffix: unique, and readable in presence and logs. */

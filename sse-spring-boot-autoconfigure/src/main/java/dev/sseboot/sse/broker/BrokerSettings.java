@@ -21,10 +21,15 @@ import org.springframework.util.Assert;
  * client closed the connection, zero for only when its user reaches {@code maxPerUser}
  * @param expiryWarning how long before its token expires a stream is warned
  * @param writerThreads the number of threads writing to streams
+ * @param idempotencyWindow how long a node on its own remembers a send's idempotency key
+ * @param drainDelay how long a node that stops refuses new streams before it closes its
+ * streams
+ * @param drainPeriod over how long a node that stops closes its streams, zero for at once
  */
 public record BrokerSettings(Duration retry, Duration heartbeatInterval, boolean heartbeatAsComment,
 		int queueCapacity, Duration maxLifetime, double lifetimeJitter, int maxPerUser, LimitPolicy onLimit,
-		int maxTotal, Duration closeCheckInterval, Duration expiryWarning, int writerThreads) {
+		int maxTotal, Duration closeCheckInterval, Duration expiryWarning, int writerThreads,
+		Duration idempotencyWindow, Duration drainDelay, Duration drainPeriod) {
 
 	public BrokerSettings {
 		Assert.isTrue(!heartbeatInterval.isNegative() && !heartbeatInterval.isZero(), "heartbeatInterval must be positive");
@@ -33,6 +38,9 @@ public record BrokerSettings(Duration retry, Duration heartbeatInterval, boolean
 		Assert.isTrue(lifetimeJitter >= 0 && lifetimeJitter < 1, "lifetimeJitter must be in [0, 1)");
 		Assert.isTrue(writerThreads > 0, "writerThreads must be positive");
 		Assert.isTrue(!closeCheckInterval.isNegative(), "closeCheckInterval must not be negative");
+		Assert.isTrue(!idempotencyWindow.isNegative() && !idempotencyWindow.isZero(),
+				"idempotencyWindow must be positive");
+		Assert.isTrue(!drainDelay.isNegative() && !drainPeriod.isNegative(), "drain times must not be negative");
 	}
 
 	/**
@@ -77,6 +85,12 @@ public record BrokerSettings(Duration retry, Duration heartbeatInterval, boolean
 		private Duration closeCheckInterval = Duration.ofSeconds(5);
 
 		private Duration expiryWarning = Duration.ofSeconds(30);
+
+		private Duration idempotencyWindow = Duration.ofMinutes(5);
+
+		private Duration drainDelay = Duration.ZERO;
+
+		private Duration drainPeriod = Duration.ZERO;
 
 		private int writerThreads = Runtime.getRuntime().availableProcessors();
 
@@ -190,6 +204,28 @@ public record BrokerSettings(Duration retry, Duration heartbeatInterval, boolean
 		}
 
 		/**
+		 * Sets how long a node on its own remembers a send's idempotency key.
+		 * @param idempotencyWindow the time
+		 * @return this builder
+		 */
+		public Builder idempotencyWindow(Duration idempotencyWindow) {
+			this.idempotencyWindow = idempotencyWindow;
+			return this;
+		}
+
+		/**
+		 * Sets how a node that stops lets its clients go.
+		 * @param drainDelay how long it refuses new streams before it closes its streams
+		 * @param drainPeriod over how long it closes its streams, zero for at once
+		 * @return this builder
+		 */
+		public Builder drain(Duration drainDelay, Duration drainPeriod) {
+			this.drainDelay = drainDelay;
+			this.drainPeriod = drainPeriod;
+			return this;
+		}
+
+		/**
 		 * Builds the settings.
 		 * @return the settings
 		 * @throws IllegalArgumentException if a value is out of range
@@ -197,7 +233,8 @@ public record BrokerSettings(Duration retry, Duration heartbeatInterval, boolean
 		public BrokerSettings build() {
 			return new BrokerSettings(this.retry, this.heartbeatInterval, this.heartbeatAsComment, this.queueCapacity,
 					this.maxLifetime, this.lifetimeJitter, this.maxPerUser, this.onLimit, this.maxTotal,
-					this.closeCheckInterval, this.expiryWarning, this.writerThreads);
+					this.closeCheckInterval, this.expiryWarning, this.writerThreads, this.idempotencyWindow,
+					this.drainDelay, this.drainPeriod);
 		}
 
 	}

@@ -17,12 +17,14 @@ import org.jspecify.annotations.Nullable;
 sealed interface ClusterLink permits StandaloneLink, LogLink {
 
 	/**
-	 * Publishes an event to every node.
+	 * Publishes an event to every node, unless it is a repeat of one sent with its
+	 * idempotency key within the idempotency window.
 	 * @param event the event, its sequence not yet set
-	 * @return its id
+	 * @param idempotencyKey the key, or {@code null}
+	 * @return its id, or the id of the first event sent with its key
 	 * @throws ClusterUnavailableException in cluster mode, when the log cannot be reached
 	 */
-	String publish(LogRecord event);
+	String publish(LogRecord event, @Nullable String idempotencyKey);
 
 	/**
 	 * Closes every stream of a user with reason {@code revoked}, on every node.

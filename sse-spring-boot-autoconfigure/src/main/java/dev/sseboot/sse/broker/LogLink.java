@@ -57,10 +57,10 @@ final class LogLink implements ClusterLink {
 	}
 
 	@Override
-	public String publish(LogRecord event) {
+	public String publish(LogRecord event, @Nullable String idempotencyKey) {
 		// Delivered here too when this node reads it back, in the log's order.
 		long start = System.nanoTime();
-		String id = this.log.append(event);
+		String id = this.log.append(event, idempotencyKey);
 		this.metrics.appended(System.nanoTime() - start);
 		return id;
 	}

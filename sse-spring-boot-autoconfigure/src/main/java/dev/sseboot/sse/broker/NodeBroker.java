@@ -2,6 +2,7 @@ package dev.sseboot.sse.broker;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -220,8 +221,10 @@ public final class NodeBroker implements SseBroker, SmartLifecycle, DisposableBe
 		return this.status;
 	}
 
-	private String publish(@Nullable String userId, @Nullable String channel, @Nullable String connectionId,
-			String name, Object data) {
+	private String publish(SseRecipients.Address address, String name, Object data) {
+		String userId = address.userId();
+		String channel = address.channel();
+		String connectionId = address.connectionId();
 		FrameEncoder.requireSingleLine("event name", name);
 		if (SseEvent.RESERVED_NAMES.contains(name)) {
 			throw new IllegalArgumentException("Event name '" + name + "' is reserved for the server");
@@ -233,7 +236,7 @@ public final class NodeBroker implements SseBroker, SmartLifecycle, DisposableBe
 		String id = observation.observe(() -> this.parts.link()
 			.publish(LogRecord.event(name, payload, Instant.now(), userId, channel, connectionId)
 				.withTraceContext((observation.getContext() instanceof SendContext send) ? send.traceContext()
-						: Map.of())));
+						: Map.of()), address.idempotencyKey()));
 		// Counted once accepted: a send that failed (Redis unreachable) threw above.
 		this.parts.metrics().published(target);
 		return id;
@@ -259,14 +262,20 @@ public final class NodeBroker implements SseBroker, SmartLifecycle, DisposableBe
 	}
 
 	/**
-	 * Closes every stream with reason {@code shutdown} and waits briefly for the close
-	 * frames to be written, so that context close never waits on open streams.
+	 * Refuses new streams at once, then closes every stream with reason {@code shutdown}:
+	 * after the drain delay, in batches over the drain period, so that their clients
+	 * reconnect to other nodes at a bounded rate. Then waits briefly for the close frames
+	 * to be written, so that context close never waits on open streams.
 	 */
 	@Override
 	public void stop() {
 		StreamCloser closer = this.parts.closer();
-		// No stream opens after the streams are closed.
-		this.parts.order().close(() -> closer.closeAll(CloseReason.SHUTDOWN));
+		BrokerSettings settings = this.parts.settings();
+		// No stream opens from now on: new ones go to other nodes. The open ones go on
+		// (heartbeats, events) until their turn to close comes.
+		List<SseStream> open = new ArrayList<>();
+		this.parts.order().close(() -> open.addAll(this.parts.registry().all()));
+		closer.closeSpread(open, CloseReason.SHUTDOWN, settings.drainDelay(), settings.drainPeriod());
 		this.parts.sweeper().stop();
 		stopLinks();
 		closer.awaitClosed(SHUTDOWN_GRACE);

@@ -140,7 +140,7 @@ public final class NodeBrokerBuilder {
 		EventOrder order = new EventOrder(fanout, this.replayBuffer, this.clusterLog != null);
 		ClusterLink link = (this.clusterLog != null)
 				? new LogLink(this.clusterLog, presence, order, closer, metrics, this.observationRegistry)
-				: new StandaloneLink(order, closer);
+				: new StandaloneLink(order, closer, this.settings.idempotencyWindow());
 		Sweeper sweeper = new Sweeper(this.settings, registry, closer, fanout, json);
 		return new NodeBroker(new NodeParts(this.settings, order, registry, presence, link, closer, writer, sweeper,
 				this.deliveryTracker, metrics, this.observationRegistry, json));

@@ -1,5 +1,6 @@
 package dev.sseboot.sse.broker;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BiConsumer;
 
@@ -18,13 +19,19 @@ final class StandaloneLink implements ClusterLink {
 
 	private final StreamCloser closer;
 
-	StandaloneLink(EventOrder order, StreamCloser closer) {
+	private final IdempotentSends idempotentSends;
+
+	StandaloneLink(EventOrder order, StreamCloser closer, Duration idempotencyWindow) {
 		this.order = order;
 		this.closer = closer;
+		this.idempotentSends = new IdempotentSends(idempotencyWindow);
 	}
 
 	@Override
-	public String publish(LogRecord event) {
+	public String publish(LogRecord event, @Nullable String idempotencyKey) {
+		if (idempotencyKey != null) {
+			return this.idempotentSends.send(idempotencyKey, () -> this.order.publish(event));
+		}
 		return this.order.publish(event);
 	}
 

@@ -3,6 +3,7 @@ package dev.sseboot.sse.broker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +32,9 @@ final class StreamCloser {
 	private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
 	private static final Duration SHUTDOWN_POLL = Duration.ofMillis(5);
+
+	/** The shortest time between two batches of a spread close. */
+	private static final Duration DRAIN_TICK = Duration.ofMillis(20);
 
 	private final StreamRegistry registry;
 
@@ -129,6 +133,30 @@ final class StreamCloser {
 	}
 
 	/**
+	 * Closes streams after a delay, in equal batches spread over a period, so that their
+	 * clients reconnect elsewhere at a bounded rate. Returns once the last batch was
+	 * closed.
+	 * @param streams the streams
+	 * @param reason why
+	 * @param delay how long before the first batch
+	 * @param period over how long; zero closes them all at once
+	 */
+	void closeSpread(List<SseStream> streams, CloseReason reason, Duration delay, Duration period) {
+		int batches = (int) Math.max(1, Math.min(streams.size(), period.toNanos() / DRAIN_TICK.toNanos()));
+		long start = System.nanoTime() + delay.toNanos();
+		for (int batch = 0; batch < batches; batch++) {
+			long due = start + period.toNanos() / batches * batch;
+			for (long left; (left = due - System.nanoTime()) > 0;) {
+				LockSupport.parkNanos(left);
+			}
+			for (SseStream stream : streams.subList(streams.size() * batch / batches,
+					streams.size() * (batch + 1) / batches)) {
+				close(stream, reason);
+			}
+		}
+	}
+
+	/**
 	 * Closes every stream of this node.
 	 * @param reason why
 	 */
@@ -199,7 +227,11 @@ final class StreamCloser {
 	 */
 	void detach(SseStream stream) {
 		unregister(stream, BrokerMetrics.CLIENT_ABORT);
-		abandon(stream);
+		if (abandon(stream) && logger.isDebugEnabled()) {
+			try (StreamMdc mdc = StreamMdc.of(stream, this.logUserIds)) {
+				logger.debug("Stream " + stream + " ended by the container");
+			}
+		}
 		ended(stream);
 	}
 
@@ -267,9 +299,16 @@ final class StreamCloser {
 	 */
 	void endOverdue(long now) {
 		for (SseStream stream : this.closing) {
-			if (now - stream.closingSinceNanos() > CLOSE_GRACE.toNanos() && !dropClosedClient(stream)
-					&& stream.isCompleted()) {
-				ended(stream);
+			if (now - stream.closingSinceNanos() > CLOSE_GRACE.toNanos()) {
+				if (dropClosedClient(stream)) {
+					try (StreamMdc mdc = StreamMdc.of(stream, this.logUserIds)) {
+						logger.debug("Stream " + stream + " aborted: its last frame was not written within "
+								+ CLOSE_GRACE.toSeconds() + "s");
+					}
+				}
+				else if (stream.isCompleted()) {
+					ended(stream);
+				}
 			}
 		}
 	}

@@ -38,7 +38,22 @@ public interface ClusterLog {
 	 * @return the record's id, {@code <epoch>-<sequence>}
 	 * @throws ClusterUnavailableException at once when the log cannot be reached
 	 */
-	String append(LogRecord record);
+	default String append(LogRecord record) {
+		return append(record, null);
+	}
+
+	/**
+	 * Appends a record unless one was appended with the same idempotency key within the
+	 * idempotency window, checked in the same step as the append so that nodes racing with
+	 * one key append once.
+	 * @param record the record, its sequence not yet set
+	 * @param idempotencyKey the key, or {@code null} to append in any case
+	 * @return the record's id, {@code <epoch>-<sequence>}, or the id of the record first
+	 * appended with the key
+	 * @throws ClusterUnavailableException when the log cannot be reached, or did not answer
+	 * within the publish timeout
+	 */
+	String append(LogRecord record, @Nullable String idempotencyKey);
 
 	/**
 	 * Reads the records the log still holds after a sequence of the current epoch.

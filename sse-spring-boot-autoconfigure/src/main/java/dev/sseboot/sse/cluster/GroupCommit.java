@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.ToIntFunction;
 
@@ -17,17 +16,19 @@ import org.springframework.util.Assert;
 
 /**
  * Group commit of a {@link ClusterLog}'s appends, whatever its store: one batch on its way
- * at a time, and what arrives meanwhile goes in the next. When nothing is on its way, the
- * publisher sends its item itself. Otherwise it waits, parked, and the group commit's own
- * thread sends what waits once the store answered the batch before: in the order it
- * arrived, in batches of at most so many items and, unless one item is larger, ending
- * with the item that reaches the size bound. One publisher pays a round trip per item,
- * many share them.
+ * at a time, and what arrives meanwhile goes in the next. The group commit's own thread
+ * sends what waits once the store answered the batch before: in the order it arrived, in
+ * batches of at most so many items and, unless one item is larger, ending with the item
+ * that reaches the size bound. One publisher pays a round trip per item, many share them.
+ * <p>
+ * A publisher waits, parked, at most the time it was given: a store that does not answer
+ * (a process paused, a network cut, a client that holds commands until it reconnects)
+ * costs it that long, never the store client's own timeout. Its item is then withdrawn if
+ * it still waited, or its outcome is unknown if it was on its way.
  * <p>
  * Whatever sending a batch throws settles every item of it: no publisher is left parked.
  * A waiting publisher's interrupt does not end its wait (its item may be on its way with
- * others) and is kept for after it; one that came before a publisher sends its own item
- * is held back while it sends.
+ * others) and is kept for after it.
  *
  * @param <T> the type of the items
  * @param <R> the type of what sending gives each item's publisher
@@ -46,11 +47,11 @@ public final class GroupCommit<T, R> {
 
 	private final Sender<T, R> sender;
 
+	/** The longest a publisher waits for its item's outcome. */
+	private final Duration maxWait;
+
 	/** Items waiting for the batch on its way: the next batch sends them together. */
 	private final Queue<Pending<T, R>> pending = new ConcurrentLinkedQueue<>();
-
-	/** Whether a batch is on its way: one at a time. */
-	private final AtomicBoolean sending = new AtomicBoolean();
 
 	/** Sends the waiting items, a batch at a time, in the order of the queue. */
 	private volatile @Nullable Thread senderThread;
@@ -64,15 +65,18 @@ public final class GroupCommit<T, R> {
 	 * @param maxSize the size at which a batch stops growing
 	 * @param sizeOf an item's size, in the units of {@code maxSize}
 	 * @param sender what sends a batch
+	 * @param maxWait the longest a publisher waits for its item's outcome
 	 */
 	public GroupCommit(String threadName, int maxCount, int maxSize, ToIntFunction<? super T> sizeOf,
-			Sender<T, R> sender) {
+			Sender<T, R> sender, Duration maxWait) {
 		Assert.isTrue(maxCount > 0, "maxCount must be positive");
+		Assert.isTrue(!maxWait.isNegative() && !maxWait.isZero(), "maxWait must be positive");
 		this.threadName = threadName;
 		this.maxCount = maxCount;
 		this.maxSize = maxSize;
 		this.sizeOf = sizeOf;
 		this.sender = sender;
+		this.maxWait = maxWait;
 	}
 
 	/**
@@ -109,49 +113,59 @@ public final class GroupCommit<T, R> {
 	 * Sends an item, with others if others wait, and returns once it was sent.
 	 * @param item the item
 	 * @return what sending it gave
-	 * @throws ClusterUnavailableException when it was not sent, or may not have been
+	 * @throws ClusterUnavailableException when it was not sent, or may not have been,
+	 * such as when the store did not answer within the publisher's longest wait
 	 */
 	public R submit(T item) {
 		Pending<T, R> submitted = new Pending<>(item, this.sizeOf.applyAsInt(item), Thread.currentThread());
-		if (this.pending.isEmpty() && this.sending.compareAndSet(false, true)) {
-			try {
-				sendBatch(List.of(submitted));
-			}
-			finally {
-				releaseSending();
-			}
-			return submitted.result();
-		}
 		this.pending.add(submitted);
 		if (!this.running && this.pending.remove(submitted)) {
 			// Stopped meanwhile: the sender has gone, or fails what it finds when it goes.
 			throw stopped();
 		}
 		LockSupport.unpark(this.senderThread);
+		long deadline = System.nanoTime() + this.maxWait.toNanos();
 		boolean interrupted = false;
 		while (!submitted.isDone()) {
-			LockSupport.park(this);
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				restoreInterrupt(interrupted);
+				return timedOut(submitted);
+			}
+			LockSupport.parkNanos(this, left);
 			interrupted |= Thread.interrupted();
 		}
-		if (interrupted) {
-			Thread.currentThread().interrupt();
-		}
+		restoreInterrupt(interrupted);
 		return submitted.result();
 	}
 
-	/** Lets the next batch go, and wakes the sender if items wait for it. */
-	private void releaseSending() {
-		this.sending.set(false);
-		if (!this.pending.isEmpty()) {
-			LockSupport.unpark(this.senderThread);
+	private static void restoreInterrupt(boolean interrupted) {
+		if (interrupted) {
+			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * Withdraws an item that still waits; one on its way has an unknown outcome, unless it
+	 * was settled just now.
+	 */
+	private R timedOut(Pending<T, R> submitted) {
+		String within = "No answer from the cluster's log within " + this.maxWait.toMillis() + "ms";
+		if (this.pending.remove(submitted)) {
+			throw new ClusterUnavailableException(within + ": the event was not sent");
+		}
+		if (submitted.isDone()) {
+			return submitted.result();
+		}
+		this.sender.timedOut();
+		throw new ClusterUnavailableException(within + ": the event may or may not have been sent");
 	}
 
 	/** The sender thread's loop: a batch whenever items wait, until stopped. */
 	private void send() {
 		while (this.running) {
-			if (this.pending.isEmpty() || !this.sending.compareAndSet(false, true)) {
-				// Woken by a new item, or by the end of a publisher's own batch.
+			if (this.pending.isEmpty()) {
+				// Woken by a new item.
 				LockSupport.park(this);
 				continue;
 			}
@@ -161,9 +175,6 @@ public final class GroupCommit<T, R> {
 			catch (Throwable ex) {
 				// The batch was settled; the next ones may go through.
 				logger.error("SSE cluster log could not send a batch of events", ex);
-			}
-			finally {
-				releaseSending();
 			}
 		}
 		ClusterUnavailableException stopped = stopped();
@@ -189,9 +200,6 @@ public final class GroupCommit<T, R> {
 
 	/** Sends items together, and settles each of them. */
 	private void sendBatch(List<Pending<T, R>> batch) {
-		// A publisher sending its own item: an interrupt from before could stop the store's
-		// client at once; one that comes while the store works leaves the outcome unknown.
-		boolean interruptedBefore = Thread.interrupted();
 		try {
 			List<R> results = this.sender.send(batch.stream().map((waiting) -> waiting.item).toList());
 			for (int i = 0; i < batch.size(); i++) {
@@ -204,11 +212,6 @@ public final class GroupCommit<T, R> {
 			batch.forEach((waiting) -> waiting.fail(failure));
 			if (ex instanceof Error error) {
 				throw error;
-			}
-		}
-		finally {
-			if (interruptedBefore) {
-				Thread.currentThread().interrupt();
 			}
 		}
 	}
@@ -227,23 +230,27 @@ public final class GroupCommit<T, R> {
 	public interface Sender<T, R> {
 
 		/**
-		 * Sends items together, on the thread of one of their publishers or on the group
-		 * commit's own.
+		 * Sends items together, on the group commit's thread.
 		 * @param items the items, in the order they arrived
 		 * @return what sending gave each item, in the same order
 		 */
 		List<R> send(List<T> items);
 
 		/**
-		 * Returns what every item of a batch fails with when sending it threw. Called on the
-		 * thread that sent, before an interrupt held back is restored, so that it can tell
-		 * whether one came while the batch was on its way.
+		 * Returns what every item of a batch fails with when sending it threw.
 		 * @param ex what sending threw
 		 * @return the failure
 		 */
 		default ClusterUnavailableException failure(Throwable ex) {
 			return (ex instanceof ClusterUnavailableException unavailable) ? unavailable
 					: new ClusterUnavailableException("The event was not sent (" + ex.getMessage() + ")", ex);
+		}
+
+		/**
+		 * Called on a publisher's thread when its item was on its way and the store did not
+		 * answer within the publisher's longest wait: the store may be gone.
+		 */
+		default void timedOut() {
 		}
 
 	}

@@ -98,9 +98,12 @@ final class ControlEndpoints {
 	 * @param parameters the target ({@code userId}, {@code *} for every user, and/or
 	 * {@code channel}, or {@code connectionId}), and the event ({@code event} and
 	 * {@code data}, or the seed's {@code payload})
+	 * @param idempotencyKey the request's {@code Idempotency-Key}, or {@code null}: a
+	 * request with a key seen within the idempotency window sends nothing and answers
+	 * with the first one's id
 	 * @return 202 with the event's {@code {id}}
 	 */
-	ControlResponse emit(ControlParameters parameters) {
+	ControlResponse emit(ControlParameters parameters, @Nullable String idempotencyKey) {
 		parameters.requireOnly(EMIT_PARAMETERS);
 		if (parameters.has("id")) {
 			throw badRequest("Parameter 'id' is not accepted: event ids are assigned by the server, so that clients "
@@ -124,7 +127,8 @@ final class ControlEndpoints {
 		name = (name != null) ? checkedEventName(name) : SseEvent.DEFAULT_NAME;
 		String id;
 		try {
-			id = recipients.send(name, data);
+			id = ((idempotencyKey != null) ? recipients.withIdempotencyKey(idempotencyKey) : recipients).send(name,
+					data);
 		}
 		catch (IllegalArgumentException ex) {
 			throw badRequest(ex.getMessage());

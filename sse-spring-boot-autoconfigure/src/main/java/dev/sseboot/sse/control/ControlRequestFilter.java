@@ -53,6 +53,9 @@ public final class ControlRequestFilter extends OncePerRequestFilter {
 
 	private static final String BEARER_PREFIX = "Bearer ";
 
+	/** Makes a retried {@code /emit} deliver once: see {@link ControlEndpoints#emit}. */
+	private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
 	private final ControlEndpoints endpoints;
 
 	private final SseErrorResponder errors;
@@ -161,7 +164,7 @@ public final class ControlRequestFilter extends OncePerRequestFilter {
 		}
 		return switch (path) {
 			case "/token" -> this.endpoints.token(parameters(request, response));
-			case "/emit" -> this.endpoints.emit(parameters(request, response));
+			case "/emit" -> this.endpoints.emit(parameters(request, response), request.getHeader(IDEMPOTENCY_KEY));
 			case "/disconnect" -> this.endpoints.disconnect(parameters(request, response));
 			case "/connections" -> {
 				requireMethod(request, response, HttpMethod.GET);

@@ -25,8 +25,10 @@ class ConfigurationMetadataTests {
 	private static final List<String> KEYS = List.of(
 			"management.endpoint.sse.access",
 			"management.endpoint.sse.cache.time-to-live",
+			"sse.cluster.idempotency-window",
 			"sse.cluster.node-id",
 			"sse.cluster.node-timeout",
+			"sse.cluster.publish-timeout",
 			"sse.cluster.redis.key-prefix",
 			"sse.cluster.type",
 			"sse.connection.close-check-interval",
@@ -84,6 +86,8 @@ class ConfigurationMetadataTests {
 			"sse.security.max-revoked-tokens",
 			"sse.security.query-parameter",
 			"sse.security.query-parameter-enabled",
+			"sse.shutdown.drain-delay",
+			"sse.shutdown.drain-period",
 			"sse.tomcat.response-buffer-size",
 			"sse.tomcat.socket-read-buffer-size",
 			"sse.tomcat.socket-write-buffer-size");

@@ -1,5 +1,6 @@
 package dev.sseboot.sse.autoconfigure;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -184,10 +185,16 @@ class SseAutoConfigurationTests {
 	void bindsBrokerSettingsFromProperties() {
 		this.runner.withPropertyValues(SECRET, "sse.connection.queue-capacity=7", "sse.heartbeat.interval=2s",
 				"sse.heartbeat.mode=comment", "sse.connection.max-per-user=3", "sse.connection.writer-threads=2",
-				"sse.security.expiry-warning=10s")
+				"sse.security.expiry-warning=10s", "sse.cluster.idempotency-window=2m", "sse.shutdown.drain-delay=3s",
+				"sse.shutdown.drain-period=40s")
 			.run((context) -> {
 				var settings = SseAutoConfiguration.brokerSettings(context.getBean(SseProperties.class),
-						context.getBean(SseSecurityProperties.class));
+						context.getBean(SseSecurityProperties.class), context.getBean(SseClusterProperties.class),
+						Duration.ofSeconds(30));
+				assertThat(settings.idempotencyWindow()).hasMinutes(2);
+				// Within Boot's 30 s for the shutdown phase, less what the close frames need.
+				assertThat(settings.drainDelay()).hasSeconds(3);
+				assertThat(settings.drainPeriod()).hasSeconds(22);
 				assertThat(settings.queueCapacity()).isEqualTo(7);
 				assertThat(settings.heartbeatInterval()).hasSeconds(2);
 				assertThat(settings.heartbeatAsComment()).isTrue();

@@ -139,7 +139,7 @@ class SseMetricsAutoConfigurationTests {
 		}
 
 		@Override
-		public String append(LogRecord record) {
+		public String append(LogRecord record, @Nullable String idempotencyKey) {
 			throw new ClusterUnavailableException("This log takes no records");
 		}
 

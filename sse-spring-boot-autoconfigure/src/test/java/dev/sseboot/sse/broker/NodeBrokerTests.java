@@ -372,7 +372,7 @@ class NodeBrokerTests {
 		}
 
 		@Override
-		public String append(LogRecord record) {
+		public String append(LogRecord record, @Nullable String idempotencyKey) {
 			throw new ClusterUnavailableException("Not joined");
 		}
 

@@ -19,6 +19,7 @@ import dev.sseboot.sse.fixtures.ServerContainer;
 import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -176,8 +177,8 @@ class ClusterJoinIntegrationTests {
 		}
 
 		@Override
-		public String append(LogRecord record) {
-			return this.log.append(record);
+		public String append(LogRecord record, @Nullable String idempotencyKey) {
+			return this.log.append(record, idempotencyKey);
 		}
 
 		@Override

@@ -1,22 +1,14 @@
 package dev.sseboot.sse.cluster;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
 import dev.sseboot.sse.SseBroker;
-import dev.sseboot.sse.control.SseControlServer;
 import dev.sseboot.sse.fixtures.ClusterNodes;
-import dev.sseboot.sse.fixtures.RedisProcess;
 import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.replay.EventId;
 import dev.sseboot.sse.test.SseTestClient.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
@@ -35,30 +27,12 @@ import static org.awaitility.Awaitility.await;
  * clearly, and every node goes on by itself afterwards, telling clients what they missed.
  * The Redis is a process of the test's own.
  */
-class ClusterOutageIntegrationTests {
+class ClusterOutageIntegrationTests extends TwoNodesOnOwnRedisTests {
 
-	private RedisProcess redis;
-
-	private ClusterNodes cluster;
-
-	private ConfigurableApplicationContext a;
-
-	private ConfigurableApplicationContext b;
-
-	@BeforeEach
-	void startRedisAndTwoNodes() {
-		this.redis = RedisProcess.startOnFreePort();
-		this.cluster = new ClusterNodes(this.redis.port(), "sse.heartbeat.interval=200ms",
-				"sse.connection.max-per-user=0", "spring.data.redis.timeout=5s", "sse.control.enabled=true",
-				"sse.control.port=0");
-		this.a = this.cluster.start();
-		this.b = this.cluster.start();
-	}
-
-	@AfterEach
-	void stopAll() {
-		this.cluster.close();
-		this.redis.close();
+	@Override
+	protected String[] nodeProperties() {
+		return new String[] { "sse.heartbeat.interval=200ms", "sse.connection.max-per-user=0", "spring.data.redis.timeout=5s",
+				"sse.control.enabled=true", "sse.control.port=0" };
 	}
 
 	@Test
@@ -86,7 +60,7 @@ class ClusterOutageIntegrationTests {
 			// Within a read's wait and its margin (three seconds) of the outage, without asking Redis.
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(health(this.b).getStatus()).isEqualTo(Status.DOWN));
-			HttpResponse<String> emitted = emit(this.a, "userId=steady&event=tick&data=lost");
+			HttpResponse<String> emitted = ClusterNodes.emit(this.a, "userId=steady&event=tick&data=lost");
 			assertThat(emitted.statusCode()).isEqualTo(503);
 			assertThat(emitted.body()).startsWith("{\"code\":\"UNAVAILABLE\",\"message\":");
 
@@ -144,24 +118,6 @@ class ClusterOutageIntegrationTests {
 			String after = awaitSend(publisher, "calm", "after");
 			assertThat(stream.next("tick").id()).isEqualTo(after);
 			assertThat(EventId.parse(after).sequence()).isEqualTo(EventId.parse(before).sequence() + 1);
-		}
-	}
-
-	private static HttpResponse<String> emit(ConfigurableApplicationContext node, String form) {
-		int port = node.getBean(SseControlServer.class).getPort();
-		try {
-			return HttpClient.newHttpClient()
-				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/emit"))
-					.header("Content-Type", "application/x-www-form-urlencoded")
-					.POST(HttpRequest.BodyPublishers.ofString(form))
-					.build(), HttpResponse.BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -29,9 +29,6 @@ class GroupCommitTests {
 
 	private final List<Thread> senders = new CopyOnWriteArrayList<>();
 
-	/** Whether the thread that sent each batch was interrupted while it sent. */
-	private final List<Boolean> interruptedWhileSending = new CopyOnWriteArrayList<>();
-
 	private final CountDownLatch holding = new CountDownLatch(1);
 
 	private final CountDownLatch release = new CountDownLatch(1);
@@ -39,7 +36,10 @@ class GroupCommitTests {
 	private final List<Publisher> publishers = new ArrayList<>();
 
 	private final GroupCommit<String, String> commit = new GroupCommit<>("test-group-commit", 3, 10, String::length,
-			new RecordingSender());
+			new RecordingSender(), WAIT.multipliedBy(3));
+
+	/** Publishers of items whose outcome did not come within their wait. */
+	private final List<Thread> timedOut = new CopyOnWriteArrayList<>();
 
 	@BeforeEach
 	void start() {
@@ -56,10 +56,50 @@ class GroupCommitTests {
 	}
 
 	@Test
-	void publisherSendsItsOwnItemWhenNothingIsOnItsWay() {
+	void sendsAnItemOnItsOwnThreadAndReturnsWhatSendingGave() {
 		assertThat(this.commit.submit("a")).isEqualTo("a sent");
 		assertThat(this.batches).containsExactly(List.of("a"));
-		assertThat(this.senders).containsExactly(Thread.currentThread());
+		assertThat(this.senders).extracting(Thread::getName).containsExactly("test-group-commit");
+	}
+
+	@Test
+	void withdrawsAnItemThatStillWaitedWhenThePublishersWaitEnds() throws Exception {
+		GroupCommit<String, String> commit = new GroupCommit<>("test-short-wait", 3, 10, String::length,
+				new RecordingSender(), Duration.ofMillis(200));
+		commit.start();
+		try {
+			Thread holder = new Thread(() -> assertThatExceptionOfType(ClusterUnavailableException.class)
+				.isThrownBy(() -> commit.submit("hold")));
+			holder.start();
+			assertThat(this.holding.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+			assertThatExceptionOfType(ClusterUnavailableException.class).isThrownBy(() -> commit.submit("a"))
+				.withMessage("No answer from the cluster's log within 200ms: the event was not sent");
+			holder.join(WAIT.toMillis());
+			this.release.countDown();
+			assertThat(commit.submit("b")).isEqualTo("b sent");
+			assertThat(this.batches).containsExactly(List.of("hold"), List.of("b"));
+		}
+		finally {
+			commit.stop(WAIT);
+		}
+	}
+
+	@Test
+	void tellsAPublisherWhoseItemWasOnItsWayWhenItsWaitEndedThatItMayHaveBeenSent() throws Exception {
+		GroupCommit<String, String> commit = new GroupCommit<>("test-short-wait", 3, 10, String::length,
+				new RecordingSender(), Duration.ofMillis(200));
+		commit.start();
+		try {
+			assertThatExceptionOfType(ClusterUnavailableException.class).isThrownBy(() -> commit.submit("hold"))
+				.withMessage("No answer from the cluster's log within 200ms: the event may or may not have been sent");
+			assertThat(this.timedOut).containsExactly(Thread.currentThread());
+			this.release.countDown();
+			assertThat(commit.submit("b")).isEqualTo("b sent");
+			assertThat(this.batches).containsExactly(List.of("hold"), List.of("b"));
+		}
+		finally {
+			commit.stop(WAIT);
+		}
 	}
 
 	@Test
@@ -74,8 +114,7 @@ class GroupCommitTests {
 		assertThat(b.result()).isEqualTo("b sent");
 		assertThat(c.result()).isEqualTo("c sent");
 		assertThat(this.batches).containsExactly(List.of("hold"), List.of("a", "b", "c"));
-		assertThat(this.senders.get(0)).isSameAs(holder.thread);
-		assertThat(this.senders.get(1).getName()).isEqualTo("test-group-commit");
+		assertThat(this.senders).extracting(Thread::getName).containsOnly("test-group-commit");
 	}
 
 	@Test
@@ -179,15 +218,16 @@ class GroupCommitTests {
 	void stopFailsTheItemsThatWaitAndThoseThatWouldWait() throws Exception {
 		Publisher holder = holdABatch();
 		Publisher waiting = publishAndWait("a");
-		this.commit.stop(WAIT);
-		assertThatExceptionOfType(ExecutionException.class).isThrownBy(waiting::result)
-			.havingCause()
-			.isInstanceOf(ClusterUnavailableException.class)
-			.withMessage("The cluster's log has stopped: the event was not sent");
+		// The batch on its way outlives the stop's wait: it ends, then the sender fails the rest.
+		this.commit.stop(Duration.ofMillis(50));
 		assertThatExceptionOfType(ClusterUnavailableException.class).isThrownBy(() -> this.commit.submit("b"))
 			.withMessage("The cluster's log has stopped: the event was not sent");
 		this.release.countDown();
 		assertThat(holder.result()).isEqualTo("hold sent");
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(waiting::result)
+			.havingCause()
+			.isInstanceOf(ClusterUnavailableException.class)
+			.withMessage("The cluster's log has stopped: the event was not sent");
 		assertThat(this.batches).containsExactly(List.of("hold"));
 	}
 
@@ -198,37 +238,11 @@ class GroupCommitTests {
 		waiting.thread.interrupt();
 		// The publisher took the interrupt in and waits on.
 		await().atMost(WAIT)
-			.until(() -> !waiting.thread.isInterrupted() && waiting.thread.getState() == Thread.State.WAITING);
+			.until(() -> !waiting.thread.isInterrupted() && waiting.thread.getState() == Thread.State.TIMED_WAITING);
 		assertThat(waiting.result).isNotDone();
 		this.release.countDown();
 		assertThat(waiting.result()).isEqualTo("a sent");
 		assertThat(waiting.interruptedAfter).isTrue();
-	}
-
-	@Test
-	void interruptFromBeforeIsHeldBackWhileThePublisherSendsItsOwnItem() {
-		Thread.currentThread().interrupt();
-		try {
-			assertThat(this.commit.submit("a")).isEqualTo("a sent");
-			assertThat(Thread.currentThread().isInterrupted()).isTrue();
-			assertThat(this.interruptedWhileSending).containsExactly(false);
-		}
-		finally {
-			Thread.interrupted();
-		}
-	}
-
-	@Test
-	void failureTellsAnInterruptThatCameWhileTheBatchWasOnItsWay() {
-		try {
-			assertThatExceptionOfType(ClusterUnavailableException.class)
-				.isThrownBy(() -> this.commit.submit("interrupt"))
-				.withMessage("Interrupted while sending (lost)");
-			assertThat(Thread.currentThread().isInterrupted()).isTrue();
-		}
-		finally {
-			Thread.interrupted();
-		}
 	}
 
 	/** A publisher whose batch the sender holds until released: what comes next waits. */
@@ -241,7 +255,7 @@ class GroupCommitTests {
 	/** A publisher of an item that waits, parked, for the batch on its way. */
 	private Publisher publishAndWait(String item) {
 		Publisher publisher = publish(item);
-		await().atMost(WAIT).until(() -> publisher.thread.getState() == Thread.State.WAITING);
+		await().atMost(WAIT).until(() -> publisher.thread.getState() == Thread.State.TIMED_WAITING);
 		return publisher;
 	}
 
@@ -289,7 +303,6 @@ class GroupCommitTests {
 		public List<String> send(List<String> items) {
 			GroupCommitTests.this.batches.add(List.copyOf(items));
 			GroupCommitTests.this.senders.add(Thread.currentThread());
-			GroupCommitTests.this.interruptedWhileSending.add(Thread.currentThread().isInterrupted());
 			if (items.contains("hold")) {
 				GroupCommitTests.this.holding.countDown();
 				try {
@@ -302,19 +315,12 @@ class GroupCommitTests {
 			if (items.contains("fail")) {
 				throw new IllegalStateException("refused");
 			}
-			if (items.contains("interrupt")) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException("lost");
-			}
 			return items.stream().map((item) -> item + " sent").toList();
 		}
 
 		@Override
-		public ClusterUnavailableException failure(Throwable ex) {
-			if (Thread.currentThread().isInterrupted()) {
-				return new ClusterUnavailableException("Interrupted while sending (" + ex.getMessage() + ")", ex);
-			}
-			return GroupCommit.Sender.super.failure(ex);
+		public void timedOut() {
+			GroupCommitTests.this.timedOut.add(Thread.currentThread());
 		}
 
 	}

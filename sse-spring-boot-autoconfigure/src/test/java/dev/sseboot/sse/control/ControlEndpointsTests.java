@@ -35,16 +35,16 @@ class ControlEndpointsTests {
 	@Test
 	void refusesEmitWithoutTargetOrWithConflictingOnes() {
 		ControlEndpoints endpoints = new ControlEndpoints(this.broker, this.broker.status(), null, Duration.ofHours(1));
-		assertThatExceptionOfType(SseRequestException.class).isThrownBy(() -> endpoints.emit(form("data=x")))
+		assertThatExceptionOfType(SseRequestException.class).isThrownBy(() -> endpoints.emit(form("data=x"), null))
 			.withMessageContaining("'userId'");
 		assertThatExceptionOfType(SseRequestException.class)
-			.isThrownBy(() -> endpoints.emit(form("connectionId=c&userId=alex&data=x")))
+			.isThrownBy(() -> endpoints.emit(form("connectionId=c&userId=alex&data=x"), null))
 			.withMessageContaining("'connectionId'");
 		assertThatExceptionOfType(SseRequestException.class)
-			.isThrownBy(() -> endpoints.emit(form("userId=alex&channel=*&data=x")))
+			.isThrownBy(() -> endpoints.emit(form("userId=alex&channel=*&data=x"), null))
 			.withMessageContaining("one channel");
 		assertThatExceptionOfType(SseRequestException.class)
-			.isThrownBy(() -> endpoints.emit(form("userId=alex&data=x&payload=data:%20y")))
+			.isThrownBy(() -> endpoints.emit(form("userId=alex&data=x&payload=data:%20y"), null))
 			.withMessageContaining("'payload'");
 	}
 

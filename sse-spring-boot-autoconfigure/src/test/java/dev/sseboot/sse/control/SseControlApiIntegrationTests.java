@@ -263,6 +263,33 @@ class SseControlApiIntegrationTests {
 	}
 
 	@Test
+	void emitWithARepeatedIdempotencyKeyDeliversOnceAndAnswersTheFirstId() {
+		try (SseTestClient.Stream stream = open("ivy", "chat")) {
+			stream.connectionId();
+			HttpResponse<String> first = emitWithKey("userId=ivy&event=shipped&data=order-7", "order-7-shipped");
+			HttpResponse<String> retry = emitWithKey("userId=ivy&event=shipped&data=order-7", "order-7-shipped");
+			HttpResponse<String> other = emitWithKey("userId=ivy&event=shipped&data=order-8", "order-8-shipped");
+			assertThat(List.of(first, retry, other)).extracting(HttpResponse::statusCode).containsOnly(202);
+			String id = read(first).get("id").asString();
+			assertThat(read(retry).get("id").asString()).isEqualTo(id);
+			assertThat(stream.next("shipped").id()).isEqualTo(id);
+			assertThat(stream.next("shipped").id()).isEqualTo(read(other).get("id").asString());
+		}
+		HttpResponse<String> tooLong = emitWithKey("userId=ivy&data=x", "k".repeat(201));
+		assertThat(tooLong.statusCode()).isEqualTo(400);
+		assertThat(read(tooLong).get("message").asString()).contains("idempotency key");
+	}
+
+	private HttpResponse<String> emitWithKey(String form, String idempotencyKey) {
+		return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.controlServer.getPort() + "/emit"))
+			.header("Authorization", "Bearer " + API_KEY)
+			.header("Content-Type", FORM)
+			.header("Idempotency-Key", idempotencyKey)
+			.POST(HttpRequest.BodyPublishers.ofString(form))
+			.build());
+	}
+
+	@Test
 	void refusesBodiesOverMaxBodySize() {
 		HttpResponse<String> response = emit("userId=alex&data=" + "x".repeat(4096));
 		assertThat(response.statusCode()).isEqualTo(413);

@@ -1,6 +1,8 @@
 package dev.sseboot.sse.test;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,6 +32,9 @@ public final class RecordingSseBroker implements SseBroker, AssertProvider<Recor
 
 	private final AtomicLong sequence = new AtomicLong();
 
+	/** The id of the first send with each idempotency key, until {@link #clear()}. */
+	private final Map<String, String> idempotentSends = new ConcurrentHashMap<>();
+
 	/**
 	 * Returns what was sent, oldest first.
 	 * @return a copy of the events
@@ -52,6 +57,7 @@ public final class RecordingSseBroker implements SseBroker, AssertProvider<Recor
 	public void clear() {
 		this.sent.clear();
 		this.disconnectedUsers.clear();
+		this.idempotentSends.clear();
 	}
 
 	@Override
@@ -115,13 +121,21 @@ public final class RecordingSseBroker implements SseBroker, AssertProvider<Recor
 		return 0;
 	}
 
-	private String record(@Nullable String userId, @Nullable String channel, @Nullable String connectionId,
-			String event, Object data) {
+	/** Records a send, or returns the first's id for a repeated idempotency key, as the broker does. */
+	private String record(SseRecipients.Address address, String event, Object data) {
 		if (SseEvent.RESERVED_NAMES.contains(event)) {
 			throw new IllegalArgumentException("Event name '" + event + "' is reserved for the server");
 		}
+		String key = address.idempotencyKey();
+		if (key != null) {
+			return this.idempotentSends.computeIfAbsent(key, (first) -> recordNew(address, event, data));
+		}
+		return recordNew(address, event, data);
+	}
+
+	private String recordNew(SseRecipients.Address address, String event, Object data) {
 		String id = "recorded-" + this.sequence.incrementAndGet();
-		this.sent.add(new SentEvent(id, userId, channel, connectionId, event, data));
+		this.sent.add(new SentEvent(id, address.userId(), address.channel(), address.connectionId(), event, data));
 		return id;
 	}
 

@@ -50,6 +50,17 @@ class RecordingSseBrokerTests {
 	}
 
 	@Test
+	void recordsASendOnceForARepeatedIdempotencyKeyAsTheStarterDoes() {
+		String first = this.broker.toUser("alice").withIdempotencyKey("order-42").send("order-shipped", "42");
+		String retry = this.broker.toUser("alice").withIdempotencyKey("order-42").send("order-shipped", "42");
+		assertThat(retry).isEqualTo(first);
+		assertThat(this.broker).sentTo("alice").event("order-shipped").times(1);
+		this.broker.clear();
+		this.broker.toUser("alice").withIdempotencyKey("order-42").send("order-shipped", "42");
+		assertThat(this.broker).sentTo("alice").times(1);
+	}
+
+	@Test
 	void refusesTheServersReservedNamesAsTheStarterDoes() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.broker.toAll().send("sse-close", "{}"));
 		assertThat(this.broker).sentNothing();

@@ -51,13 +51,16 @@ final class LogEntries {
 	}
 
 	/**
-	 * Returns a record as the append script takes it: the revoked token's id (or empty)
-	 * and its expiry, the number of field arguments, then field and value pairs.
+	 * Returns a record as the append script takes it: its idempotency key (or empty), the
+	 * revoked token's id (or empty) and its expiry, the number of field arguments, then
+	 * field and value pairs.
 	 * @param record the record
+	 * @param idempotencyKey the key, or {@code null}
 	 * @return the script's arguments for it
 	 */
-	static List<String> arguments(LogRecord record) {
+	static List<String> arguments(LogRecord record, @Nullable String idempotencyKey) {
 		List<String> arguments = new ArrayList<>(20);
+		arguments.add((idempotencyKey != null) ? idempotencyKey : "");
 		boolean revocation = record.kind() == LogRecord.Kind.REVOKE_TOKEN;
 		arguments.add(revocation ? record.data() : "");
 		arguments.add(Long.toString(record.timestamp().toEpochMilli()));
@@ -75,7 +78,7 @@ final class LogEntries {
 		if (!record.traceContext().isEmpty()) {
 			addIfPresent(arguments, TRACE_FIELD, encode(record.traceContext()));
 		}
-		arguments.set(2, Integer.toString(arguments.size() - 3));
+		arguments.set(3, Integer.toString(arguments.size() - 4));
 		return arguments;
 	}
 

@@ -10,12 +10,16 @@ import java.util.List;
  * @param log the stream, {@code {prefix}log}
  * @param epoch the epoch, {@code {prefix}epoch}
  * @param revoked the revoked tokens, until they expire, {@code {prefix}revoked}
+ * @param idempotentIds the id of the first event appended with each idempotency key,
+ * {@code {prefix}idem}
+ * @param idempotencyExpiries when each idempotency key expires, {@code {prefix}idem-exp}
  */
-record LogKeys(String sequence, String log, String epoch, String revoked) {
+record LogKeys(String sequence, String log, String epoch, String revoked, String idempotentIds,
+		String idempotencyExpiries) {
 
 	static LogKeys of(String keyPrefix) {
 		String tag = "{" + keyPrefix + "}";
-		return new LogKeys(tag + "seq", tag + "log", tag + "epoch", tag + "revoked");
+		return new LogKeys(tag + "seq", tag + "log", tag + "epoch", tag + "revoked", tag + "idem", tag + "idem-exp");
 	}
 
 	/**
@@ -23,7 +27,8 @@ record LogKeys(String sequence, String log, String epoch, String revoked) {
 	 * @return the keys
 	 */
 	List<String> all() {
-		return List.of(this.sequence, this.log, this.epoch, this.revoked);
+		return List.of(this.sequence, this.log, this.epoch, this.revoked, this.idempotentIds,
+				this.idempotencyExpiries);
 	}
 
 }

@@ -40,7 +40,8 @@ import org.springframework.util.Assert;
 public final class RedisClusterLog implements ClusterLog {
 
 	/** Adds records to the log, if it is still of the epoch the node knows: see the script. */
-	private static final RedisScript<Long> APPEND = LuaScripts.load(Long.class, "append.lua");
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> APPEND = LuaScripts.load(List.class, "append.lua");
 
 	/** The most records one script adds. */
 	private static final int MAX_BATCH = 256;
@@ -58,10 +59,15 @@ public final class RedisClusterLog implements ClusterLog {
 
 	private final Duration blockTimeout;
 
+	private final Duration idempotencyWindow;
+
 	/** Sends appends in batches: those that arrive while one is on its way go in the next. */
 	private final GroupCommit<List<String>, String> appends;
 
 	private final RedisLogReader logReader;
+
+	/** The questions a stream's resume or the broker's caller waits for. */
+	private final RedisCalls calls;
 
 	/**
 	 * Creates the log.
@@ -71,19 +77,24 @@ public final class RedisClusterLog implements ClusterLog {
 	 * @param ttl how long a record is replayed
 	 * @param blockTimeout how long a read waits for records, less than the Redis command
 	 * timeout
+	 * @param publishTimeout the longest a publisher or a reader of the log's tail waits for
+	 * Redis, whatever the Redis client's own timeout
+	 * @param idempotencyWindow how long an append's idempotency key is remembered
 	 */
 	public RedisClusterLog(RedisConnectionFactory connectionFactory, String keyPrefix, int maxEvents, Duration ttl,
-			Duration blockTimeout) {
+			Duration blockTimeout, Duration publishTimeout, Duration idempotencyWindow) {
 		Assert.isTrue(maxEvents > 0, "maxEvents must be positive");
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.keys = LogKeys.of(keyPrefix);
 		this.maxEvents = maxEvents;
 		this.ttl = ttl;
 		this.blockTimeout = blockTimeout;
+		this.idempotencyWindow = idempotencyWindow;
 		this.appends = new GroupCommit<>("sse-cluster-append", MAX_BATCH, MAX_BATCH_CHARS, RedisClusterLog::chars,
-				new Appender());
+				new Appender(), publishTimeout);
 		this.logReader = new RedisLogReader(connectionFactory, this.redis, this.keys, blockTimeout,
-				this::lastSequence);
+				this::readLastSequence);
+		this.calls = new RedisCalls("log", publishTimeout);
 	}
 
 	@Override
@@ -147,11 +158,11 @@ public final class RedisClusterLog implements ClusterLog {
 	 * {@link GroupCommit}.
 	 */
 	@Override
-	public String append(LogRecord record) {
+	public String append(LogRecord record, @Nullable String idempotencyKey) {
 		if (!this.logReader.isAvailable() || this.logReader.epoch() == null) {
 			throw new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was not sent");
 		}
-		return this.appends.submit(LogEntries.arguments(record));
+		return this.appends.submit(LogEntries.arguments(record, idempotencyKey));
 	}
 
 	private static int chars(List<String> arguments) {
@@ -174,8 +185,8 @@ public final class RedisClusterLog implements ClusterLog {
 			// Lettuce would hold the command until Redis is back: the stream waits for nothing.
 			throw unavailable(null);
 		}
-		try {
-			long last = lastSequence();
+		return this.calls.call(() -> {
+			long last = readLastSequence();
 			List<MapRecord<String, Object, Object>> entries = this.redis.opsForStream()
 				.range(this.keys.log(), Range.of(Range.Bound.exclusive(sequence + "-0"), Range.Bound.unbounded()));
 			List<LogRecord> records = new ArrayList<>(entries.size());
@@ -196,10 +207,7 @@ public final class RedisClusterLog implements ClusterLog {
 			records = records.subList(expired, records.size());
 			boolean complete = records.isEmpty() ? last <= sequence : records.get(0).sequence() == sequence + 1;
 			return new Tail(records, complete, last);
-		}
-		catch (DataAccessException ex) {
-			throw unavailable(ex);
-		}
+		});
 	}
 
 	@Override
@@ -207,7 +215,7 @@ public final class RedisClusterLog implements ClusterLog {
 		if (!this.logReader.isAvailable()) {
 			throw unavailable(null);
 		}
-		try {
+		return this.calls.call(() -> {
 			Set<TypedTuple<String>> revoked = this.redis.opsForZSet()
 				.rangeByScoreWithScores(this.keys.revoked(), System.currentTimeMillis(), Double.POSITIVE_INFINITY);
 			Map<String, Instant> tokens = new HashMap<>();
@@ -217,14 +225,16 @@ public final class RedisClusterLog implements ClusterLog {
 				}
 			}
 			return tokens;
-		}
-		catch (DataAccessException ex) {
-			throw unavailable(ex);
-		}
+		});
 	}
 
 	@Override
 	public long lastSequence() {
+		return this.calls.call(this::readLastSequence);
+	}
+
+	/** The log's newest sequence, read on the calling thread: the reader's own. */
+	private long readLastSequence() {
 		try {
 			String sequence = this.redis.opsForValue().get(this.keys.sequence());
 			return (sequence != null) ? Long.parseLong(sequence) : 0;
@@ -250,18 +260,19 @@ public final class RedisClusterLog implements ClusterLog {
 				throw new ClusterUnavailableException(
 						"The cluster's log in Redis is unreachable: the event was not sent");
 			}
-			List<String> arguments = new ArrayList<>(4 + batch.size() * 16);
+			List<String> arguments = new ArrayList<>(5 + batch.size() * 16);
 			arguments.add(currentEpoch);
 			arguments.add(Integer.toString(RedisClusterLog.this.maxEvents));
 			arguments.add(Integer.toString(batch.size()));
 			arguments.add(Long.toString(System.currentTimeMillis()));
+			arguments.add(Long.toString(RedisClusterLog.this.idempotencyWindow.toMillis()));
 			batch.forEach(arguments::addAll);
-			long last = RedisClusterLog.this.redis.execute(APPEND, RedisClusterLog.this.keys.all(),
+			List<?> results = RedisClusterLog.this.redis.execute(APPEND, RedisClusterLog.this.keys.all(),
 					arguments.toArray());
-			long sequence = last - batch.size();
 			List<String> ids = new ArrayList<>(batch.size());
-			for (int i = 0; i < batch.size(); i++) {
-				ids.add(currentEpoch + "-" + (++sequence));
+			for (Object result : results) {
+				// A sequence of this epoch, or the id of the event first appended with the key.
+				ids.add((result instanceof Long sequence) ? currentEpoch + "-" + sequence : String.valueOf(result));
 			}
 			return ids;
 		}
@@ -271,10 +282,6 @@ public final class RedisClusterLog implements ClusterLog {
 			if (ex instanceof ClusterUnavailableException unavailable) {
 				return unavailable;
 			}
-			if (Thread.currentThread().isInterrupted()) {
-				return new ClusterUnavailableException("Interrupted while Redis appended the event to the "
-						+ "cluster's log: it may or may not have been sent", ex);
-			}
 			if (isEpochChange(ex)) {
 				// The reader finds the new epoch and resets the node; the publisher may retry.
 				return new ClusterUnavailableException(
@@ -283,6 +290,15 @@ public final class RedisClusterLog implements ClusterLog {
 			RedisClusterLog.this.logReader.unavailable();
 			return new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was "
 					+ "not sent (" + ex.getMessage() + ")", ex);
+		}
+
+		/**
+		 * Redis did not answer in time: the next appends fail at once, and health is down,
+		 * until the reader reads again.
+		 */
+		@Override
+		public void timedOut() {
+			RedisClusterLog.this.logReader.unavailable();
 		}
 
 	}

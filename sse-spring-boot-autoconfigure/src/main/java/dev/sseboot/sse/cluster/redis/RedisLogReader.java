@@ -45,7 +45,7 @@ final class RedisLogReader {
 	private static final int READ_COUNT = 1000;
 
 	/** How much longer than its block timeout a read may take before the node counts as not reading. */
-	private static final Duration READ_STALL_MARGIN = Duration.ofSeconds(2);
+	private static final Duration READ_STALL_MARGIN = Duration.ofMillis(1500);
 
 	private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 

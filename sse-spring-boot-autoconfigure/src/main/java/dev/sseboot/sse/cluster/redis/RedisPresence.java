@@ -75,6 +75,8 @@ public final class RedisPresence implements ClusterPresence {
 
 	private final Duration nodeTimeout;
 
+	private final RedisCalls calls;
+
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	/** Set after a failed beat: the node's streams are registered again on the next. */
@@ -86,14 +88,17 @@ public final class RedisPresence implements ClusterPresence {
 	 * @param keyPrefix what the keys start with, inside the hash tag
 	 * @param nodeId the node's name, unique in the cluster
 	 * @param nodeTimeout how long after its last beat a node's streams stop counting
+	 * @param callTimeout the longest an admission or a question waits for Redis, whatever
+	 * the Redis client's own timeout
 	 */
 	public RedisPresence(RedisConnectionFactory connectionFactory, String keyPrefix, String nodeId,
-			Duration nodeTimeout) {
+			Duration nodeTimeout, Duration callTimeout) {
 		Assert.isTrue(!nodeId.isEmpty() && !nodeId.contains("\t"), "The node id must be a name without tabs");
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.nodeId = nodeId;
 		this.keys = PresenceKeys.of(keyPrefix);
 		this.nodeTimeout = nodeTimeout;
+		this.calls = new RedisCalls("presence", callTimeout);
 	}
 
 	@Override
@@ -286,14 +291,8 @@ public final class RedisPresence implements ClusterPresence {
 		return live;
 	}
 
-	private static <T> T call(Supplier<T> command) {
-		try {
-			return command.get();
-		}
-		catch (DataAccessException ex) {
-			throw new ClusterUnavailableException("The cluster's presence in Redis is unreachable (" + ex.getMessage()
-					+ ")", ex);
-		}
+	private <T> T call(Supplier<T> command) {
+		return this.calls.call(command);
 	}
 
 }

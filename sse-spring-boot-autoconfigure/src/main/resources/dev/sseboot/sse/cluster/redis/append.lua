@@ -1,12 +1,15 @@
 -- Adds records, if the log is still of the epoch the node knows, numbered one after
 -- another after the newest the log holds (should the counter have lost its value); a
--- revocation is also kept, until the token expires, for nodes that join later.
--- KEYS: the counter, the stream, the epoch, the revoked tokens (one hash tag).
+-- revocation is also kept, until the token expires, for nodes that join later. A record
+-- with an idempotency key seen within the window is not added: it gets the first one's id.
+-- KEYS: the counter, the stream, the epoch, the revoked tokens, the ids by idempotency key
+-- (a hash), the keys' expiries (a sorted set), all with one hash tag.
 -- ARGV: the epoch the node knows, how many entries the stream keeps, the number of
--- records, the time in milliseconds (revocations expired by then are dropped); then each
--- record as its revoked token id (or nothing), that token's expiry, the number of its
+-- records, the time in milliseconds (revocations and idempotency keys expired by then are
+-- dropped), the idempotency window in milliseconds; then each record as its idempotency key
+-- (or nothing), its revoked token id (or nothing), that token's expiry, the number of its
 -- fields and the fields.
--- Returns the last record's sequence.
+-- Returns, for each record, its sequence, or the id of the record first added with its key.
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then
 	return redis.error_reply('SSE_EPOCH the log began another epoch')
 end
@@ -18,22 +21,48 @@ if top then
 	end
 end
 local count = tonumber(ARGV[3])
-local last = redis.call('INCRBY', KEYS[1], count)
-local sequence = last - count
+local now = tonumber(ARGV[4])
+local keyed = false
 local revoked = false
-local i = 5
-for _ = 1, count do
-	if ARGV[i] ~= '' then
-		redis.call('ZADD', KEYS[4], ARGV[i + 1], ARGV[i])
-		revoked = true
+local results = {}
+local i = 6
+for r = 1, count do
+	local key = ARGV[i]
+	local fields = tonumber(ARGV[i + 3])
+	local earlier = false
+	if key ~= '' then
+		keyed = true
+		local expiry = redis.call('ZSCORE', KEYS[6], key)
+		if expiry and tonumber(expiry) > now then
+			earlier = redis.call('HGET', KEYS[5], key)
+		end
 	end
-	local fields = tonumber(ARGV[i + 2])
-	sequence = sequence + 1
-	redis.call('XADD', KEYS[2], sequence .. '-0', 'e', ARGV[1], unpack(ARGV, i + 3, i + 2 + fields))
-	i = i + 3 + fields
+	if earlier then
+		results[r] = earlier
+	else
+		if ARGV[i + 1] ~= '' then
+			redis.call('ZADD', KEYS[4], ARGV[i + 2], ARGV[i + 1])
+			revoked = true
+		end
+		local sequence = redis.call('INCR', KEYS[1])
+		redis.call('XADD', KEYS[2], sequence .. '-0', 'e', ARGV[1], unpack(ARGV, i + 4, i + 3 + fields))
+		if key ~= '' then
+			redis.call('HSET', KEYS[5], key, ARGV[1] .. '-' .. sequence)
+			redis.call('ZADD', KEYS[6], now + tonumber(ARGV[5]), key)
+		end
+		results[r] = sequence
+	end
+	i = i + 4 + fields
 end
 if revoked then
 	redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[4])
 end
+if keyed then
+	local expired = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', now, 'LIMIT', 0, 256)
+	if #expired > 0 then
+		redis.call('HDEL', KEYS[5], unpack(expired))
+		redis.call('ZREM', KEYS[6], unpack(expired))
+	end
+end
 redis.call('XTRIM', KEYS[2], 'MAXLEN', '~', ARGV[2])
-return last
+return results
