@@ -120,6 +120,23 @@ public class SseClusterProperties {
 		 */
 		private String keyPrefix = "sse:";
 
+		/**
+		 * How many replicas must hold an event before its send returns (Redis WAIT,
+		 * within the publish timeout): with 1 and a replica that Sentinel promotes, a
+		 * failover loses no event whose send returned. 0 acknowledges what the primary
+		 * holds.
+		 */
+		private int acknowledgingReplicas;
+
+		public int getAcknowledgingReplicas() {
+			return this.acknowledgingReplicas;
+		}
+
+		public void setAcknowledgingReplicas(int acknowledgingReplicas) {
+			Assert.isTrue(acknowledgingReplicas >= 0, "sse.cluster.redis.acknowledging-replicas must not be negative");
+			this.acknowledgingReplicas = acknowledgingReplicas;
+		}
+
 		public String getKeyPrefix() {
 			return this.keyPrefix;
 		}

@@ -52,7 +52,7 @@ public final class SseRedisClusterAutoConfiguration {
 			return new RedisClusterLog(connectionFactory, clusterProperties.getRedis().getKeyPrefix(),
 					properties.getReplay().getMaxEvents(), properties.getReplay().getTtl(),
 					readBlock(redisProperties.getIfAvailable()), clusterProperties.getPublishTimeout(),
-					clusterProperties.getIdempotencyWindow());
+					clusterProperties.getIdempotencyWindow(), clusterProperties.getRedis().getAcknowledgingReplicas());
 		}
 
 		@Bean

@@ -29,6 +29,7 @@ class ConfigurationMetadataTests {
 			"sse.cluster.node-id",
 			"sse.cluster.node-timeout",
 			"sse.cluster.publish-timeout",
+			"sse.cluster.redis.acknowledging-replicas",
 			"sse.cluster.redis.key-prefix",
 			"sse.cluster.type",
 			"sse.connection.close-check-interval",

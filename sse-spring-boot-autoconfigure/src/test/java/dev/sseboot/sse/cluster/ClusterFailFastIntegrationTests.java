@@ -106,13 +106,4 @@ class ClusterFailFastIntegrationTests extends TwoNodesOnOwnRedisTests {
 		return node.getBean("sseHealthIndicator", HealthIndicator.class).health(false).getStatus();
 	}
 
-	/** Sends once the node has found Redis again. */
-	private static String awaitSend(SseBroker broker, String user, String data) {
-		String[] id = new String[1];
-		await().atMost(Duration.ofSeconds(30))
-			.ignoreException(ClusterUnavailableException.class)
-			.until(() -> (id[0] = broker.toUser(user).send("tick", data)) != null);
-		return id[0];
-	}
-
 }

@@ -121,13 +121,4 @@ class ClusterOutageIntegrationTests extends TwoNodesOnOwnRedisTests {
 		}
 	}
 
-	/** Sends once the node has found Redis again. */
-	private static String awaitSend(SseBroker broker, String user, String data) {
-		String[] id = new String[1];
-		await().atMost(Duration.ofSeconds(15))
-			.ignoreException(ClusterUnavailableException.class)
-			.until(() -> (id[0] = broker.toUser(user).send("tick", data)) != null);
-		return id[0];
-	}
-
 }

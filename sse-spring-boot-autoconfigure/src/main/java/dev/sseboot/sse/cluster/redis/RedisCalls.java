@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import dev.sseboot.sse.cluster.ClusterUnavailableException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 
@@ -21,7 +22,9 @@ import org.springframework.dao.DataAccessException;
  * was killed or paused must cost the caller that long, not the client's minute of holding
  * commands until it reconnects. A command that outlives its wait is interrupted (Lettuce
  * then cancels it); one whose client does not heed interrupts keeps its thread until the
- * client gives up, and when all threads are taken, calls fail at once.
+ * client gives up, and when all threads are taken, calls fail at once. After a command
+ * outlived its wait, the calls of the next such time fail at once too, without waiting:
+ * one call at a time pays the wait while Redis does not answer, not every caller.
  */
 final class RedisCalls {
 
@@ -33,6 +36,9 @@ final class RedisCalls {
 	private final Duration timeout;
 
 	private final ThreadPoolExecutor executor;
+
+	/** Until when calls fail at once, from {@link System#nanoTime()}: after a timeout. */
+	private volatile long failingUntilNanos = System.nanoTime();
 
 	/**
 	 * Creates the calls.
@@ -59,6 +65,9 @@ final class RedisCalls {
 	 * @throws ClusterUnavailableException when Redis failed, or did not answer in time
 	 */
 	<T> T call(Supplier<T> command) {
+		if (System.nanoTime() - this.failingUntilNanos < 0) {
+			throw unreachable("no answer within " + this.timeout.toMillis() + "ms a moment ago", null);
+		}
 		Future<T> result;
 		try {
 			result = this.executor.submit(command::get);
@@ -71,6 +80,7 @@ final class RedisCalls {
 		}
 		catch (TimeoutException ex) {
 			result.cancel(true);
+			this.failingUntilNanos = System.nanoTime() + this.timeout.toNanos();
 			throw unreachable("no answer within " + this.timeout.toMillis() + "ms", ex);
 		}
 		catch (ExecutionException ex) {
@@ -92,9 +102,10 @@ final class RedisCalls {
 		}
 	}
 
-	private ClusterUnavailableException unreachable(String why, Throwable cause) {
-		return new ClusterUnavailableException("The cluster's " + this.what + " in Redis is unreachable (" + why + ")",
-				cause);
+	private ClusterUnavailableException unreachable(String why, @Nullable Throwable cause) {
+		String message = "The cluster's " + this.what + " in Redis is unreachable (" + why + ")";
+		return (cause != null) ? new ClusterUnavailableException(message, cause)
+				: new ClusterUnavailableException(message);
 	}
 
 }

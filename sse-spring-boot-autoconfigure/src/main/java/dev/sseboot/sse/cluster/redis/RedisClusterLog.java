@@ -1,5 +1,6 @@
 package dev.sseboot.sse.cluster.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,16 +13,24 @@ import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.cluster.ClusterUnavailableException;
 import dev.sseboot.sse.cluster.GroupCommit;
 import dev.sseboot.sse.cluster.LogRecord;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.IntegerOutput;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnection;
 import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.SessionCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
 
 /**
  * The cluster's log in Redis: a Redis Stream whose entries are numbered by a counter, so
@@ -43,6 +52,9 @@ public final class RedisClusterLog implements ClusterLog {
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> APPEND = LuaScripts.load(List.class, "append.lua");
 
+	private static final boolean LETTUCE_PRESENT = ClassUtils.isPresent("io.lettuce.core.output.IntegerOutput",
+			RedisClusterLog.class.getClassLoader());
+
 	/** The most records one script adds. */
 	private static final int MAX_BATCH = 256;
 
@@ -60,6 +72,11 @@ public final class RedisClusterLog implements ClusterLog {
 	private final Duration blockTimeout;
 
 	private final Duration idempotencyWindow;
+
+	/** How many replicas must hold an append before it is acknowledged, 0 for none. */
+	private final int acknowledgingReplicas;
+
+	private final Duration publishTimeout;
 
 	/** Sends appends in batches: those that arrive while one is on its way go in the next. */
 	private final GroupCommit<List<String>, String> appends;
@@ -80,9 +97,11 @@ public final class RedisClusterLog implements ClusterLog {
 	 * @param publishTimeout the longest a publisher or a reader of the log's tail waits for
 	 * Redis, whatever the Redis client's own timeout
 	 * @param idempotencyWindow how long an append's idempotency key is remembered
+	 * @param acknowledgingReplicas how many replicas must hold an append (Redis
+	 * {@code WAIT}) before it is acknowledged to its publisher, 0 for none
 	 */
 	public RedisClusterLog(RedisConnectionFactory connectionFactory, String keyPrefix, int maxEvents, Duration ttl,
-			Duration blockTimeout, Duration publishTimeout, Duration idempotencyWindow) {
+			Duration blockTimeout, Duration publishTimeout, Duration idempotencyWindow, int acknowledgingReplicas) {
 		Assert.isTrue(maxEvents > 0, "maxEvents must be positive");
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.keys = LogKeys.of(keyPrefix);
@@ -90,6 +109,9 @@ public final class RedisClusterLog implements ClusterLog {
 		this.ttl = ttl;
 		this.blockTimeout = blockTimeout;
 		this.idempotencyWindow = idempotencyWindow;
+		Assert.isTrue(acknowledgingReplicas >= 0, "acknowledgingReplicas must not be negative");
+		this.acknowledgingReplicas = acknowledgingReplicas;
+		this.publishTimeout = publishTimeout;
 		this.appends = new GroupCommit<>("sse-cluster-append", MAX_BATCH, MAX_BATCH_CHARS, RedisClusterLog::chars,
 				new Appender(), publishTimeout);
 		this.logReader = new RedisLogReader(connectionFactory, this.redis, this.keys, blockTimeout,
@@ -267,14 +289,53 @@ public final class RedisClusterLog implements ClusterLog {
 			arguments.add(Long.toString(System.currentTimeMillis()));
 			arguments.add(Long.toString(RedisClusterLog.this.idempotencyWindow.toMillis()));
 			batch.forEach(arguments::addAll);
-			List<?> results = RedisClusterLog.this.redis.execute(APPEND, RedisClusterLog.this.keys.all(),
-					arguments.toArray());
+			List<?> results = append(arguments);
 			List<String> ids = new ArrayList<>(batch.size());
 			for (Object result : results) {
 				// A sequence of this epoch, or the id of the event first appended with the key.
 				ids.add((result instanceof Long sequence) ? currentEpoch + "-" + sequence : String.valueOf(result));
 			}
 			return ids;
+		}
+
+		/**
+		 * Runs the script, and where replicas must acknowledge, {@code WAIT}s for them on the
+		 * same connection: {@code WAIT} counts the replicas that hold this connection's
+		 * writes.
+		 */
+		private List<?> append(List<String> arguments) {
+			StringRedisTemplate redis = RedisClusterLog.this.redis;
+			List<String> keys = RedisClusterLog.this.keys.all();
+			int replicas = RedisClusterLog.this.acknowledgingReplicas;
+			if (replicas == 0) {
+				return redis.execute(APPEND, keys, arguments.toArray());
+			}
+			return redis.execute(new SessionCallback<List<?>>() {
+
+				@Override
+				@SuppressWarnings("unchecked")
+				public <K, V> List<?> execute(RedisOperations<K, V> operations) {
+					List<?> results = redis.execute(APPEND, keys, arguments.toArray());
+					long acknowledged = redis.execute((RedisCallback<Long>) (connection) -> waitFor(connection, replicas),
+							true);
+					if (acknowledged < replicas) {
+						throw new ClusterUnavailableException("The event was appended, but " + acknowledged + " of "
+								+ replicas + " replicas held it within " + RedisClusterLog.this.publishTimeout.toMillis()
+								+ "ms: it may or may not have been sent (a failover now would lose it); retry with "
+								+ "its idempotency key");
+					}
+					return results;
+				}
+
+			});
+		}
+
+		private long waitFor(RedisConnection connection, int replicas) {
+			byte[][] arguments = { Integer.toString(replicas).getBytes(StandardCharsets.US_ASCII),
+					Long.toString(RedisClusterLog.this.publishTimeout.toMillis()).getBytes(StandardCharsets.US_ASCII) };
+			Object acknowledged = LETTUCE_PRESENT ? LettuceWait.execute(connection, arguments)
+					: connection.execute("WAIT", arguments);
+			return (acknowledged instanceof Number number) ? number.longValue() : 0;
 		}
 
 		@Override
@@ -299,6 +360,21 @@ public final class RedisClusterLog implements ClusterLog {
 		@Override
 		public void timedOut() {
 			RedisClusterLog.this.logReader.unavailable();
+		}
+
+	}
+
+
+	/**
+	 * {@code WAIT} on Spring Data's Lettuce connection, which reads an unknown command's
+	 * reply as bytes. A class of its own: loaded only where Lettuce is.
+	 */
+	private static final class LettuceWait {
+
+		static @Nullable Object execute(RedisConnection connection, byte[][] arguments) {
+			return (connection instanceof LettuceConnection lettuce)
+					? lettuce.execute("WAIT", new IntegerOutput<>(ByteArrayCodec.INSTANCE), arguments)
+					: connection.execute("WAIT", arguments);
 		}
 
 	}

@@ -224,9 +224,11 @@ final class RedisLogReader {
 								ReadOffset.from(this.position + "-0")));
 			RedisLogReader.this.available = true;
 			if (entries == null || entries.isEmpty()) {
-				// A quiet log may have begun a new epoch without a record to tell.
+				// A quiet log may have begun a new epoch without a record to tell, or gone back
+				// to an older copy of itself (a restart from a snapshot, a failover to a
+				// replica that lagged) while the client reconnected without a failed read.
 				String epoch = RedisLogReader.this.redis.opsForValue().get(RedisLogReader.this.keys.epoch());
-				if (!this.readEpoch.equals(epoch)) {
+				if (!this.readEpoch.equals(epoch) || RedisLogReader.this.lastSequence.getAsLong() < this.position) {
 					join(reader);
 				}
 				RedisLogReader.this.knownHead = this.position;

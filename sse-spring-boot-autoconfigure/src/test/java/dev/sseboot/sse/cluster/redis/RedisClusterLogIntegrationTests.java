@@ -53,7 +53,7 @@ class RedisClusterLogIntegrationTests {
 	void startLog() {
 		this.redis = this.keys.redis();
 		this.log = new RedisClusterLog(this.redis.getConnectionFactory(), this.keys.keyPrefix(), 100_000,
-				Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5));
+				Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5), 0);
 		this.log.start(new ClusterLog.Reader() {
 
 			@Override
