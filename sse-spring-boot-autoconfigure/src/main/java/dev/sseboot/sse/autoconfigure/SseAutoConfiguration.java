@@ -34,6 +34,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 import org.springframework.security.web.SecurityFilterChain;
@@ -65,7 +66,7 @@ public final class SseAutoConfiguration {
 			ObjectProvider<ReplayBuffer> replayBuffer, ObjectProvider<DeliveryTracker> deliveryTracker,
 			ObjectProvider<ClusterLog> clusterLog, ObjectProvider<ClusterPresence> presence,
 			ObjectProvider<BrokerMetrics> metrics, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<LifecycleProperties> lifecycleProperties) {
+			ObjectProvider<LifecycleProperties> lifecycleProperties, ApplicationEventPublisher eventPublisher) {
 		ClusterLog log = clusterLog.getIfAvailable();
 		if (log == null && clusterProperties.getType() == SseClusterProperties.Type.REDIS) {
 			throw new SseConfigurationException("sse.cluster.type=redis, but there is no Redis connection",
@@ -84,6 +85,7 @@ public final class SseAutoConfiguration {
 			.metrics(metrics.getIfAvailable(() -> BrokerMetrics.NONE))
 			.observationRegistry(observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP))
 			.logUserIds(properties.getLogging().isIncludeUserId())
+			.eventPublisher(eventPublisher)
 			.build();
 	}
 

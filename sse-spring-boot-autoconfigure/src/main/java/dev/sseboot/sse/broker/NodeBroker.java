@@ -46,6 +46,8 @@ public final class NodeBroker implements SseBroker, SmartLifecycle, DisposableBe
 
 	private static final Duration WRITER_STOP_WAIT = Duration.ofMillis(200);
 
+	private static final Duration EVENTS_FLUSH_WAIT = Duration.ofSeconds(1);
+
 	private final NodeParts parts;
 
 	private final StreamOpener opener;
@@ -281,6 +283,8 @@ public final class NodeBroker implements SseBroker, SmartLifecycle, DisposableBe
 		closer.awaitClosed(SHUTDOWN_GRACE);
 		this.parts.writer().shutdown(WRITER_STOP_WAIT);
 		closer.abortClosing();
+		// The listeners hear of the closed streams while the application still runs.
+		this.parts.events().flush(EVENTS_FLUSH_WAIT);
 	}
 
 	private void stopLinks() {
@@ -301,6 +305,7 @@ public final class NodeBroker implements SseBroker, SmartLifecycle, DisposableBe
 			this.parts.writer().shutdown(Duration.ZERO);
 			stopLinks();
 		}
+		this.parts.events().shutdown();
 	}
 
 	@Override

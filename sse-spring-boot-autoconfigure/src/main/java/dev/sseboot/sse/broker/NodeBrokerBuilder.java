@@ -1,5 +1,7 @@
 package dev.sseboot.sse.broker;
 
+import java.util.function.Consumer;
+
 import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.cluster.ClusterPresence;
 import dev.sseboot.sse.cluster.FallbackPresence;
@@ -9,6 +11,8 @@ import dev.sseboot.sse.replay.ReplayBuffer;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * Builds a {@link NodeBroker}: what it needs, and what it may be given. Building wires
@@ -33,6 +37,8 @@ public final class NodeBrokerBuilder {
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	private boolean logUserIds;
+
+	private Consumer<Object> eventPublisher = ConnectionEvents.NONE;
 
 	NodeBrokerBuilder(BrokerSettings settings) {
 		this.settings = settings;
@@ -123,6 +129,17 @@ public final class NodeBrokerBuilder {
 	}
 
 	/**
+	 * Sets where the broker publishes {@code SseConnectionOpenedEvent} and
+	 * {@code SseConnectionClosedEvent}: none are published without it.
+	 * @param eventPublisher the application's event publisher
+	 * @return this builder
+	 */
+	public NodeBrokerBuilder eventPublisher(ApplicationEventPublisher eventPublisher) {
+		this.eventPublisher = eventPublisher::publishEvent;
+		return this;
+	}
+
+	/**
 	 * Builds the broker, running: streams may open at once.
 	 * @return the broker
 	 */
@@ -132,7 +149,9 @@ public final class NodeBrokerBuilder {
 		StreamRegistry registry = new StreamRegistry();
 		// Standalone is an implementation, not an absence: the node is its own cluster.
 		ClusterPresence presence = (this.presence != null) ? new FallbackPresence(this.presence) : new LocalPresence();
-		StreamCloser closer = new StreamCloser(registry, presence, metrics, this.deliveryTracker, this.logUserIds, json);
+		ConnectionEvents events = new ConnectionEvents(this.eventPublisher);
+		StreamCloser closer = new StreamCloser(registry, presence, metrics, this.deliveryTracker, this.logUserIds, json,
+				events);
 		StreamWriter writer = new StreamWriter(this.settings.writerThreads(), closer::writeFailed, closer::ended,
 				metrics);
 		closer.setWriter(writer);
@@ -143,7 +162,7 @@ public final class NodeBrokerBuilder {
 				: new StandaloneLink(order, closer, this.settings.idempotencyWindow());
 		Sweeper sweeper = new Sweeper(this.settings, registry, closer, fanout, json);
 		return new NodeBroker(new NodeParts(this.settings, order, registry, presence, link, closer, writer, sweeper,
-				this.deliveryTracker, metrics, this.observationRegistry, json));
+				this.deliveryTracker, metrics, this.observationRegistry, json, events));
 	}
 
 }

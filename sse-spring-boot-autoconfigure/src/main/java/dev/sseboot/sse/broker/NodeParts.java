@@ -24,5 +24,5 @@ import org.jspecify.annotations.Nullable;
 record NodeParts(BrokerSettings settings, EventOrder order, StreamRegistry registry, ClusterPresence presence,
 		ClusterLink link, StreamCloser closer, StreamWriter writer, Sweeper sweeper,
 		@Nullable DeliveryTracker deliveryTracker, BrokerMetrics metrics, ObservationRegistry observationRegistry,
-		JsonEncoder json) {
+		JsonEncoder json, ConnectionEvents events) {
 }

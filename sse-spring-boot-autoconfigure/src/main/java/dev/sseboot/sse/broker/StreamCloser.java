@@ -46,6 +46,8 @@ final class StreamCloser {
 
 	private final boolean logUserIds;
 
+	private final ConnectionEvents events;
+
 	private final Map<CloseReason, Frame> closeFrames = new EnumMap<>(CloseReason.class);
 
 	/** Streams closed by the server whose response has not ended yet. */
@@ -55,8 +57,9 @@ final class StreamCloser {
 	private @Nullable StreamWriter writer;
 
 	StreamCloser(StreamRegistry registry, ClusterPresence presence, BrokerMetrics metrics,
-			@Nullable DeliveryTracker deliveryTracker, boolean logUserIds, JsonEncoder json) {
+			@Nullable DeliveryTracker deliveryTracker, boolean logUserIds, JsonEncoder json, ConnectionEvents events) {
 		this.registry = registry;
+		this.events = events;
 		this.presence = presence;
 		this.metrics = metrics;
 		this.deliveryTracker = deliveryTracker;
@@ -248,6 +251,7 @@ final class StreamCloser {
 		if (this.registry.remove(stream)) {
 			this.metrics.closed(reason);
 			this.presence.remove(stream.presenceEntry());
+			this.events.closed(stream, reason);
 		}
 	}
 

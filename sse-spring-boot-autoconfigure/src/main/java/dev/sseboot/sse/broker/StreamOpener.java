@@ -55,6 +55,8 @@ final class StreamOpener {
 
 	private final JsonEncoder json;
 
+	private final ConnectionEvents events;
+
 	StreamOpener(NodeParts parts) {
 		this.settings = parts.settings();
 		this.order = parts.order();
@@ -68,6 +70,7 @@ final class StreamOpener {
 		this.metrics = parts.metrics();
 		this.observationRegistry = parts.observationRegistry();
 		this.json = parts.json();
+		this.events = parts.events();
 	}
 
 	/**
@@ -158,6 +161,8 @@ final class StreamOpener {
 			stream.resumedAfter(resumeAfter);
 		}
 		stream.skipThrough(resumption.skipThrough());
+		// Announced before it is found: its end comes after.
+		this.events.opened(stream, status);
 		this.registry.add(stream);
 		this.metrics.opened(status, ReplayFrames.eventCount(replayed));
 		this.sweeper.opened(stream, now);

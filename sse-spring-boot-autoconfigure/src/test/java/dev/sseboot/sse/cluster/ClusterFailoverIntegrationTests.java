@@ -7,16 +7,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.fixtures.ClusterNodes;
+import dev.sseboot.sse.fixtures.FeedFollower;
+import dev.sseboot.sse.fixtures.FeedPublisher;
+import dev.sseboot.sse.fixtures.FeedPublisher.Acknowledged;
 import dev.sseboot.sse.fixtures.RedisProcess;
-import dev.sseboot.sse.fixtures.TestTokens;
 import dev.sseboot.sse.test.SseTestClient;
 import dev.sseboot.sse.test.SseTestClient.Event;
-import dev.sseboot.sse.test.SseTestClient.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -55,7 +55,7 @@ class ClusterFailoverIntegrationTests {
 
 	private ClusterNodes cluster;
 
-	private final List<Follower> followers = new ArrayList<>();
+	private final List<FeedFollower> followers = new ArrayList<>();
 
 	@BeforeEach
 	void startRedisWithAReplicaAndThreeSentinels() {
@@ -79,7 +79,7 @@ class ClusterFailoverIntegrationTests {
 
 	@AfterEach
 	void stopAll() {
-		this.followers.forEach(Follower::finish);
+		this.followers.forEach(FeedFollower::finish);
 		this.replica.resume();
 		this.cluster.close();
 		this.sentinels.forEach(RedisProcess::close);
@@ -92,19 +92,21 @@ class ClusterFailoverIntegrationTests {
 		ConfigurableApplicationContext a = this.cluster.start();
 		ConfigurableApplicationContext b = this.cluster.start();
 		for (int i = 0; i < 6; i++) {
-			Follower follower = new Follower(ClusterNodes.client((i % 2 == 0) ? a : b), "follower" + i);
+			SseTestClient client = ClusterNodes.client((i % 2 == 0) ? a : b);
+			FeedFollower follower = new FeedFollower(() -> client, "follower" + i);
 			this.followers.add(follower);
 			follower.start();
 		}
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.followers.stream().allMatch(Follower::connected));
-		Publisher publisher = new Publisher(ClusterNodes.broker(a));
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.followers.stream().allMatch(FeedFollower::connected));
+		SseBroker broker = ClusterNodes.broker(a);
+		FeedPublisher publisher = new FeedPublisher(() -> broker);
 		publisher.start();
-		await().atMost(Duration.ofSeconds(20)).until(() -> publisher.acknowledged.size() >= 20);
+		await().atMost(Duration.ofSeconds(20)).until(() -> publisher.acknowledged().size() >= 20);
 
 		// The replica falls behind: the primary appends, but no send is acknowledged.
 		this.replica.pause();
-		await().atMost(Duration.ofSeconds(20)).until(() -> publisher.failures >= 1);
-		int acknowledgedBeforeFailover = publisher.acknowledged.size();
+		await().atMost(Duration.ofSeconds(20)).until(() -> publisher.failures() >= 1);
+		int acknowledgedBeforeFailover = publisher.acknowledged().size();
 		this.primary.stop();
 		this.replica.resume();
 		await().atMost(Duration.ofSeconds(60))
@@ -115,43 +117,43 @@ class ClusterFailoverIntegrationTests {
 		this.primary.restart();
 		// Publishing resumes, without restarting a node.
 		await().atMost(Duration.ofSeconds(60))
-			.untilAsserted(() -> assertThat(publisher.acknowledged.size()).as("sends acknowledged; the last failure: %s",
-					publisher.lastFailure)
+			.untilAsserted(() -> assertThat(publisher.acknowledged().size()).as("sends acknowledged; the last failure: %s",
+					publisher.lastFailure())
 				.isGreaterThanOrEqualTo(acknowledgedBeforeFailover + 20));
 		publisher.finish();
 
-		List<Acknowledged> acknowledged = List.copyOf(publisher.acknowledged);
+		List<Acknowledged> acknowledged = publisher.acknowledged();
 		String lastId = acknowledged.get(acknowledged.size() - 1).id();
-		for (Follower follower : this.followers) {
-			await().atMost(Duration.ofSeconds(30))
-				.until(() -> follower.received.stream().anyMatch((event) -> event.id().equals(lastId)));
+		for (FeedFollower follower : this.followers) {
+			await().atMost(Duration.ofSeconds(30)).until(() -> follower.hasReceived(lastId));
 		}
 		Map<String, String> dataById = new HashMap<>();
-		for (Follower follower : this.followers) {
-			for (Event event : follower.received) {
+		for (FeedFollower follower : this.followers) {
+			for (Event event : follower.received()) {
 				String earlier = dataById.putIfAbsent(event.id(), event.data());
 				assertThat(earlier).as("id %s names one event", event.id()).isIn(null, event.data());
 			}
-			boolean told = follower.resumes.stream().anyMatch((resume) -> resume.equals("reset") || resume.equals("gap"));
+			boolean told = follower.resumes().stream().anyMatch((resume) -> resume.equals("reset") || resume.equals("gap"));
 			for (Acknowledged event : acknowledged) {
-				long times = follower.received.stream()
+				long times = follower.received()
+					.stream()
 					.filter((received) -> received.id().equals(event.id()) && received.data().equals(event.data()))
 					.count();
-				assertThat(times).as("%s received %s (resumes %s)", follower.user, event, follower.resumes)
+				assertThat(times).as("%s received %s (resumes %s)", follower.user(), event, follower.resumes())
 					.isLessThanOrEqualTo(1);
 				if (!told) {
-					assertThat(times).as("%s, never told reset or gap, received %s", follower.user, event).isOne();
+					assertThat(times).as("%s, never told reset or gap, received %s", follower.user(), event).isOne();
 				}
 			}
 			// What was sent once Redis was back reached everyone.
 			for (Acknowledged event : acknowledged.subList(acknowledgedBeforeFailover, acknowledged.size())) {
-				assertThat(follower.received).as(follower.user).anyMatch((received) -> received.id().equals(event.id()));
+				assertThat(follower.hasReceived(event.id())).as("%s received %s", follower.user(), event).isTrue();
 			}
 		}
-		assertThat(publisher.longestCall).as("the longest send").isLessThan(PUBLISH_TIMEOUT.plus(SLACK));
-		System.out.println("Failover: no send acknowledged for " + publisher.longestGap.toMillis() + " ms; the longest "
-				+ "send took " + publisher.longestCall.toMillis() + " ms; " + publisher.failures + " sends failed and were "
-				+ "retried with their key");
+		assertThat(publisher.longestCall()).as("the longest send").isLessThan(PUBLISH_TIMEOUT.plus(SLACK));
+		System.out.println("Failover: no send acknowledged for " + publisher.longestGap().toMillis() + " ms; the "
+				+ "longest send took " + publisher.longestCall().toMillis() + " ms; " + publisher.failures()
+				+ " sends failed and were retried with their key");
 	}
 
 	private static String redisCli(int port, String... command) {
@@ -169,155 +171,6 @@ class ClusterFailoverIntegrationTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
-		}
-	}
-
-	record Acknowledged(String id, String data) {
-	}
-
-	/** Sends without pause, each event until it is acknowledged, retrying with its key. */
-	private static final class Publisher extends Thread {
-
-		private final SseBroker broker;
-
-		private final List<Acknowledged> acknowledged = new CopyOnWriteArrayList<>();
-
-		private volatile int failures;
-
-		private volatile String lastFailure;
-
-		private volatile Duration longestCall = Duration.ZERO;
-
-		private volatile Duration longestGap = Duration.ZERO;
-
-		private volatile boolean running = true;
-
-		Publisher(SseBroker broker) {
-			super("failover-publisher");
-			setDaemon(true);
-			this.broker = broker;
-		}
-
-		@Override
-		public void run() {
-			long lastAcknowledged = System.nanoTime();
-			for (int k = 0; this.running;) {
-				String data = "e" + k;
-				long start = System.nanoTime();
-				try {
-					String id = this.broker.toChannel("feed").withIdempotencyKey(data).send("tick", data);
-					long now = System.nanoTime();
-					this.acknowledged.add(new Acknowledged(id, data));
-					this.longestGap = max(this.longestGap, Duration.ofNanos(now - lastAcknowledged));
-					lastAcknowledged = now;
-					k++;
-				}
-				catch (ClusterUnavailableException ex) {
-					this.failures++;
-					this.lastFailure = ex.getMessage();
-					pause(Duration.ofMillis(50));
-				}
-				finally {
-					this.longestCall = max(this.longestCall, Duration.ofNanos(System.nanoTime() - start));
-				}
-				pause(Duration.ofMillis(20));
-			}
-		}
-
-		void finish() throws InterruptedException {
-			this.running = false;
-			join(10_000);
-		}
-
-	}
-
-	/** A client that reads a channel and reconnects with its last id whenever it is closed. */
-	private static final class Follower extends Thread {
-
-		private final SseTestClient client;
-
-		private final String user;
-
-		private final List<Event> received = new CopyOnWriteArrayList<>();
-
-		private final List<String> resumes = new CopyOnWriteArrayList<>();
-
-		private volatile boolean running = true;
-
-		private volatile boolean connected;
-
-		Follower(SseTestClient client, String user) {
-			super("failover-" + user);
-			setDaemon(true);
-			this.client = client;
-			this.user = user;
-		}
-
-		boolean connected() {
-			return this.connected;
-		}
-
-		@Override
-		public void run() {
-			String token = TestTokens.forUser(this.user, "feed");
-			String lastId = null;
-			while (this.running) {
-				Stream stream = (lastId != null) ? this.client.resume("/sse?channel=feed", token, lastId)
-						: this.client.openWithBearer("/sse?channel=feed", token);
-				try {
-					if (stream.status() != 200) {
-						pause(Duration.ofMillis(200));
-						continue;
-					}
-					while (this.running) {
-						Event event;
-						try {
-							event = stream.next(Duration.ofMillis(500));
-						}
-						catch (AssertionError ex) {
-							if (stream.ended()) {
-								break;
-							}
-							continue;
-						}
-						if (event.name().equals("sse-connected")) {
-							this.resumes.add(event.field("resume"));
-							this.connected = true;
-						}
-						else if (event.name().equals("tick")) {
-							this.received.add(event);
-							lastId = event.id();
-						}
-					}
-				}
-				finally {
-					stream.close();
-				}
-			}
-		}
-
-		void finish() {
-			this.running = false;
-			try {
-				join(10_000);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-
-	}
-
-	private static Duration max(Duration a, Duration b) {
-		return (a.compareTo(b) >= 0) ? a : b;
-	}
-
-	private static void pause(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 
