@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -265,11 +267,36 @@ class StreamLifecycleIntegrationTests {
 			// Megabytes are still queued for a client that reads nothing: the server's write
 			// timeout would hold the connection for a minute, the abort lets it go at once.
 			await().atMost(Duration.ofSeconds(5)).until(() -> ServerContainer.connections(context) == connections - 1);
+			// Reset, not closed: the kernel drops what it held for the client at once, rather
+			// than keep it in FIN_WAIT1 for minutes waiting for a client that reads nothing.
+			await().atMost(Duration.ofSeconds(1))
+				.untilAsserted(() -> assertThat(tcpStates(port(context), slow.getLocalPort()))
+					.as("TCP states of the server's end of the dropped connection")
+					.isEmpty());
 			// And its request ended: a graceful shutdown does not wait for it (30 s).
 			long start = System.nanoTime();
 			context.close();
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("context close").isLessThan(Duration.ofSeconds(10));
 		}
+	}
+
+	/**
+	 * The states ({@code /proc/net/tcp}'s hexadecimal codes) of the sockets whose local port
+	 * is the server's and whose remote port is a client's: the server's end of one
+	 * connection, as the kernel still holds it.
+	 */
+	private static List<String> tcpStates(int serverPort, int clientPort) throws IOException {
+		List<String> states = new ArrayList<>();
+		for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+			for (String line : Files.readAllLines(Path.of(table))) {
+				String[] columns = line.trim().split("\\s+");
+				if (columns.length > 3 && columns[1].endsWith(String.format(":%04X", serverPort))
+						&& columns[2].endsWith(String.format(":%04X", clientPort))) {
+					states.add(columns[3]);
+				}
+			}
+		}
+		return states;
 	}
 
 	private void sendStreamRequest(Socket socket, String token) throws IOException {

@@ -61,7 +61,9 @@ final class TomcatClientConnection implements ClientConnection {
 			// Taken while the request is the stream's: once Tomcat has recycled the request,
 			// this context refuses to complete, where the request would serve another.
 			AsyncContext async = this.servletRequest.isAsyncStarted() ? this.servletRequest.getAsyncContext() : null;
-			// Discards what is buffered and closes the connection.
+			// Discards what is buffered and closes the connection, dropping what the kernel
+			// still holds for the client too.
+			SocketReset.onClose(this.request);
 			this.request.getResponse()
 				.action(ActionCode.CLOSE_NOW, new ClientAbortException("Stream aborted by the server"));
 			// Tomcat ends the async request with that error only when it next processes the
