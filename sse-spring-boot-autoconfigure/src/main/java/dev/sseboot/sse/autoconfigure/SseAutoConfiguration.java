@@ -36,6 +36,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.Ordered;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -49,6 +50,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @ConditionalOnClass({ SseEmitter.class, SecurityFilterChain.class, JsonMapper.class })
 @ConditionalOnBooleanProperty(name = "sse.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({ SseProperties.class, SseSecurityProperties.class, SseClusterProperties.class })
+@ImportRuntimeHints(SseRuntimeHints.class)
 public final class SseAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(SseAutoConfiguration.class);

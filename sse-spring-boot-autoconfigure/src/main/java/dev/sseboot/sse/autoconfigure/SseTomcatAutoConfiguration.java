@@ -4,6 +4,7 @@ import dev.sseboot.sse.error.SseErrorResponder;
 import dev.sseboot.sse.web.tomcat.ConnectorBufferCustomizer;
 import dev.sseboot.sse.web.tomcat.StreamConnectorCustomizer;
 import dev.sseboot.sse.web.tomcat.StreamValveCustomizer;
+import dev.sseboot.sse.web.tomcat.TomcatRuntimeHints;
 import org.apache.catalina.startup.Tomcat;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 
 /**
@@ -28,6 +30,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass({ Tomcat.class, ConfigurableTomcatWebServerFactory.class })
 @ConditionalOnBooleanProperty(name = "sse.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({ SseProperties.class, SseTomcatProperties.class })
+@ImportRuntimeHints(TomcatRuntimeHints.class)
 public final class SseTomcatAutoConfiguration {
 
 	@Bean
