@@ -48,12 +48,24 @@ public record SsePrincipal(String userId, Set<String> channels, @Nullable Instan
 	 */
 	public boolean permits(String channel) {
 		for (String grant : this.channels) {
-			if (grant.equals(ALL_CHANNELS) || grant.equals(channel)
-					|| (grant.endsWith(":*") && channel.startsWith(grant.substring(0, grant.length() - 1)))) {
+			if (matches(grant, channel)) {
 				return true;
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Returns whether a channel pattern, as grants are written, matches a channel:
+	 * {@code *} matches every channel, {@code prefix:*} every channel that starts with
+	 * {@code prefix:}, any other pattern the channel of its name.
+	 * @param pattern the pattern
+	 * @param channel a concrete channel name
+	 * @return whether it matches
+	 */
+	public static boolean matches(String pattern, String channel) {
+		return pattern.equals(ALL_CHANNELS) || pattern.equals(channel)
+				|| (pattern.endsWith(":*") && channel.startsWith(pattern.substring(0, pattern.length() - 1)));
 	}
 
 	/**

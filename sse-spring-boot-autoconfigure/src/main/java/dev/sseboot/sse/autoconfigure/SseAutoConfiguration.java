@@ -1,10 +1,13 @@
 package dev.sseboot.sse.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import dev.sseboot.sse.SseBroker;
 import dev.sseboot.sse.broker.BrokerMetrics;
 import dev.sseboot.sse.broker.BrokerSettings;
+import dev.sseboot.sse.broker.ChannelOptions;
 import dev.sseboot.sse.broker.NodeBroker;
 import dev.sseboot.sse.broker.NodeStatus;
 import dev.sseboot.sse.cluster.ClusterLog;
@@ -161,7 +164,8 @@ public final class SseAutoConfiguration {
 			.maxTotal(connection.getMaxTotal())
 			.closeCheckInterval(connection.getCloseCheckInterval())
 			.expiryWarning(securityProperties.getExpiryWarning())
-			.idempotencyWindow(clusterProperties.getIdempotencyWindow());
+			.idempotencyWindow(clusterProperties.getIdempotencyWindow())
+			.channelOptions(channelOptions(properties.getChannels()));
 		drain(settings, properties.getShutdown(), shutdownPhaseTimeout);
 		if (connection.getWriterThreads() != null) {
 			settings.writerThreads(connection.getWriterThreads());
@@ -184,6 +188,12 @@ public final class SseAutoConfiguration {
 					+ " to end within spring.lifecycle.timeout-per-shutdown-phase (" + shutdownPhaseTimeout + ")");
 		}
 		settings.drain(delay, period);
+	}
+
+	private static ChannelOptions channelOptions(Map<String, SseProperties.Channel> channels) {
+		Map<String, Boolean> replayed = new LinkedHashMap<>();
+		channels.forEach((pattern, options) -> replayed.put(pattern, options.isReplay()));
+		return ChannelOptions.of(replayed);
 	}
 
 	private static Duration min(Duration a, Duration b) {

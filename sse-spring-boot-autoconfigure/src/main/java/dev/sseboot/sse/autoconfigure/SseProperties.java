@@ -1,6 +1,8 @@
 package dev.sseboot.sse.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import dev.sseboot.sse.broker.LimitPolicy;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +46,13 @@ public class SseProperties {
 	private final Logging logging = new Logging();
 
 	private final Shutdown shutdown = new Shutdown();
+
+	/**
+	 * Options of channels by pattern, as grants are written ('*', 'prefix:*' or a name;
+	 * in YAML, a pattern with ':' or '*' in brackets, such as '[cursor:*]'). The first
+	 * pattern that matches a channel, in the order configured, applies.
+	 */
+	private final Map<String, Channel> channels = new LinkedHashMap<>();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -92,6 +101,10 @@ public class SseProperties {
 
 	public Shutdown getShutdown() {
 		return this.shutdown;
+	}
+
+	public Map<String, Channel> getChannels() {
+		return this.channels;
 	}
 
 	/**
@@ -469,6 +482,30 @@ public class SseProperties {
 		public void setDrainPeriod(Duration drainPeriod) {
 			Assert.isTrue(!drainPeriod.isNegative(), "sse.shutdown.drain-period must not be negative");
 			this.drainPeriod = drainPeriod;
+		}
+
+	}
+
+
+	/**
+	 * What differs for the channels of one pattern.
+	 */
+	public static class Channel {
+
+		/**
+		 * Whether the channels' events are kept for replay. 'false' for volatile channels
+		 * (cursor positions, typing indicators): their events are delivered live only,
+		 * never replayed to a resuming client, and never push stored events out of the
+		 * window.
+		 */
+		private boolean replay = true;
+
+		public boolean isReplay() {
+			return this.replay;
+		}
+
+		public void setReplay(boolean replay) {
+			this.replay = replay;
 		}
 
 	}

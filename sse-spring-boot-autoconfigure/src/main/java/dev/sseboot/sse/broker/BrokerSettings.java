@@ -25,11 +25,12 @@ import org.springframework.util.Assert;
  * @param drainDelay how long a node that stops refuses new streams before it closes its
  * streams
  * @param drainPeriod over how long a node that stops closes its streams, zero for at once
+ * @param channelOptions what differs between channels, such as those never replayed
  */
 public record BrokerSettings(Duration retry, Duration heartbeatInterval, boolean heartbeatAsComment,
 		int queueCapacity, Duration maxLifetime, double lifetimeJitter, int maxPerUser, LimitPolicy onLimit,
 		int maxTotal, Duration closeCheckInterval, Duration expiryWarning, int writerThreads,
-		Duration idempotencyWindow, Duration drainDelay, Duration drainPeriod) {
+		Duration idempotencyWindow, Duration drainDelay, Duration drainPeriod, ChannelOptions channelOptions) {
 
 	public BrokerSettings {
 		Assert.isTrue(!heartbeatInterval.isNegative() && !heartbeatInterval.isZero(), "heartbeatInterval must be positive");
@@ -91,6 +92,8 @@ public record BrokerSettings(Duration retry, Duration heartbeatInterval, boolean
 		private Duration drainDelay = Duration.ZERO;
 
 		private Duration drainPeriod = Duration.ZERO;
+
+		private ChannelOptions channelOptions = ChannelOptions.none();
 
 		private int writerThreads = Runtime.getRuntime().availableProcessors();
 
@@ -226,6 +229,16 @@ public record BrokerSettings(Duration retry, Duration heartbeatInterval, boolean
 		}
 
 		/**
+		 * Sets what differs between channels.
+		 * @param channelOptions the options
+		 * @return this builder
+		 */
+		public Builder channelOptions(ChannelOptions channelOptions) {
+			this.channelOptions = channelOptions;
+			return this;
+		}
+
+		/**
 		 * Builds the settings.
 		 * @return the settings
 		 * @throws IllegalArgumentException if a value is out of range
@@ -234,7 +247,7 @@ public record BrokerSettings(Duration retry, Duration heartbeatInterval, boolean
 			return new BrokerSettings(this.retry, this.heartbeatInterval, this.heartbeatAsComment, this.queueCapacity,
 					this.maxLifetime, this.lifetimeJitter, this.maxPerUser, this.onLimit, this.maxTotal,
 					this.closeCheckInterval, this.expiryWarning, this.writerThreads, this.idempotencyWindow,
-					this.drainDelay, this.drainPeriod);
+					this.drainDelay, this.drainPeriod, this.channelOptions);
 		}
 
 	}

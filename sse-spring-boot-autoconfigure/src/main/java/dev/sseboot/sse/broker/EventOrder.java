@@ -34,6 +34,9 @@ final class EventOrder {
 
 	private final Fanout fanout;
 
+	/** Which channels' events are kept for replay. */
+	private final ChannelOptions channels;
+
 	private final boolean clustered;
 
 	/** Counted down once the node has an epoch: at once on its own, on joining the log in a cluster. */
@@ -59,9 +62,11 @@ final class EventOrder {
 	 * @param fanout what every event goes to, in order
 	 * @param replayBuffer keeps events for resuming streams, or {@code null} for no replay
 	 * @param clustered whether the events come from the cluster's log, which sets the epoch
+	 * @param channels which channels' events are kept for replay
 	 */
-	EventOrder(Fanout fanout, @Nullable ReplayBuffer replayBuffer, boolean clustered) {
+	EventOrder(Fanout fanout, @Nullable ReplayBuffer replayBuffer, boolean clustered, ChannelOptions channels) {
 		this.fanout = fanout;
+		this.channels = channels;
 		this.replayBuffer = replayBuffer;
 		this.clustered = clustered;
 		if (!clustered) {
@@ -120,8 +125,9 @@ final class EventOrder {
 	private void dispatch(SseEvent event, Frame frame, long sequence, @Nullable String connectionId,
 			Fanout.Delivery delivery) {
 		ReplayBuffer buffer = this.replayBuffer;
-		if (buffer != null && connectionId == null) {
-			// Per-connection events are not replayed: a reconnect is a new connection.
+		// Per-connection events are not replayed: a reconnect is a new connection. Nor are
+		// those of volatile channels, which must not push others out of the window.
+		if (buffer != null && connectionId == null && this.channels.isReplayed(event.channel())) {
 			buffer.append(event, frame.bytes());
 		}
 		delivery.dispatch(event, frame, sequence, connectionId);

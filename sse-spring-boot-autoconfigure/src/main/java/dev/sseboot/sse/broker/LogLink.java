@@ -42,13 +42,17 @@ final class LogLink implements ClusterLink {
 
 	private final ObservationRegistry observationRegistry;
 
+	/** Which channels' events a resume fetches from the log. */
+	private final ChannelOptions channels;
+
 	/** Told of every token revoked through the cluster's log, to refuse it here too. */
 	private volatile BiConsumer<String, Instant> revocationListener = (tokenId, expiresAt) -> {
 	};
 
 	LogLink(ClusterLog log, ClusterPresence presence, EventOrder order, StreamCloser closer, BrokerMetrics metrics,
-			ObservationRegistry observationRegistry) {
+			ObservationRegistry observationRegistry, ChannelOptions channels) {
 		this.log = log;
+		this.channels = channels;
 		this.presence = presence;
 		this.order = order;
 		this.closer = closer;
@@ -127,7 +131,7 @@ final class LogLink implements ClusterLink {
 
 	@Override
 	public Fetched fetch(String lastEventId) {
-		return Fetched.read(lastEventId, this.log);
+		return Fetched.read(lastEventId, this.log, this.channels);
 	}
 
 	@Override

@@ -156,9 +156,11 @@ public final class NodeBrokerBuilder {
 				metrics);
 		closer.setWriter(writer);
 		Fanout fanout = new Fanout(registry, writer, closer, metrics);
-		EventOrder order = new EventOrder(fanout, this.replayBuffer, this.clusterLog != null);
+		EventOrder order = new EventOrder(fanout, this.replayBuffer, this.clusterLog != null,
+				this.settings.channelOptions());
 		ClusterLink link = (this.clusterLog != null)
-				? new LogLink(this.clusterLog, presence, order, closer, metrics, this.observationRegistry)
+				? new LogLink(this.clusterLog, presence, order, closer, metrics, this.observationRegistry,
+						this.settings.channelOptions())
 				: new StandaloneLink(order, closer, this.settings.idempotencyWindow());
 		Sweeper sweeper = new Sweeper(this.settings, registry, closer, fanout, json);
 		return new NodeBroker(new NodeParts(this.settings, order, registry, presence, link, closer, writer, sweeper,

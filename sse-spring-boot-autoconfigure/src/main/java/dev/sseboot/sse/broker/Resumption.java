@@ -106,9 +106,10 @@ record Resumption(Replay replay, long skipThrough) {
 		 * publishing lock.
 		 * @param lastEventId the id
 		 * @param log the cluster's log
+		 * @param channels which channels' events are replayed
 		 * @return what it holds
 		 */
-		static Fetched read(@Nullable String lastEventId, @Nullable ClusterLog log) {
+		static Fetched read(@Nullable String lastEventId, @Nullable ClusterLog log, ChannelOptions channels) {
 			EventId id = (lastEventId != null) ? EventId.parse(lastEventId) : null;
 			if (id == null || log == null) {
 				throw new IllegalStateException("Only ids of the cluster's log are fetched");
@@ -123,9 +124,10 @@ record Resumption(Replay replay, long skipThrough) {
 			}
 			List<Event> events = new ArrayList<>(tail.records().size());
 			for (LogRecord record : tail.records()) {
-				// Commands are not events; events for one connection are not replayed: a
-				// reconnect is a new connection.
-				if (record.kind() == LogRecord.Kind.EVENT && record.connectionId() == null) {
+				// Commands are not events; events for one connection are not replayed (a
+				// reconnect is a new connection), nor those of volatile channels.
+				if (record.kind() == LogRecord.Kind.EVENT && record.connectionId() == null
+						&& channels.isReplayed(record.channel())) {
 					String eventId = id.epoch() + "-" + record.sequence();
 					events.add(new Event(record.sequence(), new BufferedEvent(EventOrder.event(record, eventId),
 							FrameEncoder.event(eventId, record.name(), record.data()))));

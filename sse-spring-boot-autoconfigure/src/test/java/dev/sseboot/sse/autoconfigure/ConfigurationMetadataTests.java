@@ -25,6 +25,7 @@ class ConfigurationMetadataTests {
 	private static final List<String> KEYS = List.of(
 			"management.endpoint.sse.access",
 			"management.endpoint.sse.cache.time-to-live",
+			"sse.channels",
 			"sse.cluster.idempotency-window",
 			"sse.cluster.node-id",
 			"sse.cluster.node-timeout",
