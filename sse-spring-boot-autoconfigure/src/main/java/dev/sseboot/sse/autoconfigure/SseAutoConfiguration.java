@@ -52,7 +52,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ SseEmitter.class, SecurityFilterChain.class, JsonMapper.class })
 @ConditionalOnBooleanProperty(name = "sse.enabled", matchIfMissing = true)
-@EnableConfigurationProperties({ SseProperties.class, SseSecurityProperties.class, SseClusterProperties.class })
+@EnableConfigurationProperties({ SseProperties.class, SseSecurityProperties.class, SseClusterProperties.class,
+		SseShutdownProperties.class })
 @ImportRuntimeHints(SseRuntimeHints.class)
 public final class SseAutoConfiguration {
 
@@ -67,7 +68,8 @@ public final class SseAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(SseBroker.class)
 	NodeBroker sseBroker(SseProperties properties, SseSecurityProperties securityProperties,
-			SseClusterProperties clusterProperties, ObjectProvider<JsonMapper> jsonMapper,
+			SseClusterProperties clusterProperties, SseShutdownProperties shutdownProperties,
+			ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<ReplayBuffer> replayBuffer, ObjectProvider<DeliveryTracker> deliveryTracker,
 			ObjectProvider<ClusterLog> clusterLog, ObjectProvider<ClusterPresence> presence,
 			ObjectProvider<BrokerMetrics> metrics, ObjectProvider<ObservationRegistry> observationRegistry,
@@ -80,7 +82,7 @@ public final class SseAutoConfiguration {
 		}
 		LifecycleProperties lifecycle = lifecycleProperties.getIfAvailable(LifecycleProperties::new);
 		return NodeBroker
-			.builder(brokerSettings(properties, securityProperties, clusterProperties,
+			.builder(brokerSettings(properties, securityProperties, clusterProperties, shutdownProperties,
 					lifecycle.getTimeoutPerShutdownPhase()))
 			.jsonMapper(jsonMapper.getIfAvailable(SseAutoConfiguration::defaultMapper))
 			.replayBuffer(replayBuffer.getIfAvailable())
@@ -152,7 +154,8 @@ public final class SseAutoConfiguration {
 	}
 
 	static BrokerSettings brokerSettings(SseProperties properties, SseSecurityProperties securityProperties,
-			SseClusterProperties clusterProperties, Duration shutdownPhaseTimeout) {
+			SseClusterProperties clusterProperties, SseShutdownProperties shutdownProperties,
+			Duration shutdownPhaseTimeout) {
 		SseProperties.Connection connection = properties.getConnection();
 		BrokerSettings.Builder settings = BrokerSettings.builder()
 			.retry(properties.getRetry())
@@ -166,7 +169,7 @@ public final class SseAutoConfiguration {
 			.expiryWarning(securityProperties.getExpiryWarning())
 			.idempotencyWindow(clusterProperties.getIdempotencyWindow())
 			.channelOptions(channelOptions(properties.getChannels()));
-		drain(settings, properties.getShutdown(), shutdownPhaseTimeout);
+		drain(settings, shutdownProperties, shutdownPhaseTimeout);
 		if (connection.getWriterThreads() != null) {
 			settings.writerThreads(connection.getWriterThreads());
 		}
@@ -177,7 +180,7 @@ public final class SseAutoConfiguration {
 	 * The drain within Boot's wait for the broker's shutdown phase, leaving time for the
 	 * close frames: the delay first, then as much of the period as fits.
 	 */
-	private static void drain(BrokerSettings.Builder settings, SseProperties.Shutdown shutdown,
+	private static void drain(BrokerSettings.Builder settings, SseShutdownProperties shutdown,
 			Duration shutdownPhaseTimeout) {
 		Duration budget = shutdownPhaseTimeout.minus(DRAIN_MARGIN);
 		budget = budget.isNegative() ? Duration.ZERO : budget;

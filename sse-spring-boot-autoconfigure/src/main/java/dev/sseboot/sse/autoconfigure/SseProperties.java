@@ -45,8 +45,6 @@ public class SseProperties {
 
 	private final Logging logging = new Logging();
 
-	private final Shutdown shutdown = new Shutdown();
-
 	/**
 	 * Options of channels by pattern, as grants are written ('*', 'prefix:*' or a name;
 	 * in YAML, a pattern with ':' or '*' in brackets, such as '[cursor:*]'). The first
@@ -97,10 +95,6 @@ public class SseProperties {
 
 	public Logging getLogging() {
 		return this.logging;
-	}
-
-	public Shutdown getShutdown() {
-		return this.shutdown;
 	}
 
 	public Map<String, Channel> getChannels() {
@@ -440,48 +434,6 @@ public class SseProperties {
 
 		public void setIncludeUserId(boolean includeUserId) {
 			this.includeUserId = includeUserId;
-		}
-
-	}
-
-
-	/**
-	 * How a node that shuts down lets its clients go: it refuses new streams at once, then
-	 * closes its streams with 'sse-close' reason 'shutdown', spread out so that their
-	 * reconnects reach the other nodes at a bounded rate. Both times together are kept
-	 * within spring.lifecycle.timeout-per-shutdown-phase.
-	 */
-	public static class Shutdown {
-
-		/**
-		 * How long the node waits, refusing new streams, before it starts closing its
-		 * streams: the time a load balancer takes to stop routing to it (for Kubernetes,
-		 * what the pre-stop hook does not already wait).
-		 */
-		private Duration drainDelay = Duration.ZERO;
-
-		/**
-		 * Over how long the node closes its streams, in equal batches; 0 closes them all
-		 * at once.
-		 */
-		private Duration drainPeriod = Duration.ofSeconds(5);
-
-		public Duration getDrainDelay() {
-			return this.drainDelay;
-		}
-
-		public void setDrainDelay(Duration drainDelay) {
-			Assert.isTrue(!drainDelay.isNegative(), "sse.shutdown.drain-delay must not be negative");
-			this.drainDelay = drainDelay;
-		}
-
-		public Duration getDrainPeriod() {
-			return this.drainPeriod;
-		}
-
-		public void setDrainPeriod(Duration drainPeriod) {
-			Assert.isTrue(!drainPeriod.isNegative(), "sse.shutdown.drain-period must not be negative");
-			this.drainPeriod = drainPeriod;
 		}
 
 	}

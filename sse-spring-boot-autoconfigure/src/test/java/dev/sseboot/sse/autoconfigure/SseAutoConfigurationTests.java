@@ -190,7 +190,7 @@ class SseAutoConfigurationTests {
 			.run((context) -> {
 				var settings = SseAutoConfiguration.brokerSettings(context.getBean(SseProperties.class),
 						context.getBean(SseSecurityProperties.class), context.getBean(SseClusterProperties.class),
-						Duration.ofSeconds(30));
+						context.getBean(SseShutdownProperties.class), Duration.ofSeconds(30));
 				assertThat(settings.idempotencyWindow()).hasMinutes(2);
 				// Within Boot's 30 s for the shutdown phase, less what the close frames need.
 				assertThat(settings.drainDelay()).hasSeconds(3);
