@@ -2,8 +2,8 @@ package dev.sseboot.sse;
 
 /**
  * A stream of this node ended, published as an application event (listen with
- * {@code @EventListener}) once, after its {@link SseConnectionOpenedEvent}, on the same
- * thread as that one.
+ * {@code @EventListener}) once, after its {@link SseConnectionOpenedEvent} has gone to the
+ * listeners.
  *
  * @param connection the stream
  * @param reason why: the reason of its {@code sse-close} ({@code revoked},

@@ -68,8 +68,12 @@ class ShutdownDrainIntegrationTests {
 			ApplicationAvailability availability = context.getBean(ApplicationAvailability.class);
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC);
-			Stream refused = client.openWithBearer("/sse", TestTokens.forUser("latecomer", "chat"));
-			assertThat(refused.status()).isEqualTo(503);
+			// New streams are refused once the broker's stop began, a moment after readiness.
+			Stream refused = await().atMost(Duration.ofSeconds(5)).until(() -> {
+				Stream latecomer = client.openWithBearer("/sse", TestTokens.forUser("latecomer", "chat"));
+				latecomer.close();
+				return latecomer;
+			}, (latecomer) -> latecomer.status() == 503);
 			assertThat(refused.header("Retry-After")).isNotNull();
 			// The open streams still get what is sent while they wait for their turn.
 			String during = broker.toAll().send("tick", "during the drain");

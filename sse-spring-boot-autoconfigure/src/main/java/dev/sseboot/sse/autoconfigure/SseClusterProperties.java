@@ -32,9 +32,10 @@ public class SseClusterProperties {
 	private @Nullable String nodeId;
 
 	/**
-	 * Longest time a send, a disconnect, a presence question or a stream's admission
-	 * waits for the cluster's store, whatever its client's own timeout: then it fails
-	 * with ClusterUnavailableException (503 on the control API).
+	 * Longest time each call to the cluster's store waits, whatever its client's own
+	 * timeout: a send, a presence question or a stream's admission makes one, a
+	 * disconnect two. Then it fails with ClusterUnavailableException (503 on the control
+	 * API).
 	 */
 	private Duration publishTimeout = Duration.ofSeconds(1);
 
@@ -121,10 +122,10 @@ public class SseClusterProperties {
 		private String keyPrefix = "sse:";
 
 		/**
-		 * How many replicas must hold an event before its send returns (Redis WAIT,
-		 * within the publish timeout): with 1 and a replica that Sentinel promotes, a
-		 * failover loses no event whose send returned. 0 acknowledges what the primary
-		 * holds.
+		 * How many replicas must hold an event before its send returns (Redis WAIT, for
+		 * half the publish timeout): with 1 and a replica that Sentinel promotes, no
+		 * event whose send returned is lost without its clients being told. 0
+		 * acknowledges what the primary holds. Not on a Redis Cluster.
 		 */
 		private int acknowledgingReplicas;
 

@@ -12,6 +12,7 @@ import dev.sseboot.sse.cluster.redis.RedisDeliveryTracker;
 import dev.sseboot.sse.cluster.redis.RedisPresence;
 import dev.sseboot.sse.replay.DeliveryTracker;
 import dev.sseboot.sse.diagnostics.SseConfigurationException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -49,6 +50,14 @@ public final class SseRedisClusterAutoConfiguration {
 		@ConditionalOnMissingBean(ClusterLog.class)
 		RedisClusterLog sseClusterLog(RedisConnectionFactory connectionFactory, SseProperties properties,
 				SseClusterProperties clusterProperties, ObjectProvider<DataRedisProperties> redisProperties) {
+			int replicas = clusterProperties.getRedis().getAcknowledgingReplicas();
+			if (replicas > 0 && isRedisCluster(redisProperties.getIfAvailable())) {
+				throw new SseConfigurationException(
+						"sse.cluster.redis.acknowledging-replicas=" + replicas + " with a Redis Cluster",
+						"Use a primary with replicas (standalone or Sentinel) for acknowledged sends, or set "
+								+ "sse.cluster.redis.acknowledging-replicas=0: on a Redis Cluster, the starter cannot "
+								+ "send WAIT to the shard of its keys.");
+			}
 			return new RedisClusterLog(connectionFactory, clusterProperties.getRedis().getKeyPrefix(),
 					properties.getReplay().getMaxEvents(), properties.getReplay().getTtl(),
 					readBlock(redisProperties.getIfAvailable()), clusterProperties.getPublishTimeout(),
@@ -83,6 +92,12 @@ public final class SseRedisClusterAutoConfiguration {
 				SseClusterProperties clusterProperties) {
 			return new RedisDeliveryTracker(connectionFactory, clusterProperties.getRedis().getKeyPrefix(),
 					properties.getReplay().getTtl());
+		}
+
+		private static boolean isRedisCluster(@Nullable DataRedisProperties redisProperties) {
+			return redisProperties != null && redisProperties.getCluster() != null
+					&& redisProperties.getCluster().getNodes() != null
+					&& !redisProperties.getCluster().getNodes().isEmpty();
 		}
 
 		/** A blocking read must end well within the Redis command timeout. */

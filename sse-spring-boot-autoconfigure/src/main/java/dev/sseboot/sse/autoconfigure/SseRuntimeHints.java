@@ -16,7 +16,7 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
  * client's files are under {@code META-INF/resources}, which Boot registers for static
  * resources; the Tomcat adapter registers its own.
  */
-class SseRuntimeHints implements RuntimeHintsRegistrar {
+final class SseRuntimeHints implements RuntimeHintsRegistrar {
 
 	private final BindingReflectionHintsRegistrar bindings = new BindingReflectionHintsRegistrar();
 

@@ -1,11 +1,12 @@
 package dev.sseboot.sse.broker;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import dev.sseboot.sse.SseConnectionClosedEvent;
@@ -26,8 +27,6 @@ final class ConnectionEvents {
 
 	/** The most notices waiting for the listeners. */
 	static final int MAX_WAITING = 100_000;
-
-	private static final Duration FLUSH_POLL = Duration.ofMillis(5);
 
 	/** Publishes nothing: for brokers without an application. */
 	static final Consumer<Object> NONE = (event) -> {
@@ -94,10 +93,16 @@ final class ConnectionEvents {
 	 * @param wait how long at most
 	 */
 	void flush(Duration wait) {
-		long deadline = System.nanoTime() + wait.toNanos();
-		while ((!this.executor.getQueue().isEmpty() || this.executor.getActiveCount() > 0)
-				&& System.nanoTime() < deadline) {
-			LockSupport.parkNanos(FLUSH_POLL.toNanos());
+		try {
+			// Runs after every notice queued before it: the one thread takes them in order.
+			this.executor.submit(() -> {
+			}).get(wait.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException | RejectedExecutionException ex) {
+			logger.debug("Stopped before the listeners heard of every stream: " + ex);
 		}
 	}
 

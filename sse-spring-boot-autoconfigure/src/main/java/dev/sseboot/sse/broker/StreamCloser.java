@@ -149,11 +149,11 @@ final class StreamCloser {
 		long start = System.nanoTime() + delay.toNanos();
 		for (int batch = 0; batch < batches; batch++) {
 			long due = start + period.toNanos() / batches * batch;
-			for (long left; (left = due - System.nanoTime()) > 0;) {
+			for (long left; (left = due - System.nanoTime()) > 0 && !Thread.currentThread().isInterrupted();) {
 				LockSupport.parkNanos(left);
 			}
-			for (SseStream stream : streams.subList(streams.size() * batch / batches,
-					streams.size() * (batch + 1) / batches)) {
+			for (SseStream stream : streams.subList((int) ((long) streams.size() * batch / batches),
+					(int) ((long) streams.size() * (batch + 1) / batches))) {
 				close(stream, reason);
 			}
 		}

@@ -63,6 +63,17 @@ class SseRedisClusterAutoConfigurationTests {
 	}
 
 	@Test
+	void refusesAcknowledgingReplicasOnARedisCluster() {
+		this.runner
+			.withPropertyValues("sse.cluster.type=redis", "spring.data.redis.cluster.nodes=127.0.0.1:1",
+					"sse.cluster.redis.acknowledging-replicas=1")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("acknowledging-replicas=1 with a Redis Cluster"));
+	}
+
+	@Test
 	void tracksClientsInRedisWhenAsked() {
 		this.runner.withPropertyValues("sse.cluster.type=redis", "spring.data.redis.port=1", "sse.replay.track-clients=true")
 			.run((context) -> assertThat(context).getBean(DeliveryTracker.class).isInstanceOf(RedisDeliveryTracker.class));

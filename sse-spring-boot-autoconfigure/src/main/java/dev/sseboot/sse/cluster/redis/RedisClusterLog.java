@@ -282,12 +282,13 @@ public final class RedisClusterLog implements ClusterLog {
 				throw new ClusterUnavailableException(
 						"The cluster's log in Redis is unreachable: the event was not sent");
 			}
-			List<String> arguments = new ArrayList<>(5 + batch.size() * 16);
+			List<String> arguments = new ArrayList<>(6 + batch.size() * 17);
 			arguments.add(currentEpoch);
 			arguments.add(Integer.toString(RedisClusterLog.this.maxEvents));
 			arguments.add(Integer.toString(batch.size()));
 			arguments.add(Long.toString(System.currentTimeMillis()));
 			arguments.add(Long.toString(RedisClusterLog.this.idempotencyWindow.toMillis()));
+			arguments.add(Long.toString(RedisClusterLog.this.logReader.position()));
 			batch.forEach(arguments::addAll);
 			List<?> results = append(arguments);
 			List<String> ids = new ArrayList<>(batch.size());
@@ -320,7 +321,7 @@ public final class RedisClusterLog implements ClusterLog {
 							true);
 					if (acknowledged < replicas) {
 						throw new ClusterUnavailableException("The event was appended, but " + acknowledged + " of "
-								+ replicas + " replicas held it within " + RedisClusterLog.this.publishTimeout.toMillis()
+								+ replicas + " replicas held it within " + waitMillis()
 								+ "ms: it may or may not have been sent (a failover now would lose it); retry with "
 								+ "its idempotency key");
 					}
@@ -331,11 +332,17 @@ public final class RedisClusterLog implements ClusterLog {
 		}
 
 		private long waitFor(RedisConnection connection, int replicas) {
+			// Half the publish timeout: the publisher's wait began before the script ran, and
+			// must end with this answer rather than with no answer.
 			byte[][] arguments = { Integer.toString(replicas).getBytes(StandardCharsets.US_ASCII),
-					Long.toString(RedisClusterLog.this.publishTimeout.toMillis()).getBytes(StandardCharsets.US_ASCII) };
+					Long.toString(waitMillis()).getBytes(StandardCharsets.US_ASCII) };
 			Object acknowledged = LETTUCE_PRESENT ? LettuceWait.execute(connection, arguments)
 					: connection.execute("WAIT", arguments);
 			return (acknowledged instanceof Number number) ? number.longValue() : 0;
+		}
+
+		private long waitMillis() {
+			return Math.max(1, RedisClusterLog.this.publishTimeout.toMillis() / 2);
 		}
 
 		@Override
@@ -345,8 +352,8 @@ public final class RedisClusterLog implements ClusterLog {
 			}
 			if (isEpochChange(ex)) {
 				// The reader finds the new epoch and resets the node; the publisher may retry.
-				return new ClusterUnavailableException(
-						"The cluster's log began a new epoch (Redis lost its data): the event was not sent", ex);
+				return new ClusterUnavailableException("The cluster's log began a new epoch, or went back to an older "
+						+ "copy of itself (Redis lost data): the event was not sent", ex);
 			}
 			RedisClusterLog.this.logReader.unavailable();
 			return new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was "

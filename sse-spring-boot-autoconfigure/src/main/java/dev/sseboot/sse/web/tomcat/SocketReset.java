@@ -10,6 +10,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.coyote.AbstractProcessor;
 import org.apache.coyote.Request;
+import org.apache.coyote.http11.Http11Processor;
 import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.jspecify.annotations.Nullable;
@@ -43,7 +44,8 @@ final class SocketReset {
 		if (HOOK == null || SOCKET_WRAPPER == null) {
 			return;
 		}
-		if (HOOK.get(request) instanceof AbstractProcessor processor
+		// HTTP/1.1 only: an HTTP/2 stream's processor holds the whole connection's socket.
+		if (HOOK.get(request) instanceof Http11Processor processor
 				&& SOCKET_WRAPPER.get(processor) instanceof SocketWrapperBase<?> wrapper
 				&& wrapper.getSocket() instanceof NioChannel channel) {
 			SocketChannel socket = channel.getIOChannel();

@@ -6,9 +6,10 @@
 -- (a hash), the keys' expiries (a sorted set), all with one hash tag.
 -- ARGV: the epoch the node knows, how many entries the stream keeps, the number of
 -- records, the time in milliseconds (revocations and idempotency keys expired by then are
--- dropped), the idempotency window in milliseconds; then each record as its idempotency key
--- (or nothing), its revoked token id (or nothing), that token's expiry, the number of its
--- fields and the fields.
+-- dropped), the idempotency window in milliseconds, the sequence through which the node has
+-- read (a log behind it went back to an older copy: appending would give ids twice); then
+-- each record as its idempotency key (or nothing), its revoked token id (or nothing), that
+-- token's expiry, the number of its fields and the fields.
 -- Returns, for each record, its sequence, or the id of the record first added with its key.
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then
 	return redis.error_reply('SSE_EPOCH the log began another epoch')
@@ -20,12 +21,15 @@ if top then
 		redis.call('SET', KEYS[1], newest)
 	end
 end
+if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[6]) then
+	return redis.error_reply('SSE_EPOCH the log went back before what this node read')
+end
 local count = tonumber(ARGV[3])
 local now = tonumber(ARGV[4])
 local keyed = false
 local revoked = false
 local results = {}
-local i = 6
+local i = 7
 for r = 1, count do
 	local key = ARGV[i]
 	local fields = tonumber(ARGV[i + 3])
@@ -38,6 +42,8 @@ for r = 1, count do
 		end
 	end
 	if earlier then
+		-- A write all the same, so that a WAIT for replicas covers the first append.
+		redis.call('HSET', KEYS[5], key, earlier)
 		results[r] = earlier
 	else
 		if ARGV[i + 1] ~= '' then
