@@ -64,9 +64,7 @@ class GroupCommitTests {
 
 	@Test
 	void withdrawsAnItemThatStillWaitedWhenThePublishersWaitEnds() throws Exception {
-		GroupCommit<String, String> commit = new GroupCommit<>("test-short-wait", 3, 10, String::length,
-				new RecordingSender(), Duration.ofMillis(200));
-		commit.start();
+		GroupCommit<String, String> commit = startWithShortWait();
 		try {
 			CompletableFuture<String> holder = CompletableFuture.supplyAsync(() -> commit.submit("hold"));
 			assertThat(this.holding.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
@@ -87,9 +85,7 @@ class GroupCommitTests {
 
 	@Test
 	void tellsAPublisherWhoseItemWasOnItsWayWhenItsWaitEndedThatItMayHaveBeenSent() throws Exception {
-		GroupCommit<String, String> commit = new GroupCommit<>("test-short-wait", 3, 10, String::length,
-				new RecordingSender(), Duration.ofMillis(200));
-		commit.start();
+		GroupCommit<String, String> commit = startWithShortWait();
 		try {
 			assertThatExceptionOfType(ClusterUnavailableException.class).isThrownBy(() -> commit.submit("hold"))
 				.withMessage("No answer from the cluster's log within 200ms: the event may or may not have been sent");
@@ -244,6 +240,14 @@ class GroupCommitTests {
 		this.release.countDown();
 		assertThat(waiting.result()).isEqualTo("a sent");
 		assertThat(waiting.interruptedAfter).isTrue();
+	}
+
+	/** A group commit of its own whose publishers wait 200 ms at most. */
+	private GroupCommit<String, String> startWithShortWait() {
+		GroupCommit<String, String> commit = new GroupCommit<>("test-short-wait", 3, 10, String::length,
+				new RecordingSender(), Duration.ofMillis(200));
+		commit.start();
+		return commit;
 	}
 
 	/** A publisher whose batch the sender holds until released: what comes next waits. */
