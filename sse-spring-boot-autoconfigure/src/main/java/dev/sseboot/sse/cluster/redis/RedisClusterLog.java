@@ -177,11 +177,16 @@ public final class RedisClusterLog implements ClusterLog {
 
 	/**
 	 * Appends a record, in a batch with the appends that arrive meanwhile: see
-	 * {@link GroupCommit}.
+	 * {@link GroupCommit}. Right after the node started, waits for it to join the log, at
+	 * most the publish timeout; after a failure, fails at once until the reader reads again.
 	 */
 	@Override
 	public String append(LogRecord record, @Nullable String idempotencyKey) {
-		if (!this.logReader.isAvailable() || this.logReader.epoch() == null) {
+		if (this.logReader.epoch() == null && !this.logReader.awaitFirstJoin(this.publishTimeout)) {
+			throw new ClusterUnavailableException("The node has not joined the cluster's log in Redis within "
+					+ this.publishTimeout.toMillis() + "ms of its start: the event was not sent");
+		}
+		if (!this.logReader.isAvailable()) {
 			throw new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was not sent");
 		}
 		return this.appends.submit(LogEntries.arguments(record, idempotencyKey));

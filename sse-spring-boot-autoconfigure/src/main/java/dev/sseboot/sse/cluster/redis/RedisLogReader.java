@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -80,6 +81,9 @@ final class RedisLogReader {
 
 	private volatile boolean available;
 
+	/** Counted down once the reader first joined the log: the node then has an epoch. */
+	private final CountDownLatch firstJoin = new CountDownLatch(1);
+
 	private volatile boolean running;
 
 	private volatile @Nullable Thread thread;
@@ -129,6 +133,22 @@ final class RedisLogReader {
 	/** The epoch of the log this node joined, or {@code null} before it joined. */
 	@Nullable String epoch() {
 		return this.epoch;
+	}
+
+	/**
+	 * Waits for the reader's first join of the log, which follows its start by a round
+	 * trip or two: an application may publish as soon as its context is up.
+	 * @param timeout the longest wait
+	 * @return whether the reader has joined
+	 */
+	boolean awaitFirstJoin(Duration timeout) {
+		try {
+			return this.firstJoin.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return this.firstJoin.getCount() == 0;
+		}
 	}
 
 	long position() {
@@ -298,6 +318,7 @@ final class RedisLogReader {
 				RedisLogReader.this.position = this.position;
 				reader.reset(epoch, this.position, !first);
 			}
+			RedisLogReader.this.firstJoin.countDown();
 		}
 
 		void disconnect() {

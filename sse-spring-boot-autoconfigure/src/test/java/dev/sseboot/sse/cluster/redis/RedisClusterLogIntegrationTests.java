@@ -54,18 +54,7 @@ class RedisClusterLogIntegrationTests {
 		this.redis = this.keys.redis();
 		this.log = new RedisClusterLog(this.redis.getConnectionFactory(), this.keys.keyPrefix(), 100_000,
 				Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5), 0);
-		this.log.start(new ClusterLog.Reader() {
-
-			@Override
-			public void reset(String epoch, long position, boolean missed) {
-			}
-
-			@Override
-			public void read(List<LogRecord> records) {
-				RedisClusterLogIntegrationTests.this.read.addAll(records);
-			}
-
-		});
+		this.log.start(readingInto(this.read));
 		await().atMost(Duration.ofSeconds(10)).until(this.log::isAvailable);
 	}
 
@@ -160,6 +149,23 @@ class RedisClusterLogIntegrationTests {
 	}
 
 	@Test
+	void anAppendRightAfterStartWaitsForTheNodeToJoinTheLog() {
+		RedisClusterLog started = new RedisClusterLog(this.redis.getConnectionFactory(), this.keys.keyPrefix(),
+				100_000, Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5), 0);
+		// Redis holds every command for half a second: the reader cannot have joined yet.
+		this.redis.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT",
+				bytes("PAUSE"), bytes("500"), bytes("ALL")));
+		started.start(readingInto(new ArrayList<>()));
+		try {
+			String id = started.append(LogRecord.event("tick", "early", Instant.now(), null, null, null));
+			assertThat(EventId.parse(id).epoch()).isEqualTo(this.log.epoch());
+		}
+		finally {
+			started.stop();
+		}
+	}
+
+	@Test
 	void sendsTheAppendsThatWaitBehindOneInFlightTogether() throws Exception {
 		int publishers = 8;
 		long scriptsBefore = scriptCalls();
@@ -201,6 +207,22 @@ class RedisClusterLogIntegrationTests {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.read.stream().anyMatch((record) -> record.data().equals("after")));
 		assertThat(this.read).noneMatch((record) -> record.data().equals("lost"));
+	}
+
+	/** A node's reader that keeps what it reads. */
+	private static ClusterLog.Reader readingInto(List<LogRecord> read) {
+		return new ClusterLog.Reader() {
+
+			@Override
+			public void reset(String epoch, long position, boolean missed) {
+			}
+
+			@Override
+			public void read(List<LogRecord> records) {
+				read.addAll(records);
+			}
+
+		};
 	}
 
 	private long scriptCalls() {
