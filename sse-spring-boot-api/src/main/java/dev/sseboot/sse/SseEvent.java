@@ -35,8 +35,21 @@ public record SseEvent(String id, String name, String data, Instant timestamp, @
 	/** Sent just before the server ends a stream. */
 	public static final String CLOSE = "sse-close";
 
+	/**
+	 * Sent to a channel's subscribers when a user's first stream on it opened, on channels
+	 * with presence events.
+	 */
+	public static final String JOIN = "sse-join";
+
+	/**
+	 * Sent to a channel's subscribers when a user's last stream on it closed, on channels
+	 * with presence events.
+	 */
+	public static final String LEAVE = "sse-leave";
+
 	/** Event names only the server may send. */
-	public static final Set<String> RESERVED_NAMES = Set.of(CONNECTED, HEARTBEAT, TOKEN_EXPIRING, CLOSE);
+	public static final Set<String> RESERVED_NAMES = Set.of(CONNECTED, HEARTBEAT, TOKEN_EXPIRING, CLOSE, JOIN,
+			LEAVE);
 
 	public SseEvent {
 		metadata = Map.copyOf(metadata);

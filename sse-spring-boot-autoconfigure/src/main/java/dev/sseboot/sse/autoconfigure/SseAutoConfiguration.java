@@ -194,9 +194,10 @@ public final class SseAutoConfiguration {
 	}
 
 	private static ChannelOptions channelOptions(Map<String, SseProperties.Channel> channels) {
-		Map<String, Boolean> replayed = new LinkedHashMap<>();
-		channels.forEach((pattern, options) -> replayed.put(pattern, options.isReplay()));
-		return ChannelOptions.of(replayed);
+		Map<String, ChannelOptions.Channel> patterns = new LinkedHashMap<>();
+		channels.forEach((pattern, options) -> patterns.put(pattern,
+				new ChannelOptions.Channel(options.isReplay(), options.isPresenceEvents())));
+		return ChannelOptions.of(patterns);
 	}
 
 	private static Duration min(Duration a, Duration b) {

@@ -452,12 +452,27 @@ public class SseProperties {
 		 */
 		private boolean replay = true;
 
+		/**
+		 * Whether the channels' subscribers receive 'sse-join' and 'sse-leave' events when a
+		 * user's first stream on a channel opens anywhere in the cluster, and when their
+		 * last one closes.
+		 */
+		private boolean presenceEvents;
+
 		public boolean isReplay() {
 			return this.replay;
 		}
 
 		public void setReplay(boolean replay) {
 			this.replay = replay;
+		}
+
+		public boolean isPresenceEvents() {
+			return this.presenceEvents;
+		}
+
+		public void setPresenceEvents(boolean presenceEvents) {
+			this.presenceEvents = presenceEvents;
 		}
 
 	}

@@ -14,15 +14,16 @@ public final class ChannelOptions {
 
 	private static final ChannelOptions NONE = new ChannelOptions(Map.of());
 
-	/** Whether each pattern's events are kept for replay, in the order configured. */
-	private final Map<String, Boolean> replayed;
+	/** Each pattern's options, in the order configured. */
+	private final Map<String, Channel> patterns;
 
-	private ChannelOptions(Map<String, Boolean> replayed) {
-		this.replayed = replayed;
+	private ChannelOptions(Map<String, Channel> patterns) {
+		this.patterns = patterns;
 	}
 
 	/**
-	 * Returns options that treat every channel alike: every event is kept for replay.
+	 * Returns options that treat every channel alike: every event is kept for replay, no
+	 * channel announces who joins and leaves.
 	 * @return the options
 	 */
 	public static ChannelOptions none() {
@@ -30,13 +31,12 @@ public final class ChannelOptions {
 	}
 
 	/**
-	 * Returns options that keep the events of some channels out of replay.
-	 * @param replayed whether the events of each pattern's channels are kept for replay,
-	 * in the order the patterns are tried
+	 * Returns options by channel pattern.
+	 * @param patterns each pattern's options, in the order the patterns are tried
 	 * @return the options
 	 */
-	public static ChannelOptions of(Map<String, Boolean> replayed) {
-		return new ChannelOptions(new LinkedHashMap<>(replayed));
+	public static ChannelOptions of(Map<String, Channel> patterns) {
+		return new ChannelOptions(new LinkedHashMap<>(patterns));
 	}
 
 	/**
@@ -46,15 +46,38 @@ public final class ChannelOptions {
 	 * @return whether it is replayed
 	 */
 	public boolean isReplayed(@Nullable String channel) {
-		if (channel == null) {
-			return true;
-		}
-		for (Map.Entry<String, Boolean> option : this.replayed.entrySet()) {
+		Channel options = (channel != null) ? find(channel) : null;
+		return options == null || options.replay();
+	}
+
+	/**
+	 * Returns whether a channel's subscribers are told when a user joins or leaves it:
+	 * when the first pattern that matches it says so.
+	 * @param channel the channel
+	 * @return whether it announces presence
+	 */
+	public boolean announcesPresence(String channel) {
+		Channel options = find(channel);
+		return options != null && options.presenceEvents();
+	}
+
+	private @Nullable Channel find(String channel) {
+		for (Map.Entry<String, Channel> option : this.patterns.entrySet()) {
 			if (SsePrincipal.matches(option.getKey(), channel)) {
 				return option.getValue();
 			}
 		}
-		return true;
+		return null;
+	}
+
+	/**
+	 * The options of the channels a pattern matches.
+	 *
+	 * @param replay whether their events are kept for replay
+	 * @param presenceEvents whether their subscribers are told when a user joins or leaves
+	 */
+	public record Channel(boolean replay, boolean presenceEvents) {
+
 	}
 
 }

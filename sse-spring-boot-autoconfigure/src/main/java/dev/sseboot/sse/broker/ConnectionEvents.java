@@ -16,8 +16,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Tells the application that streams opened and closed, on a thread of its own, in the
- * order the broker saw it: never on a request or writer thread, so that listeners cannot
+ * Tells the application that streams opened and closed and that users came and went, on a
+ * thread of its own, in the order the broker saw it: never on a request or writer thread, so that listeners cannot
  * hold up streams. At most {@link #MAX_WAITING} notices wait; beyond, they are dropped with
  * a warning rather than grow without bound behind a stuck listener.
  */
@@ -70,9 +70,13 @@ final class ConnectionEvents {
 		}
 	}
 
-	private void publish(Object event) {
-		try {
-			this.executor.execute(() -> {
+	/**
+	 * Publishes an application event to the listeners, after those queued before it.
+	 * @param event the event
+	 */
+	void publish(Object event) {
+		if (this.publisher != NONE) {
+			run(event, () -> {
 				try {
 					this.publisher.accept(event);
 				}
@@ -81,8 +85,26 @@ final class ConnectionEvents {
 				}
 			});
 		}
+	}
+
+	/**
+	 * Runs a task on the thread that publishes, after the events queued before it.
+	 * @param what what the task does, for messages
+	 * @param task the task
+	 */
+	void run(Object what, Runnable task) {
+		try {
+			this.executor.execute(() -> {
+				try {
+					task.run();
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Failed: " + what, ex);
+				}
+			});
+		}
 		catch (RejectedExecutionException ex) {
-			logger.warn("Dropped " + event + ": " + (this.executor.isShutdown() ? "the broker has stopped"
+			logger.warn("Dropped " + what + ": " + (this.executor.isShutdown() ? "the broker has stopped"
 					: MAX_WAITING + " notices wait for a slow listener"));
 		}
 	}

@@ -54,10 +54,14 @@ public final class NodeBroker implements SseBroker, SmartLifecycle, DisposableBe
 
 	private final NodeStatus status;
 
+	private final PresenceAnnouncer announcer;
+
 	NodeBroker(NodeParts parts) {
 		this.parts = parts;
 		this.opener = new StreamOpener(parts);
 		this.status = new NodeStatusView(parts);
+		this.announcer = new PresenceAnnouncer(parts.events(), parts.settings().channelOptions(), parts.link(),
+				parts.json());
 		// Running from the start: streams may open as soon as the web server accepts them.
 		startParts();
 	}
@@ -260,7 +264,8 @@ public final class NodeBroker implements SseBroker, SmartLifecycle, DisposableBe
 		this.parts.sweeper().start();
 		this.parts.link().start();
 		StreamRegistry registry = this.parts.registry();
-		this.parts.presence().start(() -> registry.all().stream().map(SseStream::presenceEntry).toList());
+		this.parts.presence()
+			.start(() -> registry.all().stream().map(SseStream::presenceEntry).toList(), this.announcer);
 	}
 
 	/**
@@ -289,6 +294,8 @@ public final class NodeBroker implements SseBroker, SmartLifecycle, DisposableBe
 
 	private void stopLinks() {
 		this.parts.presence().stop();
+		// The users who left with this node's streams are announced while the link is up.
+		this.parts.events().flush(EVENTS_FLUSH_WAIT);
 		this.parts.link().stop();
 	}
 

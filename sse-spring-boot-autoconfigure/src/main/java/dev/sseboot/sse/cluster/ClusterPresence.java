@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.sseboot.sse.SseConnection;
@@ -28,11 +29,15 @@ public interface ClusterPresence {
 	 * Joins the cluster and keeps this node known until {@link #stop()}.
 	 * @param localStreams this node's open streams, registered again whenever the
 	 * cluster lost them (a store that restarted, or this node taken for dead)
+	 * @param changes told of each change of who is present that this presence decided
+	 * (users online and offline, users joining and leaving channels), in the order it
+	 * decided them; never told of a change that another node's presence decided
 	 */
-	void start(Supplier<Collection<Connection>> localStreams);
+	void start(Supplier<Collection<Connection>> localStreams, Consumer<List<PresenceChange>> changes);
 
 	/**
-	 * Stops keeping this node known, and removes its streams.
+	 * Stops keeping this node known, and removes its streams: their users' changes are
+	 * told before it returns.
 	 */
 	void stop();
 

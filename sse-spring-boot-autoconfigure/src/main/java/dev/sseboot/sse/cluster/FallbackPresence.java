@@ -3,6 +3,7 @@ package dev.sseboot.sse.cluster;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -38,9 +39,13 @@ public final class FallbackPresence implements ClusterPresence {
 		return this.cluster.nodeId();
 	}
 
+	/**
+	 * Starts the cluster's presence, which alone tells of changes of who is present: what
+	 * this node admits while the store is unreachable counts once it is registered again.
+	 */
 	@Override
-	public void start(Supplier<Collection<Connection>> localStreams) {
-		this.cluster.start(localStreams);
+	public void start(Supplier<Collection<Connection>> localStreams, Consumer<List<PresenceChange>> changes) {
+		this.cluster.start(localStreams, changes);
 	}
 
 	@Override

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.sseboot.sse.SseConnection;
@@ -20,7 +21,10 @@ import org.jspecify.annotations.Nullable;
  * checked against them. It is what {@link ClusterPresence} is for a cluster, with the
  * node as the whole cluster, so that a node on its own and a node of a cluster admit,
  * count and evict streams the same way. A check and the registration it allows are one
- * step, so two streams of one user opening at once cannot both pass the limit.
+ * step, so two streams of one user opening at once cannot both pass the limit. Once
+ * started, it tells of users coming online and going offline, and of users joining and
+ * leaving channels; the copy a {@link FallbackPresence} keeps is never started, and tells
+ * nothing: the cluster's presence decides those changes.
  */
 public final class LocalPresence implements ClusterPresence {
 
@@ -38,14 +42,23 @@ public final class LocalPresence implements ClusterPresence {
 		return null;
 	}
 
+	/** Told of the changes of who is present, under the lock: in the order they happened. */
+	private Consumer<List<PresenceChange>> changes = (changes) -> {
+	};
+
 	@Override
-	public void start(Supplier<Collection<Connection>> localStreams) {
+	public synchronized void start(Supplier<Collection<Connection>> localStreams,
+			Consumer<List<PresenceChange>> changes) {
+		this.changes = changes;
 	}
 
 	@Override
 	public synchronized void stop() {
-		this.connections.clear();
-		this.byUser.clear();
+		List<PresenceChange> changed = new ArrayList<>();
+		for (Connection connection : List.copyOf(this.connections.values())) {
+			remove(connection, changed);
+		}
+		tell(changed);
 	}
 
 	@Override
@@ -68,12 +81,15 @@ public final class LocalPresence implements ClusterPresence {
 			}
 			List<Connection> oldest = new ArrayList<>(streams.values());
 			oldest.sort(Comparator.comparing(Connection::connectedAt));
-			for (Connection old : oldest.subList(0, excess)) {
-				remove(old);
-				evicted.add(old.connectionId());
-			}
+			evicted.addAll(oldest.subList(0, excess).stream().map(Connection::connectionId).toList());
 		}
-		add(connection);
+		// Added before the evicted go: a user whose stream replaces another stays online.
+		List<PresenceChange> changed = new ArrayList<>();
+		add(connection, changed);
+		for (String old : evicted) {
+			remove(this.connections.get(old), changed);
+		}
+		tell(changed);
 		return new Admission(Admission.Outcome.ADMITTED, evicted, Duration.ZERO);
 	}
 
@@ -83,22 +99,57 @@ public final class LocalPresence implements ClusterPresence {
 	 * @param connection the stream
 	 */
 	public synchronized void add(Connection connection) {
+		List<PresenceChange> changed = new ArrayList<>();
+		add(connection, changed);
+		tell(changed);
+	}
+
+	private void add(Connection connection, List<PresenceChange> changed) {
+		LinkedHashMap<String, Connection> streams = this.byUser.computeIfAbsent(connection.userId(),
+				(user) -> new LinkedHashMap<>());
+		if (streams.isEmpty()) {
+			changed.add(PresenceChange.online(connection.userId()));
+		}
+		for (String channel : connection.channels()) {
+			if (!holdsChannel(streams, channel)) {
+				changed.add(PresenceChange.joined(connection.userId(), channel));
+			}
+		}
 		this.connections.put(connection.connectionId(), connection);
-		this.byUser.computeIfAbsent(connection.userId(), (user) -> new LinkedHashMap<>())
-			.put(connection.connectionId(), connection);
+		streams.put(connection.connectionId(), connection);
 	}
 
 	@Override
 	public synchronized void remove(Connection connection) {
+		List<PresenceChange> changed = new ArrayList<>();
+		remove(connection, changed);
+		tell(changed);
+	}
+
+	private void remove(Connection connection, List<PresenceChange> changed) {
 		if (this.connections.remove(connection.connectionId()) == null) {
 			return;
 		}
 		LinkedHashMap<String, Connection> streams = this.byUser.get(connection.userId());
-		if (streams != null) {
-			streams.remove(connection.connectionId());
-			if (streams.isEmpty()) {
-				this.byUser.remove(connection.userId());
+		streams.remove(connection.connectionId());
+		for (String channel : connection.channels()) {
+			if (!holdsChannel(streams, channel)) {
+				changed.add(PresenceChange.left(connection.userId(), channel, false));
 			}
+		}
+		if (streams.isEmpty()) {
+			this.byUser.remove(connection.userId());
+			changed.add(PresenceChange.offline(connection.userId(), false));
+		}
+	}
+
+	private static boolean holdsChannel(Map<String, Connection> streams, String channel) {
+		return streams.values().stream().anyMatch((stream) -> stream.channels().contains(channel));
+	}
+
+	private void tell(List<PresenceChange> changed) {
+		if (!changed.isEmpty()) {
+			this.changes.accept(changed);
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.sseboot.sse.SseConnection;
@@ -79,7 +80,7 @@ class FallbackPresenceTests {
 		}
 
 		@Override
-		public void start(Supplier<Collection<Connection>> localStreams) {
+		public void start(Supplier<Collection<Connection>> localStreams, Consumer<List<PresenceChange>> changes) {
 		}
 
 		@Override

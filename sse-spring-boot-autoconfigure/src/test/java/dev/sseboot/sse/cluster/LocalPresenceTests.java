@@ -2,6 +2,9 @@ package dev.sseboot.sse.cluster;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,6 +20,8 @@ class LocalPresenceTests {
 	private final LocalPresence presence = new LocalPresence();
 
 	private final Instant now = Instant.now();
+
+	private final List<PresenceChange> changes = new ArrayList<>();
 
 	@Test
 	void admitsAndCountsStreamsByUserAndChannel() {
@@ -70,6 +75,39 @@ class LocalPresenceTests {
 		Admission admission = this.presence.admit(connection("b1", "bob", 1, Set.of()), 0, 1, true);
 		assertThat(admission.outcome()).isEqualTo(Admission.Outcome.TOTAL_LIMIT);
 		assertThat(this.presence.connectionCount()).isEqualTo(1);
+	}
+
+	@Test
+	void tellsOfAUserComingOnlineJoiningLeavingAndGoingOfflineOnce() {
+		this.presence.start(List::of, this.changes::addAll);
+		Connection first = connection("a1", "alice", 0, Set.of("chat"));
+		Connection second = connection("a2", "alice", 1, new LinkedHashSet<>(List.of("chat", "news")));
+		this.presence.admit(first, 0, 0, true);
+		this.presence.admit(second, 0, 0, true);
+		this.presence.remove(first);
+		this.presence.remove(first);
+		this.presence.remove(second);
+		assertThat(this.changes).containsExactly(PresenceChange.online("alice"), PresenceChange.joined("alice", "chat"),
+				PresenceChange.joined("alice", "news"), PresenceChange.left("alice", "chat", false),
+				PresenceChange.left("alice", "news", false), PresenceChange.offline("alice", false));
+	}
+
+	@Test
+	void aStreamThatReplacesAUsersOnlyStreamKeepsThemOnline() {
+		this.presence.start(List::of, this.changes::addAll);
+		admit("old", "alice", 0, Set.of("chat"));
+		Admission admission = this.presence.admit(connection("new", "alice", 1, Set.of("chat")), 1, 0, true);
+		assertThat(admission.evicted()).containsExactly("old");
+		assertThat(this.changes).containsExactly(PresenceChange.online("alice"), PresenceChange.joined("alice", "chat"));
+	}
+
+	@Test
+	void tellsNothingBeforeItStartsAndTellsWhoLeftWhenItStops() {
+		admit("a1", "alice", 0, Set.of());
+		assertThat(this.changes).isEmpty();
+		this.presence.start(List::of, this.changes::addAll);
+		this.presence.stop();
+		assertThat(this.changes).containsExactly(PresenceChange.offline("alice", false));
 	}
 
 	private void admit(String id, String user, int secondsAfter, Set<String> channels) {

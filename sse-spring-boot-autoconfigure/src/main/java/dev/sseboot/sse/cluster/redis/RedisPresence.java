@@ -11,11 +11,14 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.sseboot.sse.SseConnection;
 import dev.sseboot.sse.cluster.ClusterPresence;
 import dev.sseboot.sse.cluster.ClusterUnavailableException;
+import dev.sseboot.sse.cluster.PresenceChange;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +40,13 @@ import org.springframework.util.Assert;
  * not seen for the node timeout no longer count, and after three times as long the first
  * node to notice removes them. Limits are checked and streams registered by one script,
  * so that two nodes admitting streams of one user at once cannot both pass the limit.
+ * <p>
+ * The script that registers or removes a stream also decides whether its user came
+ * online, joined or left one of its channels, or went offline (see
+ * {@code presence-helpers.lua}), so that each change is decided once in the cluster, by
+ * the node that ran the script. This node tells the changes of one user in the order Redis
+ * decided them: its scripts for one user run one at a time. A change whose script ran
+ * but whose answer never came (Redis went away meanwhile) is not told.
  */
 public final class RedisPresence implements ClusterPresence {
 
@@ -47,14 +57,15 @@ public final class RedisPresence implements ClusterPresence {
 			"presence-admit.lua");
 
 	/** Registers streams without limits, as when a node registers its streams again. */
-	private static final RedisScript<Long> REGISTER = LuaScripts.load(Long.class, "presence-register.lua");
+	private static final RedisScript<List> REGISTER = LuaScripts.load(List.class, "presence-helpers.lua",
+			"presence-register.lua");
 
-	/** Removes streams of a node, those given or, with none given, all of them. */
-	private static final RedisScript<Long> REMOVE = LuaScripts.load(Long.class, "presence-helpers.lua",
+	/** Removes streams of a node: those given, or all but those given. */
+	private static final RedisScript<List> REMOVE = LuaScripts.load(List.class, "presence-helpers.lua",
 			"presence-remove.lua");
 
 	/** Records that the node is alive, forgets nodes silent for long, tells whether it was unknown. */
-	private static final RedisScript<Long> HEARTBEAT = LuaScripts.load(Long.class, "presence-helpers.lua",
+	private static final RedisScript<List> HEARTBEAT = LuaScripts.load(List.class, "presence-helpers.lua",
 			"presence-heartbeat.lua");
 
 	/** Counts the streams of live nodes. */
@@ -66,6 +77,9 @@ public final class RedisPresence implements ClusterPresence {
 			"presence-user-streams.lua");
 
 	private static final int REGISTER_BATCH = 500;
+
+	/** Locks by user: the scripts of one user run one at a time, and their changes are told in order. */
+	private static final int USER_LOCKS = 64;
 
 	private final StringRedisTemplate redis;
 
@@ -81,6 +95,11 @@ public final class RedisPresence implements ClusterPresence {
 
 	/** Set after a failed beat: the node's streams are registered again on the next. */
 	private volatile boolean stale = true;
+
+	private final ReentrantLock[] userLocks = new ReentrantLock[USER_LOCKS];
+
+	private volatile Consumer<List<PresenceChange>> changes = (changes) -> {
+	};
 
 	/**
 	 * Creates the presence.
@@ -99,6 +118,9 @@ public final class RedisPresence implements ClusterPresence {
 		this.keys = PresenceKeys.of(keyPrefix);
 		this.nodeTimeout = nodeTimeout;
 		this.calls = new RedisCalls("presence", callTimeout);
+		for (int i = 0; i < USER_LOCKS; i++) {
+			this.userLocks[i] = new ReentrantLock();
+		}
 	}
 
 	@Override
@@ -107,7 +129,8 @@ public final class RedisPresence implements ClusterPresence {
 	}
 
 	@Override
-	public void start(Supplier<Collection<Connection>> localStreams) {
+	public void start(Supplier<Collection<Connection>> localStreams, Consumer<List<PresenceChange>> changes) {
+		this.changes = changes;
 		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "sse-cluster-presence");
 			thread.setDaemon(true);
@@ -126,7 +149,9 @@ public final class RedisPresence implements ClusterPresence {
 		if (executor != null) {
 			executor.shutdownNow();
 			try {
-				this.redis.execute(REMOVE, List.of(this.keys.connections()), this.keys.tag(), this.nodeId);
+				// Whatever closed meanwhile and waited to be removed goes now.
+				withEveryUserLocked(() -> tell(this.redis.execute(REMOVE, List.of(this.keys.connections()),
+						this.keys.tag(), this.nodeId, "except"), 0, false));
 				this.redis.opsForHash().delete(this.keys.nodes(), this.nodeId);
 			}
 			catch (DataAccessException ex) {
@@ -137,17 +162,25 @@ public final class RedisPresence implements ClusterPresence {
 
 	private void beat(Supplier<Collection<Connection>> localStreams) {
 		try {
-			long now = System.currentTimeMillis();
-			String forgetAfter = Long.toString(this.nodeTimeout.multipliedBy(3).toMillis());
-			Long added = this.redis.execute(HEARTBEAT, List.of(this.keys.nodes(), this.keys.connections()),
-					this.keys.tag(), this.nodeId, Long.toString(now), forgetAfter);
-			if (this.stale || Long.valueOf(1).equals(added)) {
-				// The cluster may not know this node's streams as they are: after an outage,
-				// or when Redis lost them.
-				this.redis.execute(REMOVE, List.of(this.keys.connections()), this.keys.tag(), this.nodeId);
-				register(localStreams.get());
-				this.stale = false;
-			}
+			withEveryUserLocked(() -> {
+				long now = System.currentTimeMillis();
+				String forgetAfter = Long.toString(this.nodeTimeout.multipliedBy(3).toMillis());
+				List<?> beat = this.redis.execute(HEARTBEAT, List.of(this.keys.nodes(), this.keys.connections()),
+						this.keys.tag(), this.nodeId, Long.toString(now), forgetAfter);
+				// The streams of nodes that died, forgotten.
+				tell(beat, 1, true);
+				if (this.stale || Long.valueOf(1).equals(beat.get(0))) {
+					// The cluster may not know this node's streams as they are: after an outage,
+					// or when Redis lost them. Those that closed meanwhile go, those that opened
+					// come, and the others stay: their users stay as they were.
+					Collection<Connection> streams = localStreams.get();
+					List<String> arguments = new ArrayList<>(List.of(this.keys.tag(), this.nodeId, "except"));
+					streams.forEach((stream) -> arguments.add(stream.connectionId()));
+					tell(this.redis.execute(REMOVE, List.of(this.keys.connections()), arguments.toArray()), 0, false);
+					register(streams);
+					this.stale = false;
+				}
+			});
 		}
 		catch (RuntimeException ex) {
 			if (!this.stale) {
@@ -165,15 +198,14 @@ public final class RedisPresence implements ClusterPresence {
 				arguments.add(this.nodeId);
 			}
 			arguments.add(stream.connectionId());
-			arguments.add(stream.userId());
 			arguments.add(PresenceEntry.of(this.nodeId, stream).value());
-			if (arguments.size() >= 2 + 3 * REGISTER_BATCH) {
-				this.redis.execute(REGISTER, List.of(this.keys.connections()), arguments.toArray());
+			if (arguments.size() >= 2 + 2 * REGISTER_BATCH) {
+				tell(this.redis.execute(REGISTER, List.of(this.keys.connections()), arguments.toArray()), 0, false);
 				arguments.clear();
 			}
 		}
 		if (!arguments.isEmpty()) {
-			this.redis.execute(REGISTER, List.of(this.keys.connections()), arguments.toArray());
+			tell(this.redis.execute(REGISTER, List.of(this.keys.connections()), arguments.toArray()), 0, false);
 		}
 	}
 
@@ -181,10 +213,16 @@ public final class RedisPresence implements ClusterPresence {
 	public Admission admit(Connection connection, int maxPerUser, int maxTotal, boolean evictOldest) {
 		List<String> keys = List.of(this.keys.nodes(), this.keys.connections(), this.keys.user(connection.userId()),
 				this.keys.node(this.nodeId));
-		List<?> result = call(() -> this.redis.execute(ADMIT, keys, this.keys.tag(), this.nodeId,
-				connection.connectionId(), PresenceEntry.of(this.nodeId, connection).value(),
-				Long.toString(System.currentTimeMillis()), Long.toString(this.nodeTimeout.toMillis()),
-				Integer.toString(maxPerUser), Integer.toString(maxTotal), evictOldest ? "1" : "0"));
+		List<?> result = withUserLocked(connection.userId(), () -> {
+			List<?> admitted = call(() -> this.redis.execute(ADMIT, keys, this.keys.tag(), this.nodeId,
+					connection.connectionId(), PresenceEntry.of(this.nodeId, connection).value(),
+					Long.toString(System.currentTimeMillis()), Long.toString(this.nodeTimeout.toMillis()),
+					Integer.toString(maxPerUser), Integer.toString(maxTotal), evictOldest ? "1" : "0"));
+			if ("ok".equals(String.valueOf(admitted.get(0)))) {
+				tell(admitted, 2 + evictedCount(admitted), false);
+			}
+			return admitted;
+		});
 		String outcome = String.valueOf(result.get(0));
 		if (outcome.equals("total")) {
 			return new Admission(Admission.Outcome.TOTAL_LIMIT, List.of(), Duration.ZERO);
@@ -195,7 +233,11 @@ public final class RedisPresence implements ClusterPresence {
 					Duration.ofMillis(firstEnd - System.currentTimeMillis()));
 		}
 		return new Admission(Admission.Outcome.ADMITTED,
-				result.subList(1, result.size()).stream().map(String::valueOf).toList(), Duration.ZERO);
+				result.subList(2, 2 + evictedCount(result)).stream().map(String::valueOf).toList(), Duration.ZERO);
+	}
+
+	private static int evictedCount(List<?> admitted) {
+		return ((Number) admitted.get(1)).intValue();
 	}
 
 	@Override
@@ -207,8 +249,11 @@ public final class RedisPresence implements ClusterPresence {
 		try {
 			executor.execute(() -> {
 				try {
-					this.redis.execute(REMOVE, List.of(this.keys.connections()), this.keys.tag(), this.nodeId,
-							connection.connectionId());
+					withUserLocked(connection.userId(), () -> {
+						tell(this.redis.execute(REMOVE, List.of(this.keys.connections()), this.keys.tag(), this.nodeId,
+								"only", connection.connectionId()), 0, false);
+						return null;
+					});
 				}
 				catch (RuntimeException ex) {
 					// Registered again, without it, once Redis is back.
@@ -293,6 +338,51 @@ public final class RedisPresence implements ClusterPresence {
 
 	private <T> T call(Supplier<T> command) {
 		return this.calls.call(command);
+	}
+
+	/** Tells the changes a script returned, from an index on: kind, user and channel in turn. */
+	private void tell(List<?> result, int from, boolean nodeLost) {
+		List<PresenceChange> changed = new ArrayList<>();
+		for (int i = from; i + 2 < result.size(); i += 3) {
+			String user = String.valueOf(result.get(i + 1));
+			String channel = String.valueOf(result.get(i + 2));
+			changed.add(switch (String.valueOf(result.get(i))) {
+				case "online" -> PresenceChange.online(user);
+				case "joined" -> PresenceChange.joined(user, channel);
+				case "left" -> PresenceChange.left(user, channel, nodeLost);
+				default -> PresenceChange.offline(user, nodeLost);
+			});
+		}
+		if (!changed.isEmpty()) {
+			this.changes.accept(changed);
+		}
+	}
+
+	private <T> T withUserLocked(String userId, Supplier<T> action) {
+		ReentrantLock lock = this.userLocks[Math.floorMod(userId.hashCode(), USER_LOCKS)];
+		lock.lock();
+		try {
+			return action.get();
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	/** For the scripts that may change any user: forgetting a dead node, registering again. */
+	private void withEveryUserLocked(Runnable action) {
+		int locked = 0;
+		try {
+			for (; locked < USER_LOCKS; locked++) {
+				this.userLocks[locked].lock();
+			}
+			action.run();
+		}
+		finally {
+			for (int i = 0; i < locked; i++) {
+				this.userLocks[i].unlock();
+			}
+		}
 	}
 
 }

@@ -3,8 +3,8 @@
 -- KEYS: the nodes, the streams, the user's streams, the node's streams.
 -- ARGV: the hash tag, the node, the stream's id and value, the time in milliseconds, the
 -- node timeout, the limits per user and in total (0: none), '1' to evict.
--- Returns {'total'}, {'user', when the user's first stream ends} or {'ok', the evicted
--- streams' ids...}.
+-- Returns {'total'}, {'user', when the user's first stream ends} or {'ok', how many
+-- streams were evicted, their ids..., the changes of who is present...}.
 local tag, node, id, value = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local now, timeout = tonumber(ARGV[5]), tonumber(ARGV[6])
 local maxPerUser, maxTotal, evict = tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9] == '1'
@@ -19,7 +19,7 @@ if maxTotal > 0 then
 		return {'total'}
 	end
 end
-local evicted = {'ok'}
+local evicted = {}
 if maxPerUser > 0 then
 	local streams = {}
 	for _, other in ipairs(redis.call('SMEMBERS', KEYS[3])) do
@@ -44,12 +44,19 @@ if maxPerUser > 0 then
 		end
 		table.sort(streams, function(x, y) return x[2] < y[2] end)
 		for i = 1, excess do
-			forget(KEYS[2], tag, streams[i][4], streams[i][1])
-			table.insert(evicted, streams[i][1])
+			table.insert(evicted, streams[i])
 		end
 	end
 end
-redis.call('HSET', KEYS[2], id, value)
-redis.call('SADD', KEYS[3], id)
-redis.call('SADD', KEYS[4], id)
-return evicted
+local result = {'ok', #evicted}
+-- Added before the evicted go: a user whose stream replaces another stays online.
+local changes = {}
+add(KEYS[2], tag, node, id, value, changes)
+for _, stream in ipairs(evicted) do
+	forget(KEYS[2], tag, stream[4], stream[1], changes)
+	table.insert(result, stream[1])
+end
+for _, entry in ipairs(changes) do
+	table.insert(result, entry)
+end
+return result

@@ -3,16 +3,17 @@
 -- KEYS: the nodes, the streams.
 -- ARGV: the hash tag, the node, the time in milliseconds, how long after its last beat a
 -- node is forgotten.
--- Returns 1 when the node was unknown.
+-- Returns 1 when the node was unknown, else 0, then the changes of who is present that
+-- forgetting made.
 local tag, node, now, forgetAfter = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local added = redis.call('HSET', KEYS[1], node, ARGV[3])
+local result = {redis.call('HSET', KEYS[1], node, ARGV[3])}
 local nodes = redis.call('HGETALL', KEYS[1])
 for i = 1, #nodes, 2 do
 	if now - tonumber(nodes[i + 1]) > forgetAfter then
 		for _, id in ipairs(redis.call('SMEMBERS', tag .. 'node:' .. nodes[i])) do
-			forget(KEYS[2], tag, nodes[i], id)
+			forget(KEYS[2], tag, nodes[i], id, result)
 		end
 		redis.call('HDEL', KEYS[1], nodes[i])
 	end
 end
-return added
+return result

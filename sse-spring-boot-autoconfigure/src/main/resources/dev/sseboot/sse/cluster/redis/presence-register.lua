@@ -1,10 +1,11 @@
--- Registers streams without limits, as when a node registers its streams again.
+-- Registers streams without limits, as when a node registers its streams again; those
+-- the presence holds already stay as they are.
 -- KEYS: the streams.
--- ARGV: the hash tag, the node, then each stream's id, user and value.
+-- ARGV: the hash tag, the node, then each stream's id and value.
+-- Returns the changes of who is present.
 local tag, node = ARGV[1], ARGV[2]
-for i = 3, #ARGV, 3 do
-	redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
-	redis.call('SADD', tag .. 'user:' .. ARGV[i + 1], ARGV[i])
-	redis.call('SADD', tag .. 'node:' .. node, ARGV[i])
+local changes = {}
+for i = 3, #ARGV, 2 do
+	add(KEYS[1], tag, node, ARGV[i], ARGV[i + 1], changes)
 end
-return 1
+return changes

@@ -1,16 +1,22 @@
--- Removes streams of a node, those given or, with none given, all of them.
+-- Removes streams of a node: those given ('only'), or all but those given ('except').
 -- KEYS: the streams.
--- ARGV: the hash tag, the node, the streams' ids.
--- Returns how many streams it removed.
-local tag, node = ARGV[1], ARGV[2]
-local ids = {}
-for i = 3, #ARGV do
-	table.insert(ids, ARGV[i])
+-- ARGV: the hash tag, the node, 'only' or 'except', the streams' ids.
+-- Returns the changes of who is present.
+local tag, node, only = ARGV[1], ARGV[2], ARGV[3] == 'only'
+local changes = {}
+if only then
+	for i = 4, #ARGV do
+		forget(KEYS[1], tag, node, ARGV[i], changes)
+	end
+else
+	local kept = {}
+	for i = 4, #ARGV do
+		kept[ARGV[i]] = true
+	end
+	for _, id in ipairs(redis.call('SMEMBERS', tag .. 'node:' .. node)) do
+		if not kept[id] then
+			forget(KEYS[1], tag, node, id, changes)
+		end
+	end
 end
-if #ids == 0 then
-	ids = redis.call('SMEMBERS', tag .. 'node:' .. node)
-end
-for _, id in ipairs(ids) do
-	forget(KEYS[1], tag, node, id)
-end
-return #ids
+return changes
