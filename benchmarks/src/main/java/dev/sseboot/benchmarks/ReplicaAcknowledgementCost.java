@@ -83,7 +83,7 @@ public final class ReplicaAcknowledgementCost {
 	private static double[] measure(LettuceConnectionFactory factory, int replicas) throws Exception {
 		RedisClusterLog log = new RedisClusterLog(factory, "bench-ack-" + replicas + "-" + System.nanoTime() + ":",
 				10_000, Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMinutes(5),
-				replicas);
+				replicas, (channel) -> false);
 		log.start(new ClusterLog.Reader() {
 
 			@Override

@@ -47,9 +47,15 @@ public record SseEvent(String id, String name, String data, Instant timestamp, @
 	 */
 	public static final String LEAVE = "sse-leave";
 
+	/**
+	 * Sent right after {@code sse-connected}, without an id, for each of a stream's channels
+	 * whose last event is kept, when the stream has no position to go on from.
+	 */
+	public static final String LATEST = "sse-latest";
+
 	/** Event names only the server may send. */
 	public static final Set<String> RESERVED_NAMES = Set.of(CONNECTED, HEARTBEAT, TOKEN_EXPIRING, CLOSE, JOIN,
-			LEAVE);
+			LEAVE, LATEST);
 
 	public SseEvent {
 		metadata = Map.copyOf(metadata);

@@ -193,10 +193,11 @@ public final class SseAutoConfiguration {
 		settings.drain(delay, period);
 	}
 
-	private static ChannelOptions channelOptions(Map<String, SseProperties.Channel> channels) {
+	/** The channels' options, by pattern, as the properties give them. */
+	static ChannelOptions channelOptions(Map<String, SseProperties.Channel> channels) {
 		Map<String, ChannelOptions.Channel> patterns = new LinkedHashMap<>();
 		channels.forEach((pattern, options) -> patterns.put(pattern,
-				new ChannelOptions.Channel(options.isReplay(), options.isPresenceEvents())));
+				new ChannelOptions.Channel(options.isReplay(), options.isPresenceEvents(), options.isKeepLatest())));
 		return ChannelOptions.of(patterns);
 	}
 

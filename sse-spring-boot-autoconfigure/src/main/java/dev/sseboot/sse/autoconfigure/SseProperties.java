@@ -459,6 +459,13 @@ public class SseProperties {
 		 */
 		private boolean presenceEvents;
 
+		/**
+		 * Whether the channels' last event is kept (in Redis in cluster mode) and sent, as
+		 * 'sse-latest', right after 'sse-connected' to a subscriber that opens without
+		 * Last-Event-ID or whose resume is 'gap' or 'reset'.
+		 */
+		private boolean keepLatest;
+
 		public boolean isReplay() {
 			return this.replay;
 		}
@@ -473,6 +480,14 @@ public class SseProperties {
 
 		public void setPresenceEvents(boolean presenceEvents) {
 			this.presenceEvents = presenceEvents;
+		}
+
+		public boolean isKeepLatest() {
+			return this.keepLatest;
+		}
+
+		public void setKeepLatest(boolean keepLatest) {
+			this.keepLatest = keepLatest;
 		}
 
 	}

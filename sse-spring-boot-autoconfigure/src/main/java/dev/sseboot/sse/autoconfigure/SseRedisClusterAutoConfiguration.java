@@ -61,7 +61,8 @@ public final class SseRedisClusterAutoConfiguration {
 			return new RedisClusterLog(connectionFactory, clusterProperties.getRedis().getKeyPrefix(),
 					properties.getReplay().getMaxEvents(), properties.getReplay().getTtl(),
 					readBlock(redisProperties.getIfAvailable()), clusterProperties.getPublishTimeout(),
-					clusterProperties.getIdempotencyWindow(), clusterProperties.getRedis().getAcknowledgingReplicas());
+					clusterProperties.getIdempotencyWindow(), clusterProperties.getRedis().getAcknowledgingReplicas(),
+					SseAutoConfiguration.channelOptions(properties.getChannels())::keepsLatest);
 		}
 
 		@Bean

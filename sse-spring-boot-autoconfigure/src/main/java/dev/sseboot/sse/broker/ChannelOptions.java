@@ -61,6 +61,17 @@ public final class ChannelOptions {
 		return options != null && options.presenceEvents();
 	}
 
+	/**
+	 * Returns whether a channel's last event is kept, for subscribers that open without a
+	 * position to resume from: when the first pattern that matches it says so.
+	 * @param channel the channel
+	 * @return whether its last event is kept
+	 */
+	public boolean keepsLatest(String channel) {
+		Channel options = find(channel);
+		return options != null && options.keepLatest();
+	}
+
 	private @Nullable Channel find(String channel) {
 		for (Map.Entry<String, Channel> option : this.patterns.entrySet()) {
 			if (SsePrincipal.matches(option.getKey(), channel)) {
@@ -75,8 +86,9 @@ public final class ChannelOptions {
 	 *
 	 * @param replay whether their events are kept for replay
 	 * @param presenceEvents whether their subscribers are told when a user joins or leaves
+	 * @param keepLatest whether their last event is kept for new subscribers
 	 */
-	public record Channel(boolean replay, boolean presenceEvents) {
+	public record Channel(boolean replay, boolean presenceEvents, boolean keepLatest) {
 
 	}
 

@@ -1,6 +1,10 @@
 package dev.sseboot.sse.broker;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -11,6 +15,7 @@ import java.util.function.Function;
 import dev.sseboot.sse.SseEvent;
 import dev.sseboot.sse.broker.Resumption.Fetched;
 import dev.sseboot.sse.cluster.LogRecord;
+import dev.sseboot.sse.replay.EventId;
 import dev.sseboot.sse.replay.ReplayBuffer;
 import dev.sseboot.sse.replay.ResumeStatus;
 import org.jspecify.annotations.Nullable;
@@ -56,6 +61,12 @@ final class EventOrder {
 
 	/** Whether streams may register: not once the node stopped. */
 	private volatile boolean open = true;
+
+	/**
+	 * The last event of each channel whose options keep it, addressed to the channel alone:
+	 * for subscribers that open without a position to resume from. Under the lock.
+	 */
+	private final Map<String, SseEvent> latest = new HashMap<>();
 
 	/**
 	 * Creates the order of a node.
@@ -130,7 +141,61 @@ final class EventOrder {
 		if (buffer != null && connectionId == null && this.channels.isReplayed(event.channel())) {
 			buffer.append(event, frame.bytes());
 		}
+		if (isKeptLatest(event.channel(), event.userId(), connectionId)) {
+			this.latest.put(event.channel(), event);
+		}
 		delivery.dispatch(event, frame, sequence, connectionId);
+	}
+
+	/**
+	 * Returns whether an event is its channel's latest value: addressed to a channel whose
+	 * options keep it, and to nothing narrower.
+	 * @param channel the event's channel
+	 * @param userId its user
+	 * @param connectionId its connection
+	 * @return whether it is kept as the channel's latest event
+	 */
+	boolean isKeptLatest(@Nullable String channel, @Nullable String userId, @Nullable String connectionId) {
+		return channel != null && userId == null && connectionId == null && this.channels.keepsLatest(channel);
+	}
+
+	/**
+	 * Returns the kept last events of some channels, oldest first. Under the lock: within a
+	 * step of {@link #resume}, before any later event is numbered.
+	 * @param channels the channels
+	 * @return their last events
+	 */
+	List<SseEvent> latestOf(Collection<String> channels) {
+		synchronized (this.lock) {
+			List<SseEvent> events = new ArrayList<>();
+			for (String channel : channels) {
+				SseEvent event = this.latest.get(channel);
+				if (event != null) {
+					events.add(event);
+				}
+			}
+			events.sort(Comparator.comparingLong((event) -> sequenceOf(event.id())));
+			return events;
+		}
+	}
+
+	private static long sequenceOf(String id) {
+		EventId parsed = EventId.parse(id);
+		return (parsed != null) ? parsed.sequence() : 0;
+	}
+
+	/**
+	 * Takes the last events the cluster's log kept, as the node joins it: each replaces
+	 * what this node holds of its channel unless this node holds a newer one of the epoch.
+	 * Under the lock, in the step of {@link #reset}.
+	 * @param kept the log's last events, by channel, with ids of the log's epoch
+	 */
+	void keepLatest(Map<String, SseEvent> kept) {
+		synchronized (this.lock) {
+			kept.forEach((channel, event) -> this.latest.merge(channel, event,
+					(held, read) -> (held.id().startsWith(this.epoch + "-")
+							&& sequenceOf(held.id()) > sequenceOf(read.id())) ? held : read));
+		}
 	}
 
 	/**

@@ -3,7 +3,9 @@ package dev.sseboot.sse.broker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 
 import dev.sseboot.sse.SseEvent;
@@ -156,7 +158,9 @@ final class LogLink implements ClusterLink {
 
 		@Override
 		public void reset(String epoch, long position, boolean missed) {
+			Map<String, SseEvent> latest = latestEvents(epoch);
 			LogLink.this.order.reset(epoch, position, () -> {
+				LogLink.this.order.keepLatest(latest);
 				// Revoked while this node did not read the log: refused from now on.
 				try {
 					LogLink.this.log.revokedTokens().forEach(this::revoked);
@@ -207,6 +211,20 @@ final class LogLink implements ClusterLink {
 			finally {
 				delivering.forEach(Observation::stop);
 			}
+		}
+
+		/** The last events the log keeps, for subscribers that open without a position. */
+		private Map<String, SseEvent> latestEvents(String epoch) {
+			Map<String, SseEvent> latest = new HashMap<>();
+			try {
+				LogLink.this.log.latest()
+					.forEach((channel, record) -> latest.put(channel,
+							EventOrder.event(record, epoch + "-" + record.sequence())));
+			}
+			catch (ClusterUnavailableException ex) {
+				logger.warn("Could not read the last events the cluster keeps: " + ex.getMessage());
+			}
+			return latest;
 		}
 
 		/** Acts on this node's streams as another node, or this one, asked. */

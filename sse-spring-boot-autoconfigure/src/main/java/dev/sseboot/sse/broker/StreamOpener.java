@@ -1,9 +1,12 @@
 package dev.sseboot.sse.broker;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -145,8 +148,9 @@ final class StreamOpener {
 		requireOpen();
 		Replay replay = resumption.replay();
 		ResumeStatus status = replay.status();
+		List<Frame> latest = latestFrames(stream, replay);
 		List<Frame> replayed = ReplayFrames.render(stream, replay);
-		int room = this.settings.queueCapacity() - 1;
+		int room = this.settings.queueCapacity() - 1 - latest.size();
 		if (replayed.size() > room) {
 			// More than the queue holds: the oldest are left out, and the client is told.
 			this.metrics.dropped(BrokerMetrics.DROPPED_REPLAY_OVERFLOW,
@@ -156,6 +160,7 @@ final class StreamOpener {
 		}
 		long now = System.nanoTime();
 		stream.offer(Frame.of(connectedFrame(stream, status)), now);
+		latest.forEach((frame) -> stream.offer(frame, now));
 		replayed.forEach((frame) -> stream.offer(frame, now));
 		if (status == ResumeStatus.RECOVERED || status == ResumeStatus.GAP) {
 			stream.resumedAfter(resumeAfter);
@@ -167,6 +172,32 @@ final class StreamOpener {
 		this.metrics.opened(status, ReplayFrames.eventCount(replayed));
 		this.sweeper.opened(stream, now);
 		return status;
+	}
+
+	/**
+	 * The kept last events of the stream's channels, as {@code sse-latest} frames without an
+	 * id, for a stream that has no position to go on from (no id, or a resume that is
+	 * {@code gap} or {@code reset}): those its replay does not hold already.
+	 */
+	private List<Frame> latestFrames(SseStream stream, Replay replay) {
+		ResumeStatus status = replay.status();
+		if (status == ResumeStatus.RECOVERED || stream.channels().isEmpty()) {
+			return List.of();
+		}
+		Set<String> replayedIds = new HashSet<>();
+		replay.events().forEach((buffered) -> replayedIds.add(buffered.event().id()));
+		List<Frame> frames = new ArrayList<>();
+		for (SseEvent event : this.order.latestOf(stream.channels())) {
+			if (!replayedIds.contains(event.id())) {
+				Map<String, Object> latest = new LinkedHashMap<>();
+				latest.put("channel", event.channel());
+				latest.put("event", event.name());
+				latest.put("id", event.id());
+				latest.put("data", event.data());
+				frames.add(Frame.of(FrameEncoder.event(null, SseEvent.LATEST, this.json.write(latest))));
+			}
+		}
+		return frames;
 	}
 
 	private void requireOpen() {

@@ -80,6 +80,16 @@ public interface ClusterLog {
 	long lastSequence();
 
 	/**
+	 * Returns the last event of each channel whose last event the log keeps, for a node
+	 * that joins it: with their sequences in the current epoch.
+	 * @return the events, by channel; none by default, for a log that keeps none
+	 * @throws ClusterUnavailableException when the log cannot be reached
+	 */
+	default Map<String, LogRecord> latest() {
+		return Map.of();
+	}
+
+	/**
 	 * Returns what this node knows of the log, for health, meters and the actuator
 	 * endpoint, without asking the log's store. A log that does not tell says it is
 	 * available, at an unknown position.

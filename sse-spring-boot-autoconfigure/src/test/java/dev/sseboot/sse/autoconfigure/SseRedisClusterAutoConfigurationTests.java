@@ -95,7 +95,8 @@ class SseRedisClusterAutoConfigurationTests {
 			.withBean("myLog", ClusterLog.class, () -> new RedisClusterLog(
 					new org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory(), "mine:", 10,
 					java.time.Duration.ofMinutes(1),
-					java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1), java.time.Duration.ofMinutes(5), 0))
+					java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(1), java.time.Duration.ofMinutes(5), 0,
+					(channel) -> false))
 			.run((context) -> assertThat(context).getBeanNames(ClusterLog.class).containsExactly("myLog"));
 	}
 

@@ -52,18 +52,20 @@ final class LogEntries {
 
 	/**
 	 * Returns a record as the append script takes it: its idempotency key (or empty), the
-	 * revoked token's id (or empty) and its expiry, the number of field arguments, then
-	 * field and value pairs.
+	 * revoked token's id (or empty) and its expiry, the channel whose last event it is kept
+	 * as (or empty), the number of field arguments, then field and value pairs.
 	 * @param record the record
 	 * @param idempotencyKey the key, or {@code null}
+	 * @param keptLatest whether it is kept as its channel's last event
 	 * @return the script's arguments for it
 	 */
-	static List<String> arguments(LogRecord record, @Nullable String idempotencyKey) {
+	static List<String> arguments(LogRecord record, @Nullable String idempotencyKey, boolean keptLatest) {
 		List<String> arguments = new ArrayList<>(20);
 		arguments.add((idempotencyKey != null) ? idempotencyKey : "");
 		boolean revocation = record.kind() == LogRecord.Kind.REVOKE_TOKEN;
 		arguments.add(revocation ? record.data() : "");
 		arguments.add(Long.toString(record.timestamp().toEpochMilli()));
+		arguments.add((keptLatest && record.channel() != null) ? record.channel() : "");
 		arguments.add("");
 		addIfPresent(arguments, KIND_FIELD, KIND_MARKS.get(record.kind()));
 		arguments.add(NAME_FIELD);
@@ -78,7 +80,7 @@ final class LogEntries {
 		if (!record.traceContext().isEmpty()) {
 			addIfPresent(arguments, TRACE_FIELD, encode(record.traceContext()));
 		}
-		arguments.set(3, Integer.toString(arguments.size() - 4));
+		arguments.set(4, Integer.toString(arguments.size() - 5));
 		return arguments;
 	}
 

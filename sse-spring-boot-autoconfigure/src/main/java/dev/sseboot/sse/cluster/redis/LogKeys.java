@@ -13,13 +13,16 @@ import java.util.List;
  * @param idempotentIds the id of the first event appended with each idempotency key,
  * {@code {prefix}idem}
  * @param idempotencyExpiries when each idempotency key expires, {@code {prefix}idem-exp}
+ * @param latest the last event of each channel whose last event is kept, by channel,
+ * {@code {prefix}latest}
  */
 record LogKeys(String sequence, String log, String epoch, String revoked, String idempotentIds,
-		String idempotencyExpiries) {
+		String idempotencyExpiries, String latest) {
 
 	static LogKeys of(String keyPrefix) {
 		String tag = "{" + keyPrefix + "}";
-		return new LogKeys(tag + "seq", tag + "log", tag + "epoch", tag + "revoked", tag + "idem", tag + "idem-exp");
+		return new LogKeys(tag + "seq", tag + "log", tag + "epoch", tag + "revoked", tag + "idem", tag + "idem-exp",
+				tag + "latest");
 	}
 
 	/**
@@ -28,7 +31,7 @@ record LogKeys(String sequence, String log, String epoch, String revoked, String
 	 */
 	List<String> all() {
 		return List.of(this.sequence, this.log, this.epoch, this.revoked, this.idempotentIds,
-				this.idempotencyExpiries);
+				this.idempotencyExpiries, this.latest);
 	}
 
 }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.cluster.ClusterUnavailableException;
@@ -16,6 +17,8 @@ import dev.sseboot.sse.cluster.LogRecord;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.IntegerOutput;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.domain.Range;
@@ -55,6 +58,9 @@ public final class RedisClusterLog implements ClusterLog {
 	private static final boolean LETTUCE_PRESENT = ClassUtils.isPresent("io.lettuce.core.output.IntegerOutput",
 			RedisClusterLog.class.getClassLoader());
 
+	/** Reads the kept last events, JSON arrays that the append script wrote. */
+	private static final JsonMapper LATEST_READER = JsonMapper.builder().build();
+
 	/** The most records one script adds. */
 	private static final int MAX_BATCH = 256;
 
@@ -78,6 +84,9 @@ public final class RedisClusterLog implements ClusterLog {
 
 	private final Duration publishTimeout;
 
+	/** Which channels' last event the log keeps, for new subscribers. */
+	private final Predicate<String> keepsLatest;
+
 	/** Sends appends in batches: those that arrive while one is on its way go in the next. */
 	private final GroupCommit<List<String>, String> appends;
 
@@ -99,9 +108,12 @@ public final class RedisClusterLog implements ClusterLog {
 	 * @param idempotencyWindow how long an append's idempotency key is remembered
 	 * @param acknowledgingReplicas how many replicas must hold an append (Redis
 	 * {@code WAIT}) before it is acknowledged to its publisher, 0 for none
+	 * @param keepsLatest which channels' last event the log keeps (of the events addressed
+	 * to the channel alone), for nodes that join later
 	 */
 	public RedisClusterLog(RedisConnectionFactory connectionFactory, String keyPrefix, int maxEvents, Duration ttl,
-			Duration blockTimeout, Duration publishTimeout, Duration idempotencyWindow, int acknowledgingReplicas) {
+			Duration blockTimeout, Duration publishTimeout, Duration idempotencyWindow, int acknowledgingReplicas,
+			Predicate<String> keepsLatest) {
 		Assert.isTrue(maxEvents > 0, "maxEvents must be positive");
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.keys = LogKeys.of(keyPrefix);
@@ -112,6 +124,7 @@ public final class RedisClusterLog implements ClusterLog {
 		Assert.isTrue(acknowledgingReplicas >= 0, "acknowledgingReplicas must not be negative");
 		this.acknowledgingReplicas = acknowledgingReplicas;
 		this.publishTimeout = publishTimeout;
+		this.keepsLatest = keepsLatest;
 		this.appends = new GroupCommit<>("sse-cluster-append", MAX_BATCH, MAX_BATCH_CHARS, RedisClusterLog::chars,
 				new Appender(), publishTimeout);
 		this.logReader = new RedisLogReader(connectionFactory, this.redis, this.keys, blockTimeout,
@@ -189,7 +202,32 @@ public final class RedisClusterLog implements ClusterLog {
 		if (!this.logReader.isAvailable()) {
 			throw new ClusterUnavailableException("The cluster's log in Redis is unreachable: the event was not sent");
 		}
-		return this.appends.submit(LogEntries.arguments(record, idempotencyKey));
+		return this.appends.submit(LogEntries.arguments(record, idempotencyKey, keptLatest(record)));
+	}
+
+	private boolean keptLatest(LogRecord record) {
+		return record.kind() == LogRecord.Kind.EVENT && record.channel() != null && record.userId() == null
+				&& record.connectionId() == null && this.keepsLatest.test(record.channel());
+	}
+
+	/**
+	 * Returns the last event of each channel whose last event the log keeps, as the appends
+	 * left them in {@code {prefix}latest}.
+	 */
+	@Override
+	public Map<String, LogRecord> latest() {
+		return this.calls.call(() -> {
+			Map<String, LogRecord> latest = new HashMap<>();
+			this.redis.<String, String>opsForHash().entries(this.keys.latest()).forEach((channel, stored) -> {
+				JsonNode array = LATEST_READER.readTree(stored);
+				Map<String, String> fields = new HashMap<>();
+				for (int i = 1; i + 1 < array.size(); i += 2) {
+					fields.put(array.get(i).asString(), array.get(i + 1).asString());
+				}
+				latest.put(channel, LogEntries.toRecord(Long.parseLong(array.get(0).asString()), fields::get));
+			});
+			return latest;
+		});
 	}
 
 	private static int chars(List<String> arguments) {

@@ -3,13 +3,15 @@
 -- revocation is also kept, until the token expires, for nodes that join later. A record
 -- with an idempotency key seen within the window is not added: it gets the first one's id.
 -- KEYS: the counter, the stream, the epoch, the revoked tokens, the ids by idempotency key
--- (a hash), the keys' expiries (a sorted set), all with one hash tag.
+-- (a hash), the keys' expiries (a sorted set), the last event of each channel that keeps it
+-- (a hash: a JSON array of the sequence, then the fields), all with one hash tag.
 -- ARGV: the epoch the node knows, how many entries the stream keeps, the number of
 -- records, the time in milliseconds (revocations and idempotency keys expired by then are
 -- dropped), the idempotency window in milliseconds, the sequence through which the node has
 -- read (a log behind it went back to an older copy: appending would give ids twice); then
 -- each record as its idempotency key (or nothing), its revoked token id (or nothing), that
--- token's expiry, the number of its fields and the fields.
+-- token's expiry, the channel whose last event it is (or nothing), the number of its fields
+-- and the fields.
 -- Returns, for each record, its sequence, or the id of the record first added with its key.
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then
 	return redis.error_reply('SSE_EPOCH the log began another epoch')
@@ -32,7 +34,7 @@ local results = {}
 local i = 7
 for r = 1, count do
 	local key = ARGV[i]
-	local fields = tonumber(ARGV[i + 3])
+	local fields = tonumber(ARGV[i + 4])
 	local earlier = false
 	if key ~= '' then
 		keyed = true
@@ -51,14 +53,18 @@ for r = 1, count do
 			revoked = true
 		end
 		local sequence = redis.call('INCR', KEYS[1])
-		redis.call('XADD', KEYS[2], sequence .. '-0', 'e', ARGV[1], unpack(ARGV, i + 4, i + 3 + fields))
+		redis.call('XADD', KEYS[2], sequence .. '-0', 'e', ARGV[1], unpack(ARGV, i + 5, i + 4 + fields))
+		if ARGV[i + 3] ~= '' then
+			redis.call('HSET', KEYS[7], ARGV[i + 3],
+				cjson.encode({tostring(sequence), unpack(ARGV, i + 5, i + 4 + fields)}))
+		end
 		if key ~= '' then
 			redis.call('HSET', KEYS[5], key, ARGV[1] .. '-' .. sequence)
 			redis.call('ZADD', KEYS[6], now + tonumber(ARGV[5]), key)
 		end
 		results[r] = sequence
 	end
-	i = i + 4 + fields
+	i = i + 5 + fields
 end
 if revoked then
 	redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[4])

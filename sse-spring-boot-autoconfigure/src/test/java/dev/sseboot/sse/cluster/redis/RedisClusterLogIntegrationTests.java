@@ -52,8 +52,7 @@ class RedisClusterLogIntegrationTests {
 	@BeforeEach
 	void startLog() {
 		this.redis = this.keys.redis();
-		this.log = new RedisClusterLog(this.redis.getConnectionFactory(), this.keys.keyPrefix(), 100_000,
-				Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5), 0);
+		this.log = newLog();
 		this.log.start(readingInto(this.read));
 		await().atMost(Duration.ofSeconds(10)).until(this.log::isAvailable);
 	}
@@ -150,8 +149,7 @@ class RedisClusterLogIntegrationTests {
 
 	@Test
 	void anAppendRightAfterStartWaitsForTheNodeToJoinTheLog() {
-		RedisClusterLog started = new RedisClusterLog(this.redis.getConnectionFactory(), this.keys.keyPrefix(),
-				100_000, Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5), 0);
+		RedisClusterLog started = newLog();
 		// Redis holds every command for half a second: the reader cannot have joined yet.
 		this.redis.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT",
 				bytes("PAUSE"), bytes("500"), bytes("ALL")));
@@ -207,6 +205,27 @@ class RedisClusterLogIntegrationTests {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.read.stream().anyMatch((record) -> record.data().equals("after")));
 		assertThat(this.read).noneMatch((record) -> record.data().equals("lost"));
+	}
+
+	@Test
+	void keepsTheLastEventOfChannelsThatKeepItForNodesThatJoinLater() {
+		this.log.append(LogRecord.event("price", "1", Instant.now(), null, "prices", null));
+		String last = this.log.append(LogRecord.event("price", "2", Instant.now(), null, "prices", null));
+		// Neither the channel's value nor a channel that keeps none.
+		this.log.append(LogRecord.event("price", "mine", Instant.now(), "alice", "prices", null));
+		this.log.append(LogRecord.event("headline", "h", Instant.now(), null, "news", null));
+		Map<String, LogRecord> latest = this.log.latest();
+		assertThat(latest).containsOnlyKeys("prices");
+		assertThat(latest.get("prices").data()).isEqualTo("2");
+		assertThat(latest.get("prices").name()).isEqualTo("price");
+		assertThat(this.log.epoch() + "-" + latest.get("prices").sequence()).isEqualTo(last);
+	}
+
+	/** A log whose channel "prices" keeps its last event, with a long publish timeout. */
+	private RedisClusterLog newLog() {
+		return new RedisClusterLog(this.redis.getConnectionFactory(), this.keys.keyPrefix(), 100_000,
+				Duration.ofMinutes(5), Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(5), 0,
+				"prices"::equals);
 	}
 
 	/** A node's reader that keeps what it reads. */
