@@ -57,6 +57,12 @@ export interface SseMessage {
   readonly data: string;
   /** The event id, or `null` for the server's own events (`sse-connected`, `heartbeat`, ...). */
   readonly id: string | null;
+  /**
+   * `true` for a channel's kept last value, which the server sends as the stream opens
+   * (`sse-latest`, for channels with `keep-latest`) rather than as it happened: handed to
+   * the handlers of the event it was, with its own id, without moving {@link SseClient.lastEventId}.
+   */
+  readonly latest: boolean;
   /** The data parsed as JSON. */
   json<T = unknown>(): T;
 }
@@ -127,7 +133,8 @@ const CONNECTED = 'sse-connected';
 const TOKEN_EXPIRING = 'sse-token-expiring';
 const CLOSE = 'sse-close';
 const HEARTBEAT = 'heartbeat';
-const SERVER_EVENTS = [CONNECTED, TOKEN_EXPIRING, CLOSE, HEARTBEAT];
+const LATEST = 'sse-latest';
+const SERVER_EVENTS = [CONNECTED, TOKEN_EXPIRING, CLOSE, HEARTBEAT, LATEST];
 
 /** Opens a stream and keeps it open until {@link SseClient.close} or a reason to stop. */
 export function connect(options: ConnectOptions): SseClient {
@@ -319,6 +326,9 @@ class StreamClient implements SseClient {
         return;
       case HEARTBEAT:
         this.handlers.dispatch(event, null, this.channels);
+        return;
+      case LATEST:
+        this.handlers.dispatchLatest(event.data);
         return;
       default: {
         const id = event.hasId ? event.lastEventId : null;

@@ -35,23 +35,34 @@ export class Handlers {
   /** Hands an event to the handlers of its name and channel. */
   dispatch(event: ParsedEvent, id: string | null, channels: readonly string[]): void {
     const name = nameOf(event.type, channels);
-    const registrations = this.registrations.get(name.event);
+    this.deliver(name.event, name.channel, event.data, id, false);
+  }
+
+  /** Hands a channel's kept last value (`sse-latest`: `{channel, event, id, data}`) to the handlers of the event it was. */
+  dispatchLatest(data: string): void {
+    const latest = JSON.parse(data) as { channel: string; event: string; id: string; data: string };
+    this.deliver(latest.event, latest.channel, latest.data, latest.id, true);
+  }
+
+  private deliver(event: string, channel: string | null, data: string, id: string | null, latest: boolean): void {
+    const registrations = this.registrations.get(event);
     if (!registrations || registrations.length === 0) {
       return;
     }
     const message: SseMessage = {
-      event: name.event,
-      channel: name.channel,
-      data: event.data,
+      event,
+      channel,
+      data,
       id,
-      json: <T>() => JSON.parse(event.data) as T
+      latest,
+      json: <T>() => JSON.parse(data) as T
     };
-    for (const { handler, channel } of registrations) {
-      if (channel !== null && channel !== name.channel) {
+    for (const registration of registrations) {
+      if (registration.channel !== null && registration.channel !== channel) {
         continue;
       }
       // One failing handler neither stops the others nor the stream.
-      guarded(() => handler(message));
+      guarded(() => registration.handler(message));
     }
   }
 }

@@ -512,6 +512,40 @@ describe('channels', () => {
     assert.deepEqual(onA, ['1']);
   });
 
+  it('hands a channel\'s kept last value to the handlers of its event, marked latest, without moving the last id', async () => {
+    const server = fakeServer();
+    const stream = server.stream();
+    const prices = [];
+    const client = start({ transport: 'fetch', channels: ['prices'], ...tokens('t1'),
+      environment: { fetch: server.fetch } });
+    client.on('price', (message) => prices.push([message.channel, message.data, message.id, message.latest]),
+      { channel: 'prices' });
+    await reached(() => stream.send, 'a stream');
+    const latest = { channel: 'prices', event: 'price', id: 'e-4', data: '{"eur":1}' };
+    stream.send(connected('none', ['prices']) + 'event: sse-latest\ndata: ' + JSON.stringify(latest) + '\n\n');
+    await reached(() => prices.length === 1, 'the kept value');
+    assert.equal(client.lastEventId, null);
+    stream.send('id: e-5\nevent: prices price\ndata: {"eur":2}\n\n');
+    await reached(() => prices.length === 2, 'a live value');
+    assert.deepEqual(prices, [['prices', '{"eur":1}', 'e-4', true], ['prices', '{"eur":2}', 'e-5', false]]);
+    assert.equal(client.lastEventId, 'e-5');
+  });
+
+  it('hands a room\'s sse-join and sse-leave to their handlers, by channel', async () => {
+    const server = fakeServer();
+    const stream = server.stream();
+    const seen = [];
+    const client = start({ transport: 'fetch', channels: ['room:1'], ...tokens('t1'),
+      environment: { fetch: server.fetch } });
+    client.on('sse-join', (message) => seen.push(['join', message.channel, message.json().userId]));
+    client.on('sse-leave', (message) => seen.push(['leave', message.channel, message.json().userId]), { channel: 'room:1' });
+    await reached(() => stream.send, 'a stream');
+    stream.send(connected('none', ['room:1']) + 'id: e-1\nevent: room:1 sse-join\ndata: {"userId":"ann","channel":"room:1"}\n\n'
+      + 'id: e-2\nevent: room:1 sse-leave\ndata: {"userId":"ann","channel":"room:1"}\n\n');
+    await reached(() => seen.length === 2, 'a join and a leave');
+    assert.deepEqual(seen, [['join', 'room:1', 'ann'], ['leave', 'room:1', 'ann']]);
+  });
+
   it('listens on EventSource for each handled event after each channel the server confirms', async () => {
     const seen = [];
     const client = start({ ...tokens('t1'), environment: { EventSource: FakeEventSource } });

@@ -201,6 +201,49 @@ function headerClient() {
     { tick: state.onTick });
 }
 
+// Who is in the room: the application's members event when the stream opens, then the
+// starter's sse-join and sse-leave (the room's channels have presence-events).
+function room(user, transport) {
+  const view = panel('room-' + user);
+  const members = new Set();
+  let client = null;
+  const show = () => {
+    view.set('count', members.size);
+    view.set('members', [...members].sort().join(', '));
+  };
+  const join = () => {
+    if (client) {
+      return;
+    }
+    client = open(view, { transport, getToken: () => login(user, ['room:lobby'], 600), channels: ['room:lobby'] }, {
+      members: (message) => {
+        message.json().forEach((member) => members.add(member));
+        show();
+      }
+    });
+    client.on('sse-join', (message) => {
+      members.add(message.json().userId);
+      view.log('sse-join', message.json().userId);
+      show();
+    }, { channel: 'room:lobby' });
+    client.on('sse-leave', (message) => {
+      members.delete(message.json().userId);
+      view.log('sse-leave', message.json().userId);
+      show();
+    }, { channel: 'room:lobby' });
+  };
+  view.root.querySelector('.join').addEventListener('click', join);
+  view.root.querySelector('.leave').addEventListener('click', () => {
+    if (client) {
+      client.close();
+      client = null;
+      members.clear();
+      view.set('status', 'left');
+      show();
+    }
+  });
+}
+
 // The starter's own meters, once a second.
 function figures() {
   const view = panel('figures');
@@ -230,6 +273,8 @@ async function start() {
   resume();
   expiry(config.shortTokenTtlSeconds);
   headerClient();
+  room('ann', 'eventsource');
+  room('ben', 'fetch');
 }
 
 start();

@@ -112,6 +112,23 @@ class DemoPageBrowserTests {
 	}
 
 	@Test
+	void showsWhoIsInTheRoomAsUsersJoinAndLeave() {
+		browser.click("#room-ann .join");
+		browser.awaitExactText("#room-ann .members", "ann");
+		browser.click("#room-ben .join");
+		// Ben starts from the application's members event, Ann hears Ben's sse-join.
+		browser.awaitExactText("#room-ben .members", "ann, ben");
+		browser.awaitExactText("#room-ann .members", "ann, ben");
+		assertThat(browser.text("#room-ann .log")).contains("sse-join ben");
+		browser.click("#room-ben .leave");
+		// Once the server notices that Ben's stream went (sse.connection.close-check-interval).
+		browser.awaitExactText("#room-ann .members", "ann");
+		assertThat(browser.text("#room-ann .log")).contains("sse-leave ben");
+		assertThat(browser.number("#room-ann .count")).isEqualTo(1);
+		browser.click("#room-ann .leave");
+	}
+
+	@Test
 	void headerTokenClientReceivesEventsWithoutGaps() {
 		browser.awaitNumber("#header-client .received", 5);
 		assertThat(browser.text("#header-client .status")).isEqualTo("connected");

@@ -97,6 +97,13 @@ final class HeadlessChromium implements AutoCloseable {
 			.until((driver) -> text(selector).contains(expected));
 	}
 
+	void awaitExactText(String selector, String expected) {
+		new WebDriverWait(this.driver, WAIT)
+			.withMessage(() -> selector + " never showed exactly '" + expected + "': " + text(selector) + "; page: "
+					+ text("main"))
+			.until((driver) -> text(selector).equals(expected));
+	}
+
 	void awaitTextOtherThan(String selector, String old) {
 		new WebDriverWait(this.driver, WAIT)
 			.withMessage(() -> selector + " still showed '" + old + "'; page: " + text("main"))
