@@ -18,30 +18,10 @@ cd "$(dirname "$0")"
 SCALE=${1:-1}
 shift || true
 SERVERS=${*:-single cluster nchan-cluster inprocess}
-JAVA=${JAVA:-java}
-REVISION=$(git describe --always --dirty 2>/dev/null || echo unknown)
-SECRET=bench-secret-bench-secret-bench-secret-0123
-RUN=$(mktemp -d /tmp/sse-cluster-bench.XXXXXX)
-PREFIX="bench-cluster-$$:"
-mkdir -p results/raw
-PIDS=()
+# shellcheck source=lib.sh
+source lib.sh
+cluster_bench cluster
 
-if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
-  echo "cluster.sh needs Redis on 127.0.0.1:6379" >&2
-  exit 1
-fi
-
-stop_all() {
-  for pid in "${PIDS[@]}"; do kill "${pid}" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "${pid}" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "${pid}" 2>/dev/null || true
-  done
-  PIDS=()
-}
-delete_keys() { # pattern
-  redis-cli -h 127.0.0.1 --scan --pattern "$1" | xargs -r redis-cli -h 127.0.0.1 del >/dev/null
-}
 cleanup() {
   stop_all
   for conf in "${RUN}"/nchan-*/nginx.pid; do [[ -f "${conf}" ]] && kill -9 "$(cat "${conf}")" 2>/dev/null || true; done
@@ -49,18 +29,6 @@ cleanup() {
   rm -rf "${RUN}"
 }
 trap cleanup EXIT INT TERM
-
-# shellcheck source=lib.sh
-source lib.sh
-CP=$(classpath . tomcat)
-
-start_node() { # name port [arguments...]; sets NODE_PID
-  "${JAVA}" -Xms2g -Xmx2g -XX:+AlwaysPreTouch -Xss512k -cp "${CP}" dev.sseboot.benchmarks.BenchApplication \
-    --spring.profiles.active=starter --server.port="$2" "${@:3}" >"${RUN}/$1.log" 2>&1 &
-  NODE_PID=$!
-  PIDS+=("${NODE_PID}")
-  wait_port "$2" "${NODE_PID}"
-}
 
 start_nchan() { # name port; sets NODE_PID (nginx's master)
   mkdir -p "${RUN}/$1"

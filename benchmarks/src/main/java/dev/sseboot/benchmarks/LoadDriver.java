@@ -43,6 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
  * LoadDriver --name ours --port 8080 --path "/sse?token={token}" --trigger bench|nchan
  *            --pid 1234 --connected-event true --resume true --auth true --scale 1.0 --out ours.json
  * LoadDriver --name cluster --ports 8081,8082 --scenarios cluster --kill-pid 1235 --kill-port 8082 ...
+ * LoadDriver --name drain-0 --ports 8081,8082 --scenarios drain --kill-pid 1235 --kill-port 8082 --kill-signal TERM ...
  * </pre>
  */
 public final class LoadDriver {
@@ -110,6 +111,10 @@ public final class LoadDriver {
 			Report.writeCluster(Path.of(options.get("cluster-report")));
 			return;
 		}
+		if (options.containsKey("drain-report")) {
+			Report.writeDrain(Path.of(options.get("drain-report")));
+			return;
+		}
 		LoadDriver driver = new LoadDriver(options);
 		try {
 			driver.run();
@@ -155,7 +160,7 @@ public final class LoadDriver {
 
 		if ("memory".equals(this.options.get("only"))) {
 			// Only the memory per stream of (a), for tuning: two levels of 4 000 streams.
-			warmUp();
+			warmUp(n(2_000));
 			Map<String, Long> base = stats();
 			open("main", n(4_000), 1000, true);
 			int held1 = count();
@@ -172,6 +177,12 @@ public final class LoadDriver {
 
 		if ("cluster".equals(this.options.get("scenarios"))) {
 			runCluster();
+			write();
+			return;
+		}
+
+		if ("drain".equals(this.options.get("scenarios"))) {
+			runDrain();
 			write();
 			return;
 		}
@@ -193,7 +204,7 @@ public final class LoadDriver {
 			return;
 		}
 
-		warmUp();
+		warmUp(n(2_000));
 
 		// (a) Connections held: memory slope between two levels below Tomcat's default
 		// 8192 (so the naive baseline reaches both), then on to the full count.
@@ -317,9 +328,9 @@ public final class LoadDriver {
 	}
 
 	/** Not measured: JIT-compiles the subscribe and publish paths; users then count from 0. */
-	private void warmUp() throws Exception {
+	private void warmUp(int streams) throws Exception {
 		this.nextUser = 2_000_000;
-		open("warm", n(2_000), 200, true);
+		open("warm", streams, 200, true);
 		burst("warmup", n(50), 100);
 		all("CLOSE warm 0");
 		this.results.remove("warmup");
@@ -334,7 +345,7 @@ public final class LoadDriver {
 	 */
 	private void runCluster() throws Exception {
 		this.results.put("nodes", this.ports.split(",").length);
-		warmUp();
+		warmUp(n(2_000));
 		int low = n(1_000);
 		int mid = n(10_000);
 		open("main", low, 1000, true);
@@ -345,21 +356,49 @@ public final class LoadDriver {
 		burst("burst_" + mid, n(100), 100);
 		paced("latency_" + mid, 100, 100);
 		if (this.options.containsKey("kill-pid")) {
-			killStorm("kill_storm_" + mid, Long.parseLong(this.options.get("kill-pid")),
-					Integer.parseInt(this.options.get("kill-port")));
+			stopNode("kill_storm_" + mid, Long.parseLong(this.options.get("kill-pid")),
+					Integer.parseInt(this.options.get("kill-port")), true);
 		}
 		all("CLOSE main 0");
 	}
 
 	/**
-	 * 10 events/s for 10 s; after 2 s the node on {@code victimPort} is killed (SIGKILL, its
-	 * child processes too) and its clients reconnect at once, with their Last-Event-ID, to
-	 * the first node. Every client must end up with every event, once and in order.
+	 * A deploy against a crash (drain.sh): streams on the node to stop and a few on the
+	 * first, then the node stopped with {@code --kill-signal} (KILL or TERM) under 10
+	 * broadcasts/s, and its clients moving to the first node.
 	 */
-	private void killStorm(String key, long victimPid, int victimPort) throws Exception {
+	private void runDrain() throws Exception {
+		String signal = this.options.getOrDefault("kill-signal", "KILL");
+		if (!signal.equals("KILL") && !signal.equals("TERM")) {
+			throw new IllegalArgumentException("--kill-signal KILL or TERM, not " + signal);
+		}
+		int victimPort = Integer.parseInt(this.options.get("kill-port"));
+		this.results.put("signal", signal);
+		this.results.put("scale", this.options.getOrDefault("scale", "1"));
+		// The survivor compiles its handshake path as a node that has served a while would.
+		warmUp(n(6_000));
+		openOn(String.valueOf(victimPort), "main", n(5_000), 1000, true);
+		openOn(String.valueOf(this.port), "main", n(100), 1000, true);
+		this.results.put("held", count());
+		stopNode("node_stopped", Long.parseLong(this.options.get("kill-pid")), victimPort, signal.equals("KILL"));
+		all("CLOSE main 0");
+	}
+
+	/**
+	 * 10 events/s for 10 s, published on the first node; after 2 s the node on
+	 * {@code victimPort} is stopped and its clients move to the first node with their
+	 * Last-Event-ID. Killed (SIGKILL, its child processes too), its clients reconnect at
+	 * once, as behind a load balancer; stopped normally (SIGTERM), it drains, and each
+	 * client reconnects as soon as its stream ends. Every client must end up with every
+	 * event, once and in order.
+	 */
+	private void stopNode(String key, long victimPid, int victimPort, boolean kill) throws Exception {
 		int events = 100;
 		long periodMillis = 100;
 		long first = expect(events);
+		if (!kill) {
+			all("FOLLOW " + victimPort + " " + this.port + " 1000");
+		}
 		long start = micros();
 		ExecutorService schedule = Executors.newSingleThreadExecutor();
 		CompletableFuture<List<CompletableFuture<?>>> sends = CompletableFuture.supplyAsync(() -> {
@@ -371,15 +410,23 @@ public final class LoadDriver {
 				throw new IllegalStateException(ex);
 			}
 		}, schedule);
-		// A point in the schedule, not a wait for a condition: the node dies mid-publishing,
+		// A point in the schedule, not a wait for a condition: the node goes mid-publishing,
 		// 20 of the 100 events in.
 		Thread.sleep(2000);
 		ProcessHandle victim = ProcessHandle.of(victimPid).orElseThrow();
-		victim.descendants().forEach(ProcessHandle::destroyForcibly);
-		victim.destroyForcibly();
-		long killed = System.nanoTime();
-		String[] moved = all("MOVE " + victimPort + " " + this.port + " 1000");
-		long moveMillis = (System.nanoTime() - killed) / 1_000_000;
+		long stoppedMicros = micros();
+		long stopped = System.nanoTime();
+		String[] moved;
+		if (kill) {
+			victim.descendants().forEach(ProcessHandle::destroyForcibly);
+			victim.destroyForcibly();
+			moved = all("MOVE " + victimPort + " " + this.port + " 1000");
+		}
+		else {
+			victim.destroy();
+			moved = all("BACK 60000");
+		}
+		long moveMillis = (System.nanoTime() - stopped) / 1_000_000;
 		List<CompletableFuture<?>> published = sends.join();
 		schedule.shutdown();
 		try {
@@ -396,6 +443,8 @@ public final class LoadDriver {
 		r.put("move_failed", OpenedReplies.failed(moved));
 		r.put("move_ms", moveMillis);
 		r.put("connect_max_ms", OpenedReplies.maxConnect(moved));
+		r.put("refusals", m.refusals);
+		r.putAll(returns(m, stoppedMicros));
 		r.put("expected", m.expected);
 		r.put("lost", m.lost);
 		r.put("duplicates", m.duplicates);
@@ -406,6 +455,56 @@ public final class LoadDriver {
 		r.put("complete", Arrays.stream(waited).allMatch((w) -> w.startsWith("WAITED 1")));
 		this.results.put(key, r);
 		log(key + " " + r);
+	}
+
+	/**
+	 * When the moved clients left and were back, in milliseconds from the stop, and the
+	 * survivor's handshake rate: the most reconnects within any 100 ms and any second, per
+	 * second.
+	 */
+	private static Map<String, Object> returns(Merged m, long stoppedMicros) {
+		long[] left = m.left.clone();
+		Arrays.sort(left);
+		long[] back = m.back.clone();
+		Arrays.sort(back);
+		Map<String, Object> r = new LinkedHashMap<>();
+		r.put("first_left_ms", (left.length > 0) ? (left[0] - stoppedMicros) / 1000.0 : null);
+		r.put("last_left_ms", (left.length > 0) ? (left[left.length - 1] - stoppedMicros) / 1000.0 : null);
+		r.put("first_back_ms", (back.length > 0) ? (back[0] - stoppedMicros) / 1000.0 : null);
+		r.put("all_back_ms", (back.length > 0) ? (back[back.length - 1] - stoppedMicros) / 1000.0 : null);
+		r.put("slowest_reconnect_ms", m.longestGap / 1000.0);
+		r.put("peak_per_s_100ms", busiest(back, 100_000) * 10);
+		r.put("peak_per_s_1s", busiest(back, 1_000_000));
+		// The whole curves, for the raw data.
+		r.put("left_per_100ms", perTenth(left, stoppedMicros));
+		r.put("back_per_100ms", perTenth(back, stoppedMicros));
+		return r;
+	}
+
+	/** How many of the sorted times fall in each 100 ms from the stop. */
+	private static List<Integer> perTenth(long[] sorted, long stoppedMicros) {
+		int[] counts = new int[(sorted.length > 0) ? tenth(sorted[sorted.length - 1], stoppedMicros) + 1 : 0];
+		for (long micros : sorted) {
+			counts[tenth(micros, stoppedMicros)]++;
+		}
+		return Arrays.stream(counts).boxed().toList();
+	}
+
+	private static int tenth(long micros, long stoppedMicros) {
+		return (int) Math.max(0, (micros - stoppedMicros) / 100_000);
+	}
+
+	/** The most of the sorted times that fall within any window of the given length. */
+	private static int busiest(long[] sorted, long window) {
+		int most = 0;
+		int from = 0;
+		for (int to = 0; to < sorted.length; to++) {
+			while (sorted[to] - sorted[from] >= window) {
+				from++;
+			}
+			most = Math.max(most, to - from + 1);
+		}
+		return most;
 	}
 
 	private void write() throws IOException {
@@ -645,6 +744,11 @@ public final class LoadDriver {
 	}
 
 	private String[] open(String group, int count, int concurrency, boolean reader, boolean split) throws Exception {
+		return openOn(this.ports, group, count, concurrency, reader);
+	}
+
+	/** Opens streams on the given ports, comma-separated, taken in turn. */
+	private String[] openOn(String ports, String group, int count, int concurrency, boolean reader) throws Exception {
 		String[] commands = new String[WORKERS];
 		int perWorker = count / WORKERS;
 		for (int w = 0; w < WORKERS; w++) {
@@ -653,7 +757,7 @@ public final class LoadDriver {
 			for (int s = 0; s < 30; s++) {
 				sources.append((s > 0) ? "," : "").append("127.0.0.").append(10 + w * 30 + s);
 			}
-			commands[w] = "OPEN " + group + " 127.0.0.1 " + this.ports + " " + this.path + " " + share + " "
+			commands[w] = "OPEN " + group + " 127.0.0.1 " + ports + " " + this.path + " " + share + " "
 					+ this.nextUser + " " + Math.max(1, concurrency / WORKERS) + " " + (reader ? 1 : 0) + " "
 					+ ((this.connectedEvent && reader) ? 1 : 0) + " " + sources;
 			this.nextUser += share;
@@ -698,12 +802,15 @@ public final class LoadDriver {
 			merged.duplicates += field(json, "duplicates");
 			merged.outOfOrder += field(json, "outOfOrder");
 			merged.lastDelivery = Math.max(merged.lastDelivery, field(json, "lastDelivery"));
+			merged.refusals += field(json, "refusals");
+			merged.longestGap = Math.max(merged.longestGap, field(json, "longestGap"));
+			merged.left = concat(merged.left, longs(json, "left"));
+			merged.back = concat(merged.back, longs(json, "back"));
 			Matcher resume = Pattern.compile("\"(none|recovered|gap|reset)\":(\\d+)").matcher(json);
 			while (resume.find()) {
 				merged.resume.merge(resume.group(1), Integer.parseInt(resume.group(2)), Integer::sum);
 			}
-			String seqs = json.substring(json.indexOf("\"perSeqMax\":[") + 13, json.indexOf("]", json.indexOf("\"perSeqMax\":[")));
-			long[] values = seqs.isEmpty() ? new long[0] : Arrays.stream(seqs.split(",")).mapToLong(Long::parseLong).toArray();
+			long[] values = longs(json, "perSeqMax");
 			if (merged.perSeqMax.length < values.length) {
 				merged.perSeqMax = Arrays.copyOf(merged.perSeqMax, values.length);
 			}
@@ -716,6 +823,22 @@ public final class LoadDriver {
 			}
 		}
 		return merged;
+	}
+
+	private static long[] concat(long[] a, long[] b) {
+		long[] both = Arrays.copyOf(a, a.length + b.length);
+		System.arraycopy(b, 0, both, a.length, b.length);
+		return both;
+	}
+
+	/** A worker report's array of numbers. */
+	private static long[] longs(String json, String name) {
+		int from = json.indexOf("\"" + name + "\":[");
+		if (from < 0) {
+			return new long[0];
+		}
+		String values = json.substring(from + name.length() + 4, json.indexOf(']', from));
+		return values.isEmpty() ? new long[0] : Arrays.stream(values.split(",")).mapToLong(Long::parseLong).toArray();
 	}
 
 	private static Histogram decode(String base64) throws DataFormatException {
@@ -805,6 +928,14 @@ public final class LoadDriver {
 		long lastDelivery;
 
 		long[] perSeqMax = new long[0];
+
+		long refusals;
+
+		long longestGap;
+
+		long[] left = new long[0];
+
+		long[] back = new long[0];
 
 		Map<String, Integer> resume = new LinkedHashMap<>();
 

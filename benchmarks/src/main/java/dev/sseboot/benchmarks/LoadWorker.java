@@ -11,16 +11,20 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.HdrHistogram.Histogram;
 
@@ -29,7 +33,9 @@ import org.HdrHistogram.Histogram;
  * selector thread, plain HTTP/1.1 with chunked decoding. Driven by {@link LoadDriver}
  * over stdin/stdout, one command and one reply per line. Event data is
  * {@code <seq> <publish epoch micros> ...}; per connection a bit set of the expected
- * sequence range counts lost, duplicate and out-of-order events.
+ * sequence range counts lost, duplicate and out-of-order events. Clients of a node that
+ * goes away move to another ({@code MOVE} at once, {@code FOLLOW} when their stream
+ * ends), with their Last-Event-ID; the time each is back is kept for the driver.
  */
 public final class LoadWorker {
 
@@ -44,6 +50,18 @@ public final class LoadWorker {
 
 	private static final long RETRY_NANOS = 1_000_000_000L;
 
+	/**
+	 * A client moving to another node keeps trying when refused, as a client library would:
+	 * after the refusal's Retry-After, capped, or a short back-off.
+	 */
+	private static final int MOVE_ATTEMPTS = 20;
+
+	private static final long MOVE_BACKOFF_NANOS = 200_000_000L;
+
+	private static final long MOVE_BACKOFF_CAP_NANOS = 1_000_000_000L;
+
+	private static final Pattern RETRY_AFTER = Pattern.compile("(?i)\r\nretry-after: *(\\d+)");
+
 	private long retries;
 
 	private int failuresLogged;
@@ -54,7 +72,9 @@ public final class LoadWorker {
 
 	private final Map<String, List<Conn>> groups = new HashMap<>();
 
-	private final ArrayDeque<Conn> toStart = new ArrayDeque<>();
+	// By due time: a refused client's retry, due later, must not hold up those due now.
+	private final PriorityQueue<Conn> toStart = new PriorityQueue<>(
+			Comparator.comparingLong((Conn conn) -> conn.startAtNanos));
 
 	private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
 
@@ -95,6 +115,18 @@ public final class LoadWorker {
 	private long closedByServer;
 
 	private final Map<String, Integer> resumes = new HashMap<>();
+
+	// The clients moving since the last FOLLOW or MOVE: refused attempts, when their
+	// streams ended and when each was back, the longest without a stream.
+	private List<Conn> movers = new ArrayList<>();
+
+	private long refusals;
+
+	private final Times left = new Times();
+
+	private final Times back = new Times();
+
+	private long longestGapNanos;
 
 	private long nowMicros;
 
@@ -254,17 +286,20 @@ public final class LoadWorker {
 			case "MOVE" -> {
 				// MOVE fromPort toPort concurrency: the readers of a node that died reconnect at
 				// once to another, as behind a load balancer
-				int from = Integer.parseInt(c[1]);
-				int to = Integer.parseInt(c[2]);
-				List<Conn> moved = new ArrayList<>();
-				for (Conn conn : readers()) {
-					if (conn.target.getPort() == from) {
-						conn.closeChannel();
-						conn.target = new InetSocketAddress(conn.target.getHostString(), to);
-						moved.add(conn);
-					}
-				}
-				reconnect(moved, 0, Integer.parseInt(c[3]));
+				follow(Integer.parseInt(c[1]), Integer.parseInt(c[2]), Integer.parseInt(c[3]));
+				this.movers.forEach(Conn::ended);
+				this.pending = new Pending("MOVED", this.movers, System.nanoTime(), 0, 0);
+			}
+			case "FOLLOW" -> {
+				// FOLLOW fromPort toPort concurrency: the readers of a node being stopped move to
+				// another as soon as their stream ends (sse-close, end of stream, reset)
+				follow(Integer.parseInt(c[1]), Integer.parseInt(c[2]), Integer.parseInt(c[3]));
+				reply("FOLLOWING " + this.movers.size());
+			}
+			case "BACK" -> {
+				// BACK timeoutMillis: once every client of the last FOLLOW is connected again, or
+				// gave up; those still away at the timeout count as failed
+				this.pending = new Pending("BACK", this.movers, System.nanoTime(), Long.parseLong(c[1]) * 1_000_000, 0);
 			}
 			case "CLOSE" -> {
 				List<Conn> conns = this.groups.getOrDefault(c[1], new ArrayList<>());
@@ -317,6 +352,35 @@ public final class LoadWorker {
 		this.pending = new Pending("RECONNECTED", ordered, now, 0, 0);
 	}
 
+	/** The readers on a port move to another when their stream ends; those already closed at once. */
+	private void follow(int from, int to, int concurrency) {
+		this.concurrency = concurrency;
+		this.movers = new ArrayList<>();
+		this.refusals = 0;
+		this.retries = 0;
+		this.left.clear();
+		this.back.clear();
+		this.longestGapNanos = 0;
+		this.connectTimes = new Histogram(3_600_000_000L, 3);
+		for (Conn conn : readers()) {
+			if (conn.target.getPort() == from) {
+				conn.followPort = to;
+				this.movers.add(conn);
+			}
+		}
+		for (Conn conn : this.movers) {
+			if (!conn.connected && conn.handshakeDone) {
+				conn.ended();
+			}
+		}
+	}
+
+	private void back(long gapNanos) {
+		updateNow();
+		this.back.add(this.nowMicros);
+		this.longestGapNanos = Math.max(this.longestGapNanos, gapNanos);
+	}
+
 	private List<Conn> readers() {
 		List<Conn> readers = new ArrayList<>();
 		for (List<Conn> group : this.groups.values()) {
@@ -367,7 +431,8 @@ public final class LoadWorker {
 			int ok = 0;
 			int failed = 0;
 			for (Conn conn : p.conns) {
-				if (conn.handshakeDone) {
+				// A client that is to move is not done until it has.
+				if (conn.handshakeDone && conn.followPort == 0) {
 					if (conn.connected) {
 						ok++;
 					}
@@ -376,9 +441,10 @@ public final class LoadWorker {
 					}
 				}
 			}
-			if (ok + failed == p.conns.size()) {
+			boolean timedOut = p.timeoutNanos > 0 && now - p.startNanos > p.timeoutNanos;
+			if (ok + failed == p.conns.size() || timedOut) {
 				this.pending = null;
-				reply(p.verb + " " + ok + " " + failed + " " + (now - p.startNanos) / 1_000_000 + " "
+				reply(p.verb + " " + ok + " " + (p.conns.size() - ok) + " " + (now - p.startNanos) / 1_000_000 + " "
 						+ this.connectTimes.getValueAtPercentile(99) / 1000 + " " + this.connectTimes.getMaxValue() / 1000
 						+ " " + this.retries);
 			}
@@ -420,6 +486,12 @@ public final class LoadWorker {
 		json.append(",\"stray\":").append(this.stray);
 		json.append(",\"closedByServer\":").append(this.closedByServer);
 		json.append(",\"lastDelivery\":").append(this.lastDeliveryMicros);
+		json.append(",\"refusals\":").append(this.refusals);
+		json.append(",\"longestGap\":").append(this.longestGapNanos / 1000);
+		json.append(",\"left\":");
+		this.left.appendTo(json);
+		json.append(",\"back\":");
+		this.back.appendTo(json);
 		json.append(",\"resume\":{");
 		int i = 0;
 		for (Map.Entry<String, Integer> entry : this.resumes.entrySet()) {
@@ -441,6 +513,34 @@ public final class LoadWorker {
 	private static void reply(String line) {
 		System.out.println(line);
 		System.out.flush();
+	}
+
+	/** Times in epoch micros, in the order they came. */
+	private static final class Times {
+
+		private long[] values = new long[1024];
+
+		private int size;
+
+		void add(long micros) {
+			if (this.size == this.values.length) {
+				this.values = Arrays.copyOf(this.values, this.size * 2);
+			}
+			this.values[this.size++] = micros;
+		}
+
+		void clear() {
+			this.size = 0;
+		}
+
+		void appendTo(StringBuilder json) {
+			json.append('[');
+			for (int i = 0; i < this.size; i++) {
+				json.append((i > 0) ? "," : "").append(this.values[i]);
+			}
+			json.append(']');
+		}
+
 	}
 
 	private record Pending(String verb, List<Conn> conns, long startNanos, long timeoutNanos, long idleNanos) {
@@ -472,6 +572,17 @@ public final class LoadWorker {
 		private boolean abandoned;
 
 		private int attempts = 1;
+
+		/** The port to move to when the stream ends (FOLLOW, MOVE), 0 for none. */
+		private int followPort;
+
+		/** On its way to another node: refusals are retried with back-off, its return timed. */
+		private boolean moving;
+
+		private long endedNanos;
+
+		/** A mover got sse-close: the rest of what was read is not looked at. */
+		private boolean closeReceived;
 
 		// HTTP
 		private boolean headersDone;
@@ -529,6 +640,7 @@ public final class LoadWorker {
 			this.currentId = null;
 			this.eventType = 0;
 			this.dataSeq = -1;
+			this.closeReceived = false;
 			try {
 				this.channel = SocketChannel.open();
 				this.channel.configureBlocking(false);
@@ -595,6 +707,10 @@ public final class LoadWorker {
 				buffer.flip();
 				buffer.get(LoadWorker.this.readBytes, 0, n);
 				feed(LoadWorker.this.readBytes, 0, n);
+				if (this.closeReceived) {
+					ended();
+					return;
+				}
 				if (!this.reader && this.connected) {
 					// A non-reading client stops reading once it is connected.
 					this.channel.keyFor(LoadWorker.this.selector).interestOps(0);
@@ -637,7 +753,7 @@ public final class LoadWorker {
 				sse(bytes, i, end);
 				return;
 			}
-			while (i < end) {
+			while (i < end && !this.closeReceived) {
 				switch (this.chunkState) {
 					case 0 -> { // size line
 						byte b = bytes[i++];
@@ -673,7 +789,7 @@ public final class LoadWorker {
 		}
 
 		private void sse(byte[] bytes, int from, int to) {
-			for (int i = from; i < to; i++) {
+			for (int i = from; i < to && !this.closeReceived; i++) {
 				byte b = bytes[i];
 				if (b == '\n') {
 					line();
@@ -692,14 +808,15 @@ public final class LoadWorker {
 			}
 			if (startsWith("id:")) {
 				int start = valueStart(3);
-				this.currentId = java.util.Arrays.copyOfRange(this.line, start, this.lineLength);
+				this.currentId = Arrays.copyOfRange(this.line, start, this.lineLength);
 			}
 			else if (startsWith("event:")) {
 				String name = new String(this.line, valueStart(6), this.lineLength - valueStart(6),
 						StandardCharsets.US_ASCII);
 				this.eventType = switch (name) {
 					case "sse-connected" -> 2;
-					case "heartbeat", "sse-close", "sse-token-expiring" -> 3;
+					case "heartbeat", "sse-token-expiring" -> 3;
+					case "sse-close" -> 4;
 					default -> 1;
 				};
 			}
@@ -756,6 +873,10 @@ public final class LoadWorker {
 					connected();
 				}
 			}
+			else if (this.eventType == 4) {
+				// A client that is to move leaves on sse-close, without waiting for the end.
+				this.closeReceived = this.followPort > 0;
+			}
 			else if (this.eventType != 3 && this.dataSeq >= 0) {
 				tick(this.dataSeq, this.dataMicros);
 			}
@@ -797,24 +918,71 @@ public final class LoadWorker {
 			this.connected = true;
 			this.handshakeDone = true;
 			LoadWorker.this.inflight--;
-			LoadWorker.this.connectTimes.recordValue((System.nanoTime() - this.startNanos) / 1000);
+			long now = System.nanoTime();
+			LoadWorker.this.connectTimes.recordValue((now - this.startNanos) / 1000);
+			if (this.moving) {
+				this.moving = false;
+				LoadWorker.this.back(now - this.endedNanos);
+			}
 		}
 
 		void failed() {
+			if (this.handshakeDone) {
+				ended();
+				return;
+			}
 			this.connected = false;
 			closeChannel();
-			if (!this.handshakeDone) {
-				LoadWorker.this.inflight--;
-				if (this.attempts < MAX_ATTEMPTS && !this.abandoned) {
-					this.attempts++;
-					LoadWorker.this.retries++;
-					this.channel = null;
-					this.startAtNanos = System.nanoTime() + RETRY_NANOS;
-					LoadWorker.this.toStart.add(this);
-					return;
-				}
-				this.handshakeDone = true;
+			LoadWorker.this.inflight--;
+			if (this.moving) {
+				LoadWorker.this.refusals++;
 			}
+			if (this.attempts < (this.moving ? MOVE_ATTEMPTS : MAX_ATTEMPTS) && !this.abandoned) {
+				this.attempts++;
+				LoadWorker.this.retries++;
+				this.channel = null;
+				this.startAtNanos = System.nanoTime() + (this.moving ? backOff() : RETRY_NANOS);
+				LoadWorker.this.toStart.add(this);
+				return;
+			}
+			this.handshakeDone = true;
+			this.moving = false;
+		}
+
+		/** The stream is over (the server ended it, or it broke): a client that is to move, moves. */
+		void ended() {
+			this.connected = false;
+			closeChannel();
+			if (this.followPort > 0) {
+				move();
+			}
+		}
+
+		/** Reconnects at once to the port it follows, with its Last-Event-ID. */
+		private void move() {
+			LoadWorker worker = LoadWorker.this;
+			this.target = new InetSocketAddress(this.target.getHostString(), this.followPort);
+			this.followPort = 0;
+			this.moving = true;
+			this.endedNanos = System.nanoTime();
+			worker.updateNow();
+			worker.left.add(worker.nowMicros);
+			this.handshakeDone = false;
+			this.channel = null;
+			this.abandoned = false;
+			this.attempts = 1;
+			this.startAtNanos = this.endedNanos;
+			worker.toStart.add(this);
+		}
+
+		/** The refusal's Retry-After if it gave one, capped, else a short back-off. */
+		private long backOff() {
+			Matcher retryAfter = RETRY_AFTER.matcher(this.headers);
+			if (!retryAfter.find()) {
+				return MOVE_BACKOFF_NANOS;
+			}
+			long nanos = Long.parseLong(retryAfter.group(1)) * 1_000_000_000L;
+			return Math.max(MOVE_BACKOFF_NANOS, Math.min(nanos, MOVE_BACKOFF_CAP_NANOS));
 		}
 
 		void close() {

@@ -27,6 +27,12 @@ final class Report {
 	/** The cluster run's servers: two starter nodes, one starter node, two nchan nodes. */
 	static final String[] CLUSTER_SERVERS = { "cluster", "single", "nchan-cluster" };
 
+	/**
+	 * The drain run's rounds: the node killed, drained at once, over the default period, and
+	 * over 20 s (a round drain.sh runs only when named).
+	 */
+	static final String[] DRAIN_ROUNDS = { "kill", "drain-0", "drain-default", "drain-20s" };
+
 	private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
 	private Report() {
@@ -76,6 +82,106 @@ final class Report {
 		figures.add(new Figure("node killed: lost + dup + reordered", (j) -> errors(j.path(storm)), false, "%.0f"));
 		figures.add(new Figure("node killed: p99 publish-to-receive over the 10 s, ms", (j) -> j.path(storm).path("p99_ms"), false, "%.0f"));
 		table(dir, "cluster", servers, figures);
+	}
+
+	/**
+	 * Writes {@code drain.md} and {@code drain.json} from drain.sh's rounds: each figure per
+	 * round, and each drain's over the kill's.
+	 */
+	static void writeDrain(Path dir) throws IOException {
+		Map<String, JsonNode> rounds = new LinkedHashMap<>();
+		Instant run = Instant.EPOCH;
+		for (String round : DRAIN_ROUNDS) {
+			Path file = dir.resolve("raw").resolve("drain-" + round + ".json");
+			if (Files.exists(file)) {
+				rounds.put(round, JSON.readTree(Files.readString(file)));
+				Instant written = Files.getLastModifiedTime(file).toInstant();
+				run = written.isAfter(run) ? written : run;
+			}
+		}
+		if (rounds.isEmpty()) {
+			throw new IllegalStateException("No drain rounds in " + dir.resolve("raw") + ": run benchmarks/drain.sh");
+		}
+		Function<String, Function<JsonNode, JsonNode>> stopped = (field) -> (j) -> j.path("node_stopped").path(field);
+		List<Figure> figures = new ArrayList<>();
+		figures.add(new Figure("streams, on both nodes", (j) -> j.path("held"), true, "%.0f"));
+		figures.add(new Figure("clients moved from B to A", stopped.apply("moved"), true, "%.0f"));
+		figures.add(new Figure("clients not back within 60 s", stopped.apply("move_failed"), false, "%.0f"));
+		figures.add(new Figure("reconnects refused (503, connection refused) and retried", stopped.apply("refusals"), false, "%.0f"));
+		figures.add(new Figure("first client left B (stream ended, or moved), ms after the signal", stopped.apply("first_left_ms"), false, "%.0f"));
+		figures.add(new Figure("last client left B, ms after the signal", stopped.apply("last_left_ms"), false, "%.0f"));
+		figures.add(new Figure("every client back (its sse-connected), ms after the signal", stopped.apply("all_back_ms"), false, "%.0f"));
+		figures.add(new Figure("peak handshake rate on A: most reconnects in any 100 ms, per s", stopped.apply("peak_per_s_100ms"), false, "%.0f"));
+		figures.add(new Figure("peak handshake rate on A: most reconnects in any 1 s", stopped.apply("peak_per_s_1s"), false, "%.0f"));
+		figures.add(new Figure("slowest reconnect, stream end to sse-connected, ms", stopped.apply("slowest_reconnect_ms"), false, "%.0f"));
+		figures.add(new Figure("slowest handshake on A, ms", stopped.apply("connect_max_ms"), false, "%.0f"));
+		figures.add(new Figure("resumes recovered", (j) -> resumes(j, true), true, "%.0f"));
+		figures.add(new Figure("resumes not recovered (gap, reset, none)", (j) -> resumes(j, false), false, "%.0f"));
+		figures.add(new Figure("events lost", stopped.apply("lost"), false, "%.0f"));
+		figures.add(new Figure("events duplicated", stopped.apply("duplicates"), false, "%.0f"));
+		figures.add(new Figure("events reordered", stopped.apply("out_of_order"), false, "%.0f"));
+		figures.add(new Figure("p99 publish-to-receive over the 10 s, ms", stopped.apply("p99_ms"), false, "%.0f"));
+		figures.add(new Figure("max publish-to-receive, ms", stopped.apply("max_ms"), false, "%.0f"));
+		List<String[]> ratios = new ArrayList<>();
+		for (String round : rounds.keySet()) {
+			if (!round.equals("kill") && rounds.containsKey("kill")) {
+				ratios.add(new String[] { round, "kill" });
+			}
+		}
+		table(dir, "drain", rounds, figures, ratios, drainPreface(rounds, run));
+	}
+
+	/** What drain.md measured, when (its last round's end), where, and how to run it again. */
+	private static String drainPreface(Map<String, JsonNode> rounds, Instant run) throws IOException {
+		JsonNode round = rounds.values().iterator().next();
+		Path cpuinfo = Path.of("/proc/cpuinfo");
+		String cpu = Files.exists(cpuinfo) ? Files.readAllLines(cpuinfo)
+			.stream()
+			.filter((line) -> line.startsWith("model name"))
+			.map((line) -> line.substring(line.indexOf(':') + 1).trim())
+			.findFirst()
+			.orElse("?") : "?";
+		return String.format(Locale.ROOT, """
+				# Drain versus kill
+
+				Two starter nodes in cluster mode on one Redis (127.0.0.1:6379): B (port 8082) holds
+				most of the streams, A (8081) a few; 10 events/s are published on A for 10 s, and 2 s
+				in B is stopped. `kill`: SIGKILL, and the load generator moves every client of B to A
+				at once, as a load balancer would. `drain-0`: SIGTERM with
+				`sse.shutdown.drain-period=0` (every stream gets `sse-close` `shutdown` at once).
+				`drain-default`: SIGTERM with the default drain period, 5 s.%s In each drain a client
+				reconnects to A as soon as its stream ends (on `sse-close` or the end of the response),
+				with its `Last-Event-ID`. Fresh nodes for every round. Times are from the signal; a
+				refused reconnect is retried after its `Retry-After` (at most 1 s) or 200 ms.
+
+				Run %s on revision %s: %d CPUs (%s), %s %s, JDK %s;
+				nodes, Redis and load generator on the same machine, over 127.0.0.1. Reproduce:
+
+				```bash
+				./mvnw -B -Pbenchmarks -pl benchmarks -am -DskipTests package
+				benchmarks/drain.sh %s   # scale and rounds; a scale of 0.1 for a smoke run
+				```
+
+				""", rounds.containsKey("drain-20s") ? "\n`drain-20s`: SIGTERM with `sse.shutdown.drain-period=20s`." : "",
+				run.toString().substring(0, 16).replace('T', ' ') + " UTC",
+				round.path("revision").asString(), Runtime.getRuntime().availableProcessors(), cpu,
+				System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"),
+				round.path("scale").asString() + " " + String.join(" ", rounds.keySet()));
+	}
+
+	/** How many of the moved clients' resumes were {@code recovered}, or were not. */
+	private static JsonNode resumes(JsonNode round, boolean recovered) {
+		JsonNode resume = round.path("node_stopped").path("resume");
+		if (resume.isMissingNode()) {
+			return resume;
+		}
+		int count = 0;
+		for (String outcome : resume.propertyNames()) {
+			if (outcome.equals("recovered") == recovered) {
+				count += resume.path(outcome).asInt();
+			}
+		}
+		return JSON.getNodeFactory().numberNode(count);
 	}
 
 	static void write(Path dir) throws IOException {
@@ -163,7 +269,17 @@ final class Report {
 				}
 			}
 		}
-		StringBuilder md = new StringBuilder("| figure | ");
+		table(dir, name, servers, figures, ratios, "");
+	}
+
+	/**
+	 * Writes {@code <name>.md}, the preface and then the table, and {@code <name>.json}:
+	 * each figure for each server, and each ratio of two servers' figures.
+	 */
+	private static void table(Path dir, String name, Map<String, JsonNode> servers, List<Figure> figures,
+			List<String[]> ratios, String preface) throws IOException {
+		List<String> names = new ArrayList<>(servers.keySet());
+		StringBuilder md = new StringBuilder(preface).append("| figure | ");
 		md.append(String.join(" | ", names.stream().map(Report::title).toList()));
 		for (String[] ratio : ratios) {
 			md.append(" | ").append(ratioTitle(ratio[0])).append('/').append(title(ratio[1]));
@@ -220,6 +336,7 @@ final class Report {
 			case "cluster" -> "starter, 2 nodes + Redis";
 			case "single" -> "starter, 1 node";
 			case "nchan-cluster" -> "nginx+nchan, 2 nodes + Redis";
+			case "kill", "drain-0", "drain-default", "drain-20s" -> server;
 			default -> "raw NIO";
 		};
 	}
