@@ -104,7 +104,8 @@ public interface SseBroker {
 
 		/**
 		 * Sends an event.
-		 * @param event the event name, not one of {@link SseEvent#RESERVED_NAMES}
+		 * @param event the event name, not one of {@link SseEvent#RESERVED_NAMES}, alone or
+		 * after a channel name and a space ({@link SseEvent#isReserved})
 		 * @param data a {@code String} sent as is, or an object written as JSON
 		 * @return the id assigned to the event
 		 * @throws IllegalArgumentException if the name is reserved or not a single line

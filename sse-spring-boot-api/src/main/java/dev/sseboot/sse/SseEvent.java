@@ -62,6 +62,18 @@ public record SseEvent(String id, String name, String data, Instant timestamp, @
 	}
 
 	/**
+	 * Returns whether only the server may send an event of this name: a reserved name, alone
+	 * or after a channel name and a space, as streams with {@code channelPrefix=true} name a
+	 * channel's events.
+	 * @param name the event name
+	 * @return whether the name is the server's
+	 */
+	public static boolean isReserved(String name) {
+		int space = name.indexOf(' ');
+		return RESERVED_NAMES.contains(name) || (space >= 0 && RESERVED_NAMES.contains(name.substring(space + 1)));
+	}
+
+	/**
 	 * Returns whether a stream of the given principal, subscribed to the given channels,
 	 * receives this event. The same rule serves live delivery and replay.
 	 * @param principalUserId the stream's user

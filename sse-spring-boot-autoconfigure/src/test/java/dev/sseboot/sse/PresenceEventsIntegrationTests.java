@@ -89,8 +89,8 @@ class PresenceEventsIntegrationTests {
 	}
 
 	@Test
-	void refusesToLetTheApplicationSendTheReservedPresenceEvents() {
-		for (String name : List.of(SseEvent.JOIN, SseEvent.LEAVE)) {
+	void refusesToLetTheApplicationSendTheReservedEventsEvenAfterAChannelName() {
+		for (String name : List.of(SseEvent.JOIN, SseEvent.LEAVE, SseEvent.LATEST, "room:1 sse-join")) {
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> this.broker.toChannel("room:1").send(name, "{}"))
 				.withMessageContaining("reserved");

@@ -67,11 +67,13 @@ public final class SseRedisClusterAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(ClusterPresence.class)
-		RedisPresence sseClusterPresence(RedisConnectionFactory connectionFactory, SseClusterProperties properties) {
+		RedisPresence sseClusterPresence(RedisConnectionFactory connectionFactory, SseProperties sseProperties,
+				SseClusterProperties properties) {
 			String nodeId = properties.getNodeId();
 			return new RedisPresence(connectionFactory, properties.getRedis().getKeyPrefix(),
 					(nodeId != null) ? nodeId : defaultNodeId(), properties.getNodeTimeout(),
-					properties.getPublishTimeout());
+					properties.getPublishTimeout(),
+					SseAutoConfiguration.channelOptions(sseProperties.getChannels())::announcesPresence);
 		}
 
 		/** The host's name and a random suffix: unique, and readable in presence and logs. */

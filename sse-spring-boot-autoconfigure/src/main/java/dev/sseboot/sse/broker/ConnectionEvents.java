@@ -16,10 +16,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Tells the application that streams opened and closed and that users came and went, on a
- * thread of its own, in the order the broker saw it: never on a request or writer thread, so that listeners cannot
- * hold up streams. At most {@link #MAX_WAITING} notices wait; beyond, they are dropped with
- * a warning rather than grow without bound behind a stuck listener.
+ * Tells the application that streams opened and closed and that users came and went, on
+ * a thread of its own, in the order the broker saw it: never on a request or writer
+ * thread, so that listeners cannot hold up streams. At most {@link #MAX_WAITING} notices
+ * wait; beyond, they are dropped with a warning rather than grow without bound behind a
+ * stuck listener.
  */
 final class ConnectionEvents {
 

@@ -141,22 +141,20 @@ final class EventOrder {
 		if (buffer != null && connectionId == null && this.channels.isReplayed(event.channel())) {
 			buffer.append(event, frame.bytes());
 		}
-		if (isKeptLatest(event.channel(), event.userId(), connectionId)) {
+		if (isKeptLatest(event, connectionId)) {
 			this.latest.put(event.channel(), event);
 		}
 		delivery.dispatch(event, frame, sequence, connectionId);
 	}
 
 	/**
-	 * Returns whether an event is its channel's latest value: addressed to a channel whose
-	 * options keep it, and to nothing narrower.
-	 * @param channel the event's channel
-	 * @param userId its user
-	 * @param connectionId its connection
-	 * @return whether it is kept as the channel's latest event
+	 * Returns whether an event is its channel's latest value: one of the application's,
+	 * addressed to a channel whose options keep it, and to nothing narrower.
 	 */
-	boolean isKeptLatest(@Nullable String channel, @Nullable String userId, @Nullable String connectionId) {
-		return channel != null && userId == null && connectionId == null && this.channels.keepsLatest(channel);
+	private boolean isKeptLatest(SseEvent event, @Nullable String connectionId) {
+		String channel = event.channel();
+		return channel != null && event.userId() == null && connectionId == null
+				&& !SseEvent.isReserved(event.name()) && this.channels.keepsLatest(channel);
 	}
 
 	/**
@@ -185,16 +183,22 @@ final class EventOrder {
 	}
 
 	/**
-	 * Takes the last events the cluster's log kept, as the node joins it: each replaces
-	 * what this node holds of its channel unless this node holds a newer one of the epoch.
-	 * Under the lock, in the step of {@link #reset}.
+	 * Takes the last events the cluster's log kept, as the node joins it, in the step of
+	 * {@link #reset}: those of an older epoch go, as the log's did; each read replaces what
+	 * this node holds of its channel unless this node holds a newer one. Only channels whose
+	 * options still keep their last event.
 	 * @param kept the log's last events, by channel, with ids of the log's epoch
 	 */
 	void keepLatest(Map<String, SseEvent> kept) {
 		synchronized (this.lock) {
-			kept.forEach((channel, event) -> this.latest.merge(channel, event,
-					(held, read) -> (held.id().startsWith(this.epoch + "-")
-							&& sequenceOf(held.id()) > sequenceOf(read.id())) ? held : read));
+			String current = this.epoch + "-";
+			this.latest.values().removeIf((held) -> !held.id().startsWith(current));
+			kept.forEach((channel, event) -> {
+				if (this.channels.keepsLatest(channel)) {
+					this.latest.merge(channel, event,
+							(held, read) -> (sequenceOf(held.id()) > sequenceOf(read.id())) ? held : read);
+				}
+			});
 		}
 	}
 

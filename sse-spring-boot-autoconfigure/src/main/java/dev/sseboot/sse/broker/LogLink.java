@@ -221,7 +221,8 @@ final class LogLink implements ClusterLink {
 					.forEach((channel, record) -> latest.put(channel,
 							EventOrder.event(record, epoch + "-" + record.sequence())));
 			}
-			catch (ClusterUnavailableException ex) {
+			catch (RuntimeException ex) {
+				// Joining goes on: only the kept last events are missing, until the next ones.
 				logger.warn("Could not read the last events the cluster keeps: " + ex.getMessage());
 			}
 			return latest;

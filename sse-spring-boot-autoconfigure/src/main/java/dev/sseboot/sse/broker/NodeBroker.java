@@ -232,7 +232,7 @@ public final class NodeBroker implements SseBroker, SmartLifecycle, DisposableBe
 		String channel = address.channel();
 		String connectionId = address.connectionId();
 		FrameEncoder.requireSingleLine("event name", name);
-		if (SseEvent.RESERVED_NAMES.contains(name)) {
+		if (SseEvent.isReserved(name)) {
 			throw new IllegalArgumentException("Event name '" + name + "' is reserved for the server");
 		}
 		String payload = (data instanceof String text) ? text : this.parts.json().write(data);

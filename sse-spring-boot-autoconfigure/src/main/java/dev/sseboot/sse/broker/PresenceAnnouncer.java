@@ -17,11 +17,11 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Announces the changes of who is present that this node's presence decided, each once in
- * the cluster: users online and offline as application events, users joining and leaving a
- * channel to its subscribers ({@code sse-join}, {@code sse-leave}, through the cluster's
- * log to every node), where the channel's options ask for it. On the connection events'
- * thread, in the order the presence decided them: a send that waits for the cluster's log
- * holds up no request and no stream.
+ * the cluster: users online and offline as application events; on a node on its own, users
+ * joining and leaving a channel to its subscribers ({@code sse-join}, {@code sse-leave}),
+ * where the channel's options ask for it (in a cluster, the presence's script appends
+ * those to the log itself, in Redis's order). On the connection events' thread, in the
+ * order the presence decided them: never on a request or writer thread.
  */
 final class PresenceAnnouncer implements Consumer<List<PresenceChange>> {
 

@@ -16,6 +16,7 @@ import dev.sseboot.sse.cluster.ClusterPresence;
 import dev.sseboot.sse.observation.ConnectContext;
 import dev.sseboot.sse.observation.SseObservationConventions;
 import dev.sseboot.sse.replay.DeliveryTracker;
+import dev.sseboot.sse.replay.EventId;
 import dev.sseboot.sse.replay.Replay;
 import dev.sseboot.sse.replay.ResumeStatus;
 import io.micrometer.observation.Observation;
@@ -148,15 +149,20 @@ final class StreamOpener {
 		requireOpen();
 		Replay replay = resumption.replay();
 		ResumeStatus status = replay.status();
-		List<Frame> latest = latestFrames(stream, replay);
+		// What the queue holds after sse-connected.
+		int capacity = this.settings.queueCapacity() - 1;
+		List<Frame> latest = latestFrames(stream, status, replay, resumeAfter, capacity);
 		List<Frame> replayed = ReplayFrames.render(stream, replay);
-		int room = this.settings.queueCapacity() - 1 - latest.size();
+		int room = capacity - latest.size();
 		if (replayed.size() > room) {
 			// More than the queue holds: the oldest are left out, and the client is told.
 			this.metrics.dropped(BrokerMetrics.DROPPED_REPLAY_OVERFLOW,
 					ReplayFrames.eventCount(replayed.subList(0, replayed.size() - room)));
 			replayed = replayed.subList(replayed.size() - room, replayed.size());
-			status = ResumeStatus.GAP;
+			if (status == ResumeStatus.RECOVERED) {
+				status = ResumeStatus.GAP;
+				latest = latestFrames(stream, status, replay, resumeAfter, capacity - replayed.size());
+			}
 		}
 		long now = System.nanoTime();
 		stream.offer(Frame.of(connectedFrame(stream, status)), now);
@@ -177,18 +183,23 @@ final class StreamOpener {
 	/**
 	 * The kept last events of the stream's channels, as {@code sse-latest} frames without an
 	 * id, for a stream that has no position to go on from (no id, or a resume that is
-	 * {@code gap} or {@code reset}): those its replay does not hold already.
+	 * {@code gap} or {@code reset}): those its client did not have (at or before its last id)
+	 * and its replay does not hold, at most so many.
 	 */
-	private List<Frame> latestFrames(SseStream stream, Replay replay) {
-		ResumeStatus status = replay.status();
-		if (status == ResumeStatus.RECOVERED || stream.channels().isEmpty()) {
+	private List<Frame> latestFrames(SseStream stream, ResumeStatus status, Replay replay,
+			@Nullable String resumeAfter, int most) {
+		if (status == ResumeStatus.RECOVERED || stream.channels().isEmpty() || most <= 0) {
 			return List.of();
 		}
-		Set<String> replayedIds = new HashSet<>();
-		replay.events().forEach((buffered) -> replayedIds.add(buffered.event().id()));
+		Set<String> had = new HashSet<>();
+		replay.events().forEach((buffered) -> had.add(buffered.event().id()));
+		EventId last = (status == ResumeStatus.GAP && resumeAfter != null) ? EventId.parse(resumeAfter) : null;
 		List<Frame> frames = new ArrayList<>();
 		for (SseEvent event : this.order.latestOf(stream.channels())) {
-			if (!replayedIds.contains(event.id())) {
+			EventId id = EventId.parse(event.id());
+			boolean before = last != null && id != null && id.epoch().equals(last.epoch())
+					&& id.sequence() <= last.sequence();
+			if (!had.contains(event.id()) && !before && frames.size() < most) {
 				Map<String, Object> latest = new LinkedHashMap<>();
 				latest.put("channel", event.channel());
 				latest.put("event", event.name());

@@ -30,8 +30,9 @@ public interface ClusterPresence {
 	 * @param localStreams this node's open streams, registered again whenever the
 	 * cluster lost them (a store that restarted, or this node taken for dead)
 	 * @param changes told of each change of who is present that this presence decided
-	 * (users online and offline, users joining and leaving channels), in the order it
-	 * decided them; never told of a change that another node's presence decided
+	 * (users online and offline; users joining and leaving channels, unless the presence
+	 * announces those to the channels itself), in the order it decided them; never told of
+	 * a change that another node's presence decided
 	 */
 	void start(Supplier<Collection<Connection>> localStreams, Consumer<List<PresenceChange>> changes);
 

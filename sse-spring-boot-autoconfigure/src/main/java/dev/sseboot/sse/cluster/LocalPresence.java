@@ -34,6 +34,10 @@ public final class LocalPresence implements ClusterPresence {
 	/** The admitted streams of each user, oldest first. */
 	private final Map<String, LinkedHashMap<String, Connection>> byUser = new HashMap<>();
 
+	/** Told of the changes of who is present, under the lock: in the order they happened. */
+	private Consumer<List<PresenceChange>> changes = (changes) -> {
+	};
+
 	/**
 	 * Returns {@code null}: a node on its own has no name in a cluster.
 	 */
@@ -41,10 +45,6 @@ public final class LocalPresence implements ClusterPresence {
 	public @Nullable String nodeId() {
 		return null;
 	}
-
-	/** Told of the changes of who is present, under the lock: in the order they happened. */
-	private Consumer<List<PresenceChange>> changes = (changes) -> {
-	};
 
 	@Override
 	public synchronized void start(Supplier<Collection<Connection>> localStreams,

@@ -215,7 +215,7 @@ final class ControlEndpoints {
 			throw badRequest("Parameter 'event' must be one line of at most " + MAX_NAME_LENGTH
 					+ " characters without control characters");
 		}
-		if (SseEvent.RESERVED_NAMES.contains(name)) {
+		if (SseEvent.isReserved(name)) {
 			throw badRequest("Parameter 'event' may not be '" + name + "': it is reserved for the server");
 		}
 		return name;

@@ -15,7 +15,6 @@ import dev.sseboot.sse.test.SseTestClient.Event;
 import dev.sseboot.sse.test.SseTestClient.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -28,10 +27,8 @@ import static org.awaitility.Awaitility.await;
  * once, on the node that admitted their first stream anywhere, and goes offline once, where
  * their last stream closed or, after a {@code kill -9} of the node that held it, on the
  * node that removed the dead node's streams; subscribers of a channel with presence events
- * are told who joins and leaves it, and of no other channel. Nothing here depends on the
- * web server: it runs once, with the Redis transitions.
+ * are told who joins and leaves it, in the log's order, and of no other channel.
  */
-@Tag("redis-transitions")
 class ClusterPresenceEventsIntegrationTests {
 
 	/** Beyond it, nothing more of a user is announced: three node timeouts and a beat. */

@@ -161,6 +161,7 @@ class ClusterPresenceIntegrationTests {
 		StringRedisTemplate redis = this.cluster.redis();
 		try {
 			// A node that was killed: it registered a stream and beat once, long enough ago.
+			// The stream as a node of the version before announced channels wrote it.
 			String tag = "{" + this.cluster.keyPrefix() + "}";
 			long then = System.currentTimeMillis() - 600;
 			redis.opsForHash().put(tag + "nodes", "killed-node", Long.toString(then));

@@ -1,5 +1,6 @@
 package dev.sseboot.sse.replay;
 
+import java.time.Duration;
 import java.util.Map;
 
 import dev.sseboot.sse.SseBroker;
@@ -28,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * mode from Redis on a node that started after the event.
  */
 @SseIntegrationTest
-@TestPropertySource(properties = "sse.channels[prices\\:*].keep-latest=true")
+@TestPropertySource(properties = { "sse.channels[prices\\:*].keep-latest=true",
+		"sse.channels[board].keep-latest=true", "sse.channels[board].presence-events=true" })
 class KeepLatestIntegrationTests {
 
 	@LocalServerPort
@@ -76,6 +78,22 @@ class KeepLatestIntegrationTests {
 		try (Stream reset = this.client.resume("/sse?channel=prices:usd", token, "another-epoch-7")) {
 			assertThat(reset.next().field("resume")).isEqualTo("reset");
 			assertThat(SseTestClient.json(reset.next(SseEvent.LATEST).data(), "id").asString()).isEqualTo(last);
+		}
+	}
+
+	@Test
+	void keepsTheApplicationsLastEventNotAJoinOnAChannelThatAlsoAnnouncesPresence() {
+		String state = this.broker.toChannel("board").send("state", "s1");
+		try (Stream watcher = this.client.openWithBearer("/sse?channel=board", TestTokens.forUser("kl-watch", "board"));
+				Stream joiner = this.client.openWithBearer("/sse?channel=board",
+						TestTokens.forUser("kl-join", "board"))) {
+			joiner.connectionId();
+			watcher.next((event) -> event.name().equals(SseEvent.JOIN) && event.data().contains("kl-join"),
+					Duration.ofSeconds(10));
+			try (Stream fresh = this.client.openWithBearer("/sse?channel=board", TestTokens.forUser("kl-4", "board"))) {
+				assertThat(fresh.next().name()).isEqualTo(SseEvent.CONNECTED);
+				assertThat(SseTestClient.json(fresh.next(SseEvent.LATEST).data(), "id").asString()).isEqualTo(state);
+			}
 		}
 	}
 

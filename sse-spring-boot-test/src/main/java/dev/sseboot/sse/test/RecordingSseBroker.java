@@ -123,7 +123,7 @@ public final class RecordingSseBroker implements SseBroker, AssertProvider<Recor
 
 	/** Records a send, or returns the first's id for a repeated idempotency key, as the broker does. */
 	private String record(SseRecipients.Address address, String event, Object data) {
-		if (SseEvent.RESERVED_NAMES.contains(event)) {
+		if (SseEvent.isReserved(event)) {
 			throw new IllegalArgumentException("Event name '" + event + "' is reserved for the server");
 		}
 		String key = address.idempotencyKey();

@@ -10,12 +10,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import dev.sseboot.sse.SseEvent;
 import dev.sseboot.sse.cluster.ClusterLog;
 import dev.sseboot.sse.cluster.ClusterUnavailableException;
 import dev.sseboot.sse.cluster.GroupCommit;
 import dev.sseboot.sse.cluster.LogRecord;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.IntegerOutput;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -50,6 +53,8 @@ import org.springframework.util.ClassUtils;
  * ({@link RedisLogReader}).
  */
 public final class RedisClusterLog implements ClusterLog {
+
+	private static final Log logger = LogFactory.getLog(RedisClusterLog.class);
 
 	/** Adds records to the log, if it is still of the epoch the node knows: see the script. */
 	@SuppressWarnings("rawtypes")
@@ -91,6 +96,9 @@ public final class RedisClusterLog implements ClusterLog {
 	private final GroupCommit<List<String>, String> appends;
 
 	private final RedisLogReader logReader;
+
+	/** Whether an append waited for the first join in vain: the next ones do not wait. */
+	private volatile boolean joinWaitedFor;
 
 	/** The questions a stream's resume or the broker's caller waits for. */
 	private final RedisCalls calls;
@@ -191,11 +199,15 @@ public final class RedisClusterLog implements ClusterLog {
 	/**
 	 * Appends a record, in a batch with the appends that arrive meanwhile: see
 	 * {@link GroupCommit}. Right after the node started, waits for it to join the log, at
-	 * most the publish timeout; after a failure, fails at once until the reader reads again.
+	 * most the publish timeout, once: if it has not joined by then (Redis unreachable from
+	 * the start), the appends after fail at once, as they do after a failure, until the
+	 * reader reads the log.
 	 */
 	@Override
 	public String append(LogRecord record, @Nullable String idempotencyKey) {
-		if (this.logReader.epoch() == null && !this.logReader.awaitFirstJoin(this.publishTimeout)) {
+		if (this.logReader.epoch() == null && (this.joinWaitedFor
+				|| !this.logReader.awaitFirstJoin(this.publishTimeout))) {
+			this.joinWaitedFor = true;
 			throw new ClusterUnavailableException("The node has not joined the cluster's log in Redis within "
 					+ this.publishTimeout.toMillis() + "ms of its start: the event was not sent");
 		}
@@ -207,7 +219,8 @@ public final class RedisClusterLog implements ClusterLog {
 
 	private boolean keptLatest(LogRecord record) {
 		return record.kind() == LogRecord.Kind.EVENT && record.channel() != null && record.userId() == null
-				&& record.connectionId() == null && this.keepsLatest.test(record.channel());
+				&& record.connectionId() == null && !SseEvent.isReserved(record.name())
+				&& this.keepsLatest.test(record.channel());
 	}
 
 	/**
@@ -219,12 +232,18 @@ public final class RedisClusterLog implements ClusterLog {
 		return this.calls.call(() -> {
 			Map<String, LogRecord> latest = new HashMap<>();
 			this.redis.<String, String>opsForHash().entries(this.keys.latest()).forEach((channel, stored) -> {
-				JsonNode array = LATEST_READER.readTree(stored);
-				Map<String, String> fields = new HashMap<>();
-				for (int i = 1; i + 1 < array.size(); i += 2) {
-					fields.put(array.get(i).asString(), array.get(i + 1).asString());
+				try {
+					JsonNode array = LATEST_READER.readTree(stored);
+					Map<String, String> fields = new HashMap<>();
+					for (int i = 1; i + 1 < array.size(); i += 2) {
+						fields.put(array.get(i).asString(), array.get(i + 1).asString());
+					}
+					latest.put(channel, LogEntries.toRecord(Long.parseLong(array.get(0).asString()), fields::get));
 				}
-				latest.put(channel, LogEntries.toRecord(Long.parseLong(array.get(0).asString()), fields::get));
+				catch (RuntimeException ex) {
+					// Not written by the append script: left out, the others still count.
+					logger.warn("Ignored the kept last event of an SSE channel that could not be read: " + ex);
+				}
 			});
 			return latest;
 		});

@@ -3,16 +3,19 @@ package dev.sseboot.sse.cluster.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import dev.sseboot.sse.SseConnection;
@@ -23,7 +26,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
@@ -42,11 +44,15 @@ import org.springframework.util.Assert;
  * so that two nodes admitting streams of one user at once cannot both pass the limit.
  * <p>
  * The script that registers or removes a stream also decides whether its user came
- * online, joined or left one of its channels, or went offline (see
+ * online or went offline, and joined or left one of its channels (see
  * {@code presence-helpers.lua}), so that each change is decided once in the cluster, by
- * the node that ran the script. This node tells the changes of one user in the order Redis
- * decided them: its scripts for one user run one at a time. A change whose script ran
- * but whose answer never came (Redis went away meanwhile) is not told.
+ * the node that ran the script. Joining and leaving a channel whose subscribers are told is
+ * appended to the cluster's log by that script, in Redis's order for every node; coming
+ * online and going offline are told to this node, which tells one user's changes in the
+ * order Redis decided them: its scripts for one user run one at a time. Every script waits
+ * at most the call timeout, and an admission waits at most that long for a script of its
+ * user before this node admits the stream by its own limits. A change whose script ran but
+ * whose answer never came (Redis went away meanwhile) is not told.
  */
 public final class RedisPresence implements ClusterPresence {
 
@@ -89,7 +95,22 @@ public final class RedisPresence implements ClusterPresence {
 
 	private final Duration nodeTimeout;
 
+	private final Duration callTimeout;
+
+	/** The keys of the log, the last three keys of the scripts that announce joins and leaves. */
+	private final List<String> logKeys;
+
+	/** Which channels' subscribers are told who joins and leaves. */
+	private final Predicate<String> announcesPresence;
+
+	/** The questions and admissions that a caller waits for. */
 	private final RedisCalls calls;
+
+	/** The node's own scripts: beats, removals; apart, so that one kind failing fast spares the other. */
+	private final RedisCalls background;
+
+	/** The streams Redis admitted, whether or not they are open yet: registered again after an outage. */
+	private final Map<String, Connection> admitted = new ConcurrentHashMap<>();
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
@@ -109,15 +130,21 @@ public final class RedisPresence implements ClusterPresence {
 	 * @param nodeTimeout how long after its last beat a node's streams stop counting
 	 * @param callTimeout the longest an admission or a question waits for Redis, whatever
 	 * the Redis client's own timeout
+	 * @param announcesPresence which channels' subscribers are told who joins and leaves
 	 */
 	public RedisPresence(RedisConnectionFactory connectionFactory, String keyPrefix, String nodeId,
-			Duration nodeTimeout, Duration callTimeout) {
+			Duration nodeTimeout, Duration callTimeout, Predicate<String> announcesPresence) {
 		Assert.isTrue(!nodeId.isEmpty() && !nodeId.contains("\t"), "The node id must be a name without tabs");
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.nodeId = nodeId;
 		this.keys = PresenceKeys.of(keyPrefix);
 		this.nodeTimeout = nodeTimeout;
+		LogKeys log = LogKeys.of(keyPrefix);
+		this.logKeys = List.of(log.sequence(), log.log(), log.epoch());
+		this.announcesPresence = announcesPresence;
+		this.callTimeout = callTimeout;
 		this.calls = new RedisCalls("presence", callTimeout);
+		this.background = new RedisCalls("presence", callTimeout);
 		for (int i = 0; i < USER_LOCKS; i++) {
 			this.userLocks[i] = new ReentrantLock();
 		}
@@ -150,37 +177,33 @@ public final class RedisPresence implements ClusterPresence {
 			executor.shutdownNow();
 			try {
 				// Whatever closed meanwhile and waited to be removed goes now.
-				withEveryUserLocked(() -> tell(this.redis.execute(REMOVE, List.of(this.keys.connections()),
-						this.keys.tag(), this.nodeId, "except"), 0, false));
-				this.redis.opsForHash().delete(this.keys.nodes(), this.nodeId);
+				withEveryUserLocked(() -> tell(this.background.call(() -> this.redis.execute(REMOVE,
+						withLogKeys(this.keys.connections()), this.keys.tag(), this.nodeId, "except")), 0, false));
+				this.background.call(() -> this.redis.opsForHash().delete(this.keys.nodes(), this.nodeId));
 			}
-			catch (DataAccessException ex) {
+			catch (RuntimeException ex) {
 				logger.debug("Could not remove this node from the cluster's presence: " + ex);
 			}
+			this.admitted.clear();
 		}
 	}
 
 	private void beat(Supplier<Collection<Connection>> localStreams) {
 		try {
-			withEveryUserLocked(() -> {
-				long now = System.currentTimeMillis();
-				String forgetAfter = Long.toString(this.nodeTimeout.multipliedBy(3).toMillis());
-				List<?> beat = this.redis.execute(HEARTBEAT, List.of(this.keys.nodes(), this.keys.connections()),
-						this.keys.tag(), this.nodeId, Long.toString(now), forgetAfter);
-				// The streams of nodes that died, forgotten.
-				tell(beat, 1, true);
-				if (this.stale || Long.valueOf(1).equals(beat.get(0))) {
-					// The cluster may not know this node's streams as they are: after an outage,
-					// or when Redis lost them. Those that closed meanwhile go, those that opened
-					// come, and the others stay: their users stay as they were.
-					Collection<Connection> streams = localStreams.get();
-					List<String> arguments = new ArrayList<>(List.of(this.keys.tag(), this.nodeId, "except"));
-					streams.forEach((stream) -> arguments.add(stream.connectionId()));
-					tell(this.redis.execute(REMOVE, List.of(this.keys.connections()), arguments.toArray()), 0, false);
-					register(streams);
-					this.stale = false;
-				}
+			long now = System.currentTimeMillis();
+			String forgetAfter = Long.toString(this.nodeTimeout.multipliedBy(3).toMillis());
+			// Under every user's lock: it may forget the streams of any user of a dead node.
+			List<?> beat = withEveryUserLocked(() -> {
+				List<?> result = this.background.call(() -> this.redis.execute(HEARTBEAT,
+						withLogKeys(this.keys.nodes(), this.keys.connections()), this.keys.tag(), this.nodeId,
+						Long.toString(now), forgetAfter));
+				tell(result, 1, true);
+				return result;
 			});
+			if (this.stale || Long.valueOf(1).equals(beat.get(0))) {
+				registerAgain(localStreams.get());
+				this.stale = false;
+			}
 		}
 		catch (RuntimeException ex) {
 			if (!this.stale) {
@@ -190,39 +213,73 @@ public final class RedisPresence implements ClusterPresence {
 		}
 	}
 
-	private void register(Collection<Connection> streams) {
-		List<String> arguments = new ArrayList<>();
-		for (Connection stream : streams) {
-			if (arguments.isEmpty()) {
-				arguments.add(this.keys.tag());
-				arguments.add(this.nodeId);
+	/**
+	 * Makes the cluster know this node's streams as they are, after an outage or when Redis
+	 * lost them: those that closed meanwhile go, those that opened come, and the others
+	 * stay, so that their users stay as they were. The streams are those open here and those
+	 * Redis admitted that are not open yet.
+	 */
+	private void registerAgain(Collection<Connection> open) {
+		Map<String, Connection> streams = new LinkedHashMap<>(this.admitted);
+		open.forEach((stream) -> streams.put(stream.connectionId(), stream));
+		List<String> kept = new ArrayList<>(List.of(this.keys.tag(), this.nodeId, "except"));
+		kept.addAll(streams.keySet());
+		withEveryUserLocked(() -> tell(this.background.call(() -> this.redis.execute(REMOVE,
+				withLogKeys(this.keys.connections()), kept.toArray())), 0, false));
+		List<String> batch = new ArrayList<>();
+		for (Connection stream : streams.values()) {
+			if (batch.isEmpty()) {
+				batch.add(this.keys.tag());
+				batch.add(this.nodeId);
 			}
-			arguments.add(stream.connectionId());
-			arguments.add(PresenceEntry.of(this.nodeId, stream).value());
-			if (arguments.size() >= 2 + 2 * REGISTER_BATCH) {
-				tell(this.redis.execute(REGISTER, List.of(this.keys.connections()), arguments.toArray()), 0, false);
-				arguments.clear();
+			batch.add(stream.connectionId());
+			batch.add(entry(stream).value());
+			if (batch.size() >= 2 + 2 * REGISTER_BATCH) {
+				registerBatch(batch);
+				batch.clear();
 			}
 		}
-		if (!arguments.isEmpty()) {
-			tell(this.redis.execute(REGISTER, List.of(this.keys.connections()), arguments.toArray()), 0, false);
+		if (!batch.isEmpty()) {
+			registerBatch(batch);
 		}
 	}
 
+	/** A batch under every user's lock, and only that batch: admissions wait for one script at most. */
+	private void registerBatch(List<String> arguments) {
+		Object[] batch = arguments.toArray();
+		withEveryUserLocked(() -> tell(this.background.call(() -> this.redis.execute(REGISTER,
+				withLogKeys(this.keys.connections()), batch)), 0, false));
+	}
+
+	/**
+	 * Admits a stream by the cluster's limits. Fails with
+	 * {@link ClusterUnavailableException}, for the node to admit it by its own, when Redis
+	 * does not answer in time or a script of the same user holds it up as long; the stream
+	 * is then registered with the node's others once Redis answers again.
+	 */
 	@Override
 	public Admission admit(Connection connection, int maxPerUser, int maxTotal, boolean evictOldest) {
-		List<String> keys = List.of(this.keys.nodes(), this.keys.connections(), this.keys.user(connection.userId()),
-				this.keys.node(this.nodeId));
-		List<?> result = withUserLocked(connection.userId(), () -> {
-			List<?> admitted = call(() -> this.redis.execute(ADMIT, keys, this.keys.tag(), this.nodeId,
-					connection.connectionId(), PresenceEntry.of(this.nodeId, connection).value(),
-					Long.toString(System.currentTimeMillis()), Long.toString(this.nodeTimeout.toMillis()),
-					Integer.toString(maxPerUser), Integer.toString(maxTotal), evictOldest ? "1" : "0"));
-			if ("ok".equals(String.valueOf(admitted.get(0)))) {
-				tell(admitted, 2 + evictedCount(admitted), false);
-			}
-			return admitted;
-		});
+		List<String> keys = withLogKeys(this.keys.nodes(), this.keys.connections(),
+				this.keys.user(connection.userId()), this.keys.node(this.nodeId));
+		List<?> result;
+		try {
+			result = withUserLocked(connection.userId(), this.callTimeout, () -> {
+				List<?> admitted = call(() -> this.redis.execute(ADMIT, keys, this.keys.tag(), this.nodeId,
+						connection.connectionId(), entry(connection).value(), Long.toString(System.currentTimeMillis()),
+						Long.toString(this.nodeTimeout.toMillis()), Integer.toString(maxPerUser),
+						Integer.toString(maxTotal), evictOldest ? "1" : "0"));
+				if ("ok".equals(String.valueOf(admitted.get(0)))) {
+					this.admitted.put(connection.connectionId(), connection);
+					tell(admitted, 2 + evictedCount(admitted), false);
+				}
+				return admitted;
+			});
+		}
+		catch (RuntimeException ex) {
+			// Admitted by this node's limits meanwhile: registered with the others on the next beat.
+			this.stale = true;
+			throw ex;
+		}
 		String outcome = String.valueOf(result.get(0));
 		if (outcome.equals("total")) {
 			return new Admission(Admission.Outcome.TOTAL_LIMIT, List.of(), Duration.ZERO);
@@ -242,6 +299,7 @@ public final class RedisPresence implements ClusterPresence {
 
 	@Override
 	public void remove(Connection connection) {
+		this.admitted.remove(connection.connectionId());
 		ScheduledExecutorService executor = this.scheduler;
 		if (executor == null) {
 			return;
@@ -249,9 +307,9 @@ public final class RedisPresence implements ClusterPresence {
 		try {
 			executor.execute(() -> {
 				try {
-					withUserLocked(connection.userId(), () -> {
-						tell(this.redis.execute(REMOVE, List.of(this.keys.connections()), this.keys.tag(), this.nodeId,
-								"only", connection.connectionId()), 0, false);
+					withUserLocked(connection.userId(), null, () -> {
+						tell(this.background.call(() -> this.redis.execute(REMOVE, withLogKeys(this.keys.connections()),
+								this.keys.tag(), this.nodeId, "only", connection.connectionId())), 0, false);
 						return null;
 					});
 				}
@@ -358,9 +416,20 @@ public final class RedisPresence implements ClusterPresence {
 		}
 	}
 
-	private <T> T withUserLocked(String userId, Supplier<T> action) {
+	/**
+	 * Runs a user's script under the user's lock.
+	 * @param wait the longest wait for the lock, {@code null} to wait as long as it takes
+	 * @throws ClusterUnavailableException when the lock was not free in time
+	 */
+	private <T> T withUserLocked(String userId, @Nullable Duration wait, Supplier<T> action) {
 		ReentrantLock lock = this.userLocks[Math.floorMod(userId.hashCode(), USER_LOCKS)];
-		lock.lock();
+		if (wait == null) {
+			lock.lock();
+		}
+		else if (!tryLock(lock, wait)) {
+			throw new ClusterUnavailableException("The cluster's presence in Redis is busy (no answer within "
+					+ wait.toMillis() + "ms to a script of the same user)");
+		}
 		try {
 			return action.get();
 		}
@@ -369,20 +438,48 @@ public final class RedisPresence implements ClusterPresence {
 		}
 	}
 
+	private static boolean tryLock(ReentrantLock lock, Duration wait) {
+		try {
+			return lock.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
 	/** For the scripts that may change any user: forgetting a dead node, registering again. */
-	private void withEveryUserLocked(Runnable action) {
+	private <T> T withEveryUserLocked(Supplier<T> action) {
 		int locked = 0;
 		try {
 			for (; locked < USER_LOCKS; locked++) {
 				this.userLocks[locked].lock();
 			}
-			action.run();
+			return action.get();
 		}
 		finally {
 			for (int i = 0; i < locked; i++) {
 				this.userLocks[i].unlock();
 			}
 		}
+	}
+
+	private void withEveryUserLocked(Runnable action) {
+		withEveryUserLocked(() -> {
+			action.run();
+			return null;
+		});
+	}
+
+	private PresenceEntry entry(Connection connection) {
+		return PresenceEntry.of(this.nodeId, connection, this.announcesPresence);
+	}
+
+	/** A script's keys, then the log's, where the script appends joins and leaves. */
+	private List<String> withLogKeys(String... keys) {
+		List<String> all = new ArrayList<>(List.of(keys));
+		all.addAll(this.logKeys);
+		return all;
 	}
 
 }

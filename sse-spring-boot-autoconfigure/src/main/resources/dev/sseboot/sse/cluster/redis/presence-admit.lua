@@ -1,6 +1,7 @@
 -- Checks the limits, makes room by evicting the user's oldest streams if asked, and
 -- registers the stream.
--- KEYS: the nodes, the streams, the user's streams, the node's streams.
+-- KEYS: the nodes, the streams, the user's streams, the node's streams, then the log's
+-- counter, stream and epoch.
 -- ARGV: the hash tag, the node, the stream's id and value, the time in milliseconds, the
 -- node timeout, the limits per user and in total (0: none), '1' to evict.
 -- Returns {'total'}, {'user', when the user's first stream ends} or {'ok', how many

@@ -1,6 +1,6 @@
 -- Records that the node is alive, forgets nodes silent for long with their streams,
 -- and tells whether the node was unknown (first beat, or Redis lost it).
--- KEYS: the nodes, the streams.
+-- KEYS: the nodes, the streams, then the log's counter, stream and epoch.
 -- ARGV: the hash tag, the node, the time in milliseconds, how long after its last beat a
 -- node is forgotten.
 -- Returns 1 when the node was unknown, else 0, then the changes of who is present that

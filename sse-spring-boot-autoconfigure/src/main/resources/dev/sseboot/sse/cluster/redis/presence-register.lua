@@ -1,6 +1,6 @@
 -- Registers streams without limits, as when a node registers its streams again; those
 -- the presence holds already stay as they are.
--- KEYS: the streams.
+-- KEYS: the streams, then the log's counter, stream and epoch.
 -- ARGV: the hash tag, the node, then each stream's id and value.
 -- Returns the changes of who is present.
 local tag, node = ARGV[1], ARGV[2]

@@ -1,5 +1,5 @@
 -- Removes streams of a node: those given ('only'), or all but those given ('except').
--- KEYS: the streams.
+-- KEYS: the streams, then the log's counter, stream and epoch.
 -- ARGV: the hash tag, the node, 'only' or 'except', the streams' ids.
 -- Returns the changes of who is present.
 local tag, node, only = ARGV[1], ARGV[2], ARGV[3] == 'only'
