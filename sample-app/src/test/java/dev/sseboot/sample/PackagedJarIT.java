@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import javax.tools.JavaCompiler;
@@ -58,7 +59,10 @@ class PackagedJarIT {
 
 	@Test
 	void clusterProfileProcessedForAotStartsInClusterModeAndStreams(@TempDir Path aot) throws Exception {
-		String classpath = System.getProperty("java.class.path");
+		// The application's class path, as process-aot sees it: without the tests' classes.
+		String classpath = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+			.filter((entry) -> !entry.endsWith("test-classes"))
+			.collect(Collectors.joining(File.pathSeparator));
 		// What process-aot does, with the profile the nodes run with.
 		Process processing = new ProcessBuilder(JAVA, "-cp", classpath, SpringApplicationAotProcessor.class.getName(),
 				SampleApplication.class.getName(), aot.resolve("sources").toString(), aot.resolve("resources").toString(),
