@@ -9,7 +9,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.DataFormatException;
 
-import org.HdrHistogram.Histogram;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -436,7 +432,7 @@ public final class LoadDriver {
 			log("a publish failed: " + ex);
 		}
 		String[] waited = all("WAIT 60000 5000");
-		Merged m = report();
+		MergedReport m = MergedReport.of(all("REPORT"));
 		Map<String, Object> r = new LinkedHashMap<>();
 		r.put("clients", m.readers);
 		r.put("moved", OpenedReplies.ok(moved));
@@ -444,7 +440,7 @@ public final class LoadDriver {
 		r.put("move_ms", moveMillis);
 		r.put("connect_max_ms", OpenedReplies.maxConnect(moved));
 		r.put("refusals", m.refusals);
-		r.putAll(returns(m, stoppedMicros));
+		r.putAll(m.returns(stoppedMicros));
 		r.put("expected", m.expected);
 		r.put("lost", m.lost);
 		r.put("duplicates", m.duplicates);
@@ -455,56 +451,6 @@ public final class LoadDriver {
 		r.put("complete", Arrays.stream(waited).allMatch((w) -> w.startsWith("WAITED 1")));
 		this.results.put(key, r);
 		log(key + " " + r);
-	}
-
-	/**
-	 * When the moved clients left and were back, in milliseconds from the stop, and the
-	 * survivor's handshake rate: the most reconnects within any 100 ms and any second, per
-	 * second.
-	 */
-	private static Map<String, Object> returns(Merged m, long stoppedMicros) {
-		long[] left = m.left.clone();
-		Arrays.sort(left);
-		long[] back = m.back.clone();
-		Arrays.sort(back);
-		Map<String, Object> r = new LinkedHashMap<>();
-		r.put("first_left_ms", (left.length > 0) ? (left[0] - stoppedMicros) / 1000.0 : null);
-		r.put("last_left_ms", (left.length > 0) ? (left[left.length - 1] - stoppedMicros) / 1000.0 : null);
-		r.put("first_back_ms", (back.length > 0) ? (back[0] - stoppedMicros) / 1000.0 : null);
-		r.put("all_back_ms", (back.length > 0) ? (back[back.length - 1] - stoppedMicros) / 1000.0 : null);
-		r.put("slowest_reconnect_ms", m.longestGap / 1000.0);
-		r.put("peak_per_s_100ms", busiest(back, 100_000) * 10);
-		r.put("peak_per_s_1s", busiest(back, 1_000_000));
-		// The whole curves, for the raw data.
-		r.put("left_per_100ms", perTenth(left, stoppedMicros));
-		r.put("back_per_100ms", perTenth(back, stoppedMicros));
-		return r;
-	}
-
-	/** How many of the sorted times fall in each 100 ms from the stop. */
-	private static List<Integer> perTenth(long[] sorted, long stoppedMicros) {
-		int[] counts = new int[(sorted.length > 0) ? tenth(sorted[sorted.length - 1], stoppedMicros) + 1 : 0];
-		for (long micros : sorted) {
-			counts[tenth(micros, stoppedMicros)]++;
-		}
-		return Arrays.stream(counts).boxed().toList();
-	}
-
-	private static int tenth(long micros, long stoppedMicros) {
-		return (int) Math.max(0, (micros - stoppedMicros) / 100_000);
-	}
-
-	/** The most of the sorted times that fall within any window of the given length. */
-	private static int busiest(long[] sorted, long window) {
-		int most = 0;
-		int from = 0;
-		for (int to = 0; to < sorted.length; to++) {
-			while (sorted[to] - sorted[from] >= window) {
-				from++;
-			}
-			most = Math.max(most, to - from + 1);
-		}
-		return most;
 	}
 
 	private void write() throws IOException {
@@ -528,7 +474,7 @@ public final class LoadDriver {
 			publishError = String.valueOf(ex.getCause());
 		}
 		String[] waited = all("WAIT 60000 5000");
-		Merged m = report();
+		MergedReport m = MergedReport.of(all("REPORT"));
 		double seconds = Math.max(1, m.lastDelivery - start) / 1e6;
 		Map<String, Object> r = new LinkedHashMap<>();
 		r.put("events", count);
@@ -556,7 +502,7 @@ public final class LoadDriver {
 				(r) -> post("/bench/users?from=0&to=" + users + "&seq=" + (first + r) + "&pad=100"));
 		CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
 		all("WAIT 60000 5000");
-		Merged m = report();
+		MergedReport m = MergedReport.of(all("REPORT"));
 		double seconds = Math.max(1, m.lastDelivery - start) / 1e6;
 		Map<String, Object> r = new LinkedHashMap<>();
 		r.put("readers", m.readers);
@@ -584,7 +530,7 @@ public final class LoadDriver {
 			log("a publish failed: " + ex);
 		}
 		all("WAIT 60000 5000");
-		Merged m = report();
+		MergedReport m = MergedReport.of(all("REPORT"));
 		double seconds = Math.max(1, m.lastDelivery - start) / 1e6;
 		long[] last = m.perSeqMax.clone();
 		Arrays.sort(last);
@@ -637,7 +583,7 @@ public final class LoadDriver {
 		String[] waited = all("WAIT 60000 5000");
 		long drainMillis = (System.nanoTime() - start) / 1_000_000;
 		double cpuSeconds = (this.server.cpuTicks() - cpu) / 100.0;
-		Merged m = report();
+		MergedReport m = MergedReport.of(all("REPORT"));
 		Map<String, Object> r = new LinkedHashMap<>();
 		r.put("clients", m.readers);
 		r.put("reconnected", Arrays.stream(reconnected).mapToInt((w) -> Integer.parseInt(w.split(" ")[1])).sum());
@@ -792,64 +738,6 @@ public final class LoadDriver {
 		return replies;
 	}
 
-	private Merged report() throws Exception {
-		Merged merged = new Merged();
-		for (String json : all("REPORT")) {
-			merged.readers += field(json, "readers");
-			merged.expected += field(json, "expected");
-			merged.received += field(json, "received");
-			merged.lost += field(json, "lost");
-			merged.duplicates += field(json, "duplicates");
-			merged.outOfOrder += field(json, "outOfOrder");
-			merged.lastDelivery = Math.max(merged.lastDelivery, field(json, "lastDelivery"));
-			merged.refusals += field(json, "refusals");
-			merged.longestGap = Math.max(merged.longestGap, field(json, "longestGap"));
-			merged.left = concat(merged.left, longs(json, "left"));
-			merged.back = concat(merged.back, longs(json, "back"));
-			Matcher resume = Pattern.compile("\"(none|recovered|gap|reset)\":(\\d+)").matcher(json);
-			while (resume.find()) {
-				merged.resume.merge(resume.group(1), Integer.parseInt(resume.group(2)), Integer::sum);
-			}
-			long[] values = longs(json, "perSeqMax");
-			if (merged.perSeqMax.length < values.length) {
-				merged.perSeqMax = Arrays.copyOf(merged.perSeqMax, values.length);
-			}
-			for (int i = 0; i < values.length; i++) {
-				merged.perSeqMax[i] = Math.max(merged.perSeqMax[i], values[i]);
-			}
-			Matcher hist = Pattern.compile("\"latency\":\"([^\"]*)\"").matcher(json);
-			if (hist.find()) {
-				merged.latency.add(decode(hist.group(1)));
-			}
-		}
-		return merged;
-	}
-
-	private static long[] concat(long[] a, long[] b) {
-		long[] both = Arrays.copyOf(a, a.length + b.length);
-		System.arraycopy(b, 0, both, a.length, b.length);
-		return both;
-	}
-
-	/** A worker report's array of numbers. */
-	private static long[] longs(String json, String name) {
-		int from = json.indexOf("\"" + name + "\":[");
-		if (from < 0) {
-			return new long[0];
-		}
-		String values = json.substring(from + name.length() + 4, json.indexOf(']', from));
-		return values.isEmpty() ? new long[0] : Arrays.stream(values.split(",")).mapToLong(Long::parseLong).toArray();
-	}
-
-	private static Histogram decode(String base64) throws DataFormatException {
-		return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
-	}
-
-	private static long field(String json, String name) {
-		Matcher matcher = Pattern.compile("\"" + name + "\":(-?\\d+)").matcher(json);
-		return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
-	}
-
 	private void shutdown() {
 		this.publisher.shutdownNow();
 		for (Worker worker : this.workers) {
@@ -909,38 +797,6 @@ public final class LoadDriver {
 
 	static String encode(String value) {
 		return URLEncoder.encode(value, StandardCharsets.UTF_8);
-	}
-
-	private static final class Merged {
-
-		long readers;
-
-		long expected;
-
-		long received;
-
-		long lost;
-
-		long duplicates;
-
-		long outOfOrder;
-
-		long lastDelivery;
-
-		long[] perSeqMax = new long[0];
-
-		long refusals;
-
-		long longestGap;
-
-		long[] left = new long[0];
-
-		long[] back = new long[0];
-
-		Map<String, Integer> resume = new LinkedHashMap<>();
-
-		Histogram latency = new Histogram(3_600_000_000L, 3);
-
 	}
 
 	private static final class Worker {

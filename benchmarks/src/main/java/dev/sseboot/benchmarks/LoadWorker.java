@@ -39,7 +39,6 @@ import org.HdrHistogram.Histogram;
  */
 public final class LoadWorker {
 
-	private static final int LINE_MAX = 256;
 
 	private static final long HANDSHAKE_TIMEOUT_NANOS = 15_000_000_000L;
 
@@ -192,7 +191,7 @@ public final class LoadWorker {
 				catch (IOException | RuntimeException ex) {
 					if (!conn.handshakeDone && this.failuresLogged++ < 5) {
 						System.err.println("handshake failed: " + ex + " after "
-								+ conn.headers.toString().replace("\r\n", " | "));
+								+ conn.stream.head().replace("\r\n", " | "));
 					}
 					conn.failed();
 				}
@@ -421,7 +420,7 @@ public final class LoadWorker {
 			for (Conn conn : p.conns) {
 				if (!conn.handshakeDone && conn.channel != null && now - conn.startNanos > HANDSHAKE_TIMEOUT_NANOS) {
 					if (this.failuresLogged++ < 5) {
-						System.err.println("handshake timed out after " + conn.headers.toString().replace("\r\n", " | "));
+						System.err.println("handshake timed out after " + conn.stream.head().replace("\r\n", " | "));
 					}
 					conn.failed();
 				}
@@ -547,7 +546,7 @@ public final class LoadWorker {
 	}
 
 	/** One SSE connection and its parser state. */
-	private final class Conn {
+	private final class Conn implements EventStreamReader.Listener {
 
 		private InetSocketAddress target;
 
@@ -581,38 +580,11 @@ public final class LoadWorker {
 
 		private long endedNanos;
 
-		/** A mover got sse-close: the rest of what was read is not looked at. */
-		private boolean closeReceived;
+		/** This attempt's response; a mover's stops at its sse-close. */
+		private EventStreamReader stream = new EventStreamReader(this);
 
-		// HTTP
-		private boolean headersDone;
-
-		private final byte[] headerTail = new byte[4];
-
-		private final StringBuilder headers = new StringBuilder();
-
-		private boolean chunked;
-
-		private int chunkState;
-
-		private long chunkRemaining;
-
-		// SSE
-		private final byte[] line = new byte[LINE_MAX];
-
-		private int lineLength;
-
-		private byte[] currentId;
-
+		/** The id of the last event read, sent as Last-Event-ID when it connects again. */
 		private byte[] lastId;
-
-		private int eventType;
-
-		private long dataSeq = -1;
-
-		private long dataMicros;
-
-		private String resume;
 
 		// Expectations
 		private BitSet seen;
@@ -631,16 +603,7 @@ public final class LoadWorker {
 			this.startNanos = System.nanoTime();
 			this.handshakeDone = false;
 			this.connected = false;
-			this.headersDone = false;
-			this.headers.setLength(0);
-			this.chunked = false;
-			this.chunkState = 0;
-			this.chunkRemaining = 0;
-			this.lineLength = 0;
-			this.currentId = null;
-			this.eventType = 0;
-			this.dataSeq = -1;
-			this.closeReceived = false;
+			this.stream = new EventStreamReader(this);
 			try {
 				this.channel = SocketChannel.open();
 				this.channel.configureBlocking(false);
@@ -695,7 +658,7 @@ public final class LoadWorker {
 				int n = this.channel.read(buffer);
 				if (n < 0) {
 					if (!this.handshakeDone && LoadWorker.this.failuresLogged++ < 5) {
-						System.err.println("closed before connected after " + this.headers.toString().replace("\r\n", " | "));
+						System.err.println("closed before connected after " + this.stream.head().replace("\r\n", " | "));
 					}
 					LoadWorker.this.closedByServer++;
 					failed();
@@ -706,8 +669,8 @@ public final class LoadWorker {
 				}
 				buffer.flip();
 				buffer.get(LoadWorker.this.readBytes, 0, n);
-				feed(LoadWorker.this.readBytes, 0, n);
-				if (this.closeReceived) {
+				this.stream.feed(LoadWorker.this.readBytes, 0, n);
+				if (this.stream.isStopped()) {
 					ended();
 					return;
 				}
@@ -722,167 +685,32 @@ public final class LoadWorker {
 			}
 		}
 
-		private void feed(byte[] bytes, int offset, int length) throws IOException {
-			int i = offset;
-			int end = offset + length;
-			if (!this.headersDone) {
-				while (i < end && !this.headersDone) {
-					byte b = bytes[i++];
-					this.headers.append((char) b);
-					this.headerTail[0] = this.headerTail[1];
-					this.headerTail[1] = this.headerTail[2];
-					this.headerTail[2] = this.headerTail[3];
-					this.headerTail[3] = b;
-					if (b == '\n' && this.headerTail[2] == '\r' && this.headerTail[1] == '\n') {
-						this.headersDone = true;
-					}
-				}
-				if (!this.headersDone) {
-					return;
-				}
-				String head = this.headers.toString();
-				if (!head.startsWith("HTTP/1.1 200") && !head.startsWith("HTTP/1.0 200")) {
-					throw new IOException("status " + head.substring(0, Math.min(12, head.length())));
-				}
-				this.chunked = head.toLowerCase().contains("transfer-encoding: chunked");
-				if (!this.waitConnected) {
-					connected();
-				}
-			}
-			if (!this.chunked) {
-				sse(bytes, i, end);
-				return;
-			}
-			while (i < end && !this.closeReceived) {
-				switch (this.chunkState) {
-					case 0 -> { // size line
-						byte b = bytes[i++];
-						if (b == '\n') {
-							if (this.chunkRemaining == 0) {
-								throw new IOException("stream ended");
-							}
-							this.chunkState = 1;
-						}
-						else if (this.chunkState == 0 && b != '\r') {
-							int digit = Character.digit(b, 16);
-							if (digit >= 0) {
-								this.chunkRemaining = this.chunkRemaining * 16 + digit;
-							}
-						}
-					}
-					case 1 -> { // data
-						int take = (int) Math.min(this.chunkRemaining, end - i);
-						sse(bytes, i, i + take);
-						i += take;
-						this.chunkRemaining -= take;
-						if (this.chunkRemaining == 0) {
-							this.chunkState = 2;
-						}
-					}
-					default -> { // CRLF after data
-						if (bytes[i++] == '\n') {
-							this.chunkState = 0;
-						}
-					}
-				}
+		@Override
+		public void opened() {
+			if (!this.waitConnected) {
+				connected();
 			}
 		}
 
-		private void sse(byte[] bytes, int from, int to) {
-			for (int i = from; i < to && !this.closeReceived; i++) {
-				byte b = bytes[i];
-				if (b == '\n') {
-					line();
-					this.lineLength = 0;
-				}
-				else if (b != '\r' && this.lineLength < LINE_MAX) {
-					this.line[this.lineLength++] = b;
-				}
+		@Override
+		public boolean event(int kind, byte[] id, String resume, long sequence, long micros) {
+			if (id != null) {
+				this.lastId = id;
 			}
-		}
-
-		private void line() {
-			if (this.lineLength == 0) {
-				dispatch();
-				return;
-			}
-			if (startsWith("id:")) {
-				int start = valueStart(3);
-				this.currentId = Arrays.copyOfRange(this.line, start, this.lineLength);
-			}
-			else if (startsWith("event:")) {
-				String name = new String(this.line, valueStart(6), this.lineLength - valueStart(6),
-						StandardCharsets.US_ASCII);
-				this.eventType = switch (name) {
-					case "sse-connected" -> 2;
-					case "heartbeat", "sse-token-expiring" -> 3;
-					case "sse-close" -> 4;
-					default -> 1;
-				};
-			}
-			else if (startsWith("data:") && this.dataSeq < 0) {
-				int p = valueStart(5);
-				if (this.eventType == 2) {
-					String data = new String(this.line, p, this.lineLength - p, StandardCharsets.US_ASCII);
-					int at = data.indexOf("\"resume\":\"");
-					this.resume = (at >= 0) ? data.substring(at + 10, data.indexOf('"', at + 10)) : "none";
-					return;
-				}
-				long seq = 0;
-				int digits = 0;
-				while (p < this.lineLength && this.line[p] >= '0' && this.line[p] <= '9') {
-					seq = seq * 10 + (this.line[p++] - '0');
-					digits++;
-				}
-				if (digits == 0 || p >= this.lineLength || this.line[p] != ' ') {
-					return;
-				}
-				p++;
-				long micros = 0;
-				while (p < this.lineLength && this.line[p] >= '0' && this.line[p] <= '9') {
-					micros = micros * 10 + (this.line[p++] - '0');
-				}
-				this.dataSeq = seq;
-				this.dataMicros = micros;
-			}
-		}
-
-		private boolean startsWith(String prefix) {
-			if (this.lineLength < prefix.length()) {
-				return false;
-			}
-			for (int i = 0; i < prefix.length(); i++) {
-				if (this.line[i] != prefix.charAt(i)) {
-					return false;
-				}
-			}
-			return true;
-		}
-
-		private int valueStart(int after) {
-			return (after < this.lineLength && this.line[after] == ' ') ? after + 1 : after;
-		}
-
-		private void dispatch() {
-			if (this.currentId != null) {
-				this.lastId = this.currentId;
-			}
-			if (this.eventType == 2) {
-				LoadWorker.this.resumes.merge(this.resume, 1, Integer::sum);
+			if (kind == EventStreamReader.CONNECTED) {
+				LoadWorker.this.resumes.merge(resume, 1, Integer::sum);
 				if (this.waitConnected) {
 					connected();
 				}
 			}
-			else if (this.eventType == 4) {
+			else if (kind == EventStreamReader.CLOSE) {
 				// A client that is to move leaves on sse-close, without waiting for the end.
-				this.closeReceived = this.followPort > 0;
+				return this.followPort > 0;
 			}
-			else if (this.eventType != 3 && this.dataSeq >= 0) {
-				tick(this.dataSeq, this.dataMicros);
+			else if (kind != EventStreamReader.CONTROL && sequence >= 0) {
+				tick(sequence, micros);
 			}
-			this.currentId = null;
-			this.eventType = 0;
-			this.dataSeq = -1;
+			return false;
 		}
 
 		private void tick(long seq, long micros) {
@@ -977,7 +805,7 @@ public final class LoadWorker {
 
 		/** The refusal's Retry-After if it gave one, capped, else a short back-off. */
 		private long backOff() {
-			Matcher retryAfter = RETRY_AFTER.matcher(this.headers);
+			Matcher retryAfter = RETRY_AFTER.matcher(this.stream.head());
 			if (!retryAfter.find()) {
 				return MOVE_BACKOFF_NANOS;
 			}

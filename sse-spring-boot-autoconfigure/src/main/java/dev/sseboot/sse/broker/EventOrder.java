@@ -154,7 +154,7 @@ final class EventOrder {
 	private boolean isKeptLatest(SseEvent event, @Nullable String connectionId) {
 		String channel = event.channel();
 		return channel != null && event.userId() == null && connectionId == null
-				&& !SseEvent.isReserved(event.name()) && this.channels.keepsLatest(channel);
+				&& this.channels.keepsLatest(channel) && !SseEvent.isReserved(event.name());
 	}
 
 	/**

@@ -191,11 +191,15 @@ final class StreamOpener {
 		if (status == ResumeStatus.RECOVERED || stream.channels().isEmpty() || most <= 0) {
 			return List.of();
 		}
+		List<SseEvent> kept = this.order.latestOf(stream.channels());
+		if (kept.isEmpty()) {
+			return List.of();
+		}
 		Set<String> had = new HashSet<>();
 		replay.events().forEach((buffered) -> had.add(buffered.event().id()));
 		EventId last = (status == ResumeStatus.GAP && resumeAfter != null) ? EventId.parse(resumeAfter) : null;
 		List<Frame> frames = new ArrayList<>();
-		for (SseEvent event : this.order.latestOf(stream.channels())) {
+		for (SseEvent event : kept) {
 			EventId id = EventId.parse(event.id());
 			boolean before = last != null && id != null && id.epoch().equals(last.epoch())
 					&& id.sequence() <= last.sequence();

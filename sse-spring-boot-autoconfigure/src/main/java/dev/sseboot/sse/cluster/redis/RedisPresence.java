@@ -398,18 +398,16 @@ public final class RedisPresence implements ClusterPresence {
 		return this.calls.call(command);
 	}
 
-	/** Tells the changes a script returned, from an index on: kind, user and channel in turn. */
+	/**
+	 * Tells the users online and offline that a script returned, from an index on: kind and
+	 * user in turn (the scripts announce joins and leaves to the channels themselves).
+	 */
 	private void tell(List<?> result, int from, boolean nodeLost) {
 		List<PresenceChange> changed = new ArrayList<>();
-		for (int i = from; i + 2 < result.size(); i += 3) {
+		for (int i = from; i + 1 < result.size(); i += 2) {
 			String user = String.valueOf(result.get(i + 1));
-			String channel = String.valueOf(result.get(i + 2));
-			changed.add(switch (String.valueOf(result.get(i))) {
-				case "online" -> PresenceChange.online(user);
-				case "joined" -> PresenceChange.joined(user, channel);
-				case "left" -> PresenceChange.left(user, channel, nodeLost);
-				default -> PresenceChange.offline(user, nodeLost);
-			});
+			changed.add("online".equals(String.valueOf(result.get(i))) ? PresenceChange.online(user)
+					: PresenceChange.offline(user, nodeLost));
 		}
 		if (!changed.isEmpty()) {
 			this.changes.accept(changed);

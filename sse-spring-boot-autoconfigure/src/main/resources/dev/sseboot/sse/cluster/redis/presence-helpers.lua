@@ -3,8 +3,8 @@
 -- <announced channels> <user>, tab-separated. A user's streams on each channel are counted
 -- in {prefix}uch:<user>, so that adding or forgetting a stream tells whether its user came
 -- online or went offline, and joined or left a channel, without reading their other
--- streams. Coming online and going offline go into a list for the node, as three entries
--- (kind, user, ''); joining and leaving a channel whose subscribers are told is appended to
+-- streams. Coming online and going offline go into a list for the node, as two entries
+-- (kind, user); joining and leaving a channel whose subscribers are told is appended to
 -- the cluster's log as an sse-join or sse-leave event, in the same step, so that every node
 -- delivers it in the log's order. The scripts pass the log's keys (counter, stream, epoch)
 -- as their last three keys.
@@ -37,7 +37,6 @@ end
 local function change(changes, kind, user)
 	table.insert(changes, kind)
 	table.insert(changes, user)
-	table.insert(changes, '')
 end
 -- Appends an event for the channel's subscribers to the log, as append.lua writes events
 -- (fields e, n, d, t, c); nothing while the log has no epoch.
